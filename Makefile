@@ -1,0 +1,39 @@
+# egov-search: `make run` serves the search site, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INDEX ?= .egov-index
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test build lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed
+	test -e $(INDEX)/current || $(BIN)/egov-search build --index $(INDEX)
+	$(BIN)/egov-search serve --index $(INDEX) --host $(HOST) --port $(PORT)
+
+build: $(VENV)/.installed
+	$(BIN)/egov-search build --index $(INDEX)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check indexer webui tests bench
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) $(INDEX) .pytest_cache .ruff_cache

@@ -1,0 +1,79 @@
+"""The ``egov-search`` command: build, search (and serve, in webui)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .build import BuildError, build_index
+from .corpus import CorpusError
+from .search import open_index
+from .store import IndexMissingError, default_index_dir
+
+INDEX_OPTION = click.option(
+    "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
+    default=None, envvar="EGOV_INDEX", show_envvar=True,
+    help="Index folder [default: .egov-index].")
+
+
+@click.group()
+def main() -> None:
+    """egov-search: Chinese full-text search over the e-government top-50 and your own texts."""
+
+
+@main.command()
+@click.option("--corpus", "corpus_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Seed .txt, .jsonl[.gz], .md or a folder; repeatable [default: the seed].")
+@INDEX_OPTION
+def build(corpus_paths: tuple[Path, ...], index_dir: Path | None) -> None:
+    """Build a new index and swap it in atomically."""
+    index_dir = index_dir or default_index_dir()
+    try:
+        summary = build_index(corpus_paths, index_dir, progress=_progress)
+    except (CorpusError, BuildError) as err:
+        raise click.ClickException(f"build aborted, live index untouched: {err}") from None
+    click.echo(str(summary))
+
+
+def _progress(count: int) -> None:
+    click.echo(f"  {count} documents", err=True)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--kind", default=None, help="Only this kind (vendor, section, …).")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100),
+              help="How many results.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON of the result.")
+@INDEX_OPTION
+def search(query: str, kind: str | None, limit: int, as_json: bool,
+           index_dir: Path | None) -> None:
+    """Search the index and print ranked results."""
+    try:
+        result = open_index(index_dir).search(query, kind=kind, per_page=limit)
+    except IndexMissingError as err:
+        raise click.ClickException(str(err)) from None
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for notice in result.notices:
+        click.echo(notice)
+    click.echo(f"{result.total} results ({result.took_ms} ms)")
+    for number, hit in enumerate(result.hits, 1):
+        rank = f"#{hit.rank}" if hit.rank is not None else ""
+        snippet = _plain(hit.snippet)
+        click.echo(f"{number:>3}. [{hit.kind}{rank}] {hit.title}  ({hit.score:.2f})  {hit.id}")
+        click.echo(f"     {snippet}")
+
+
+def _plain(html: str) -> str:
+    """A snippet for the terminal: marks in bold where the terminal supports it."""
+    from html import unescape
+
+    bold = sys.stdout.isatty()
+    text = html.replace("<mark>", "\033[1m" if bold else "[").replace(
+        "</mark>", "\033[0m" if bold else "]")
+    return unescape(text)

@@ -1,0 +1,23 @@
+"""The Whoosh schema: each text is indexed twice, as jieba words and as CJK n-grams."""
+
+from __future__ import annotations
+
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+
+from .analysis import char_analyzer, word_analyzer
+
+
+def make_schema() -> Schema:
+    """Fields: words for precision, characters for any-substring recall, exact title for ranking."""
+    words, chars = word_analyzer(), char_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        kind=ID(stored=True, sortable=True),
+        rank=NUMERIC(int, stored=True, sortable=True),
+        title=TEXT(analyzer=words, stored=True),
+        title_chars=TEXT(analyzer=chars),
+        title_exact=ID(),
+        body=TEXT(analyzer=words, stored=True),
+        body_chars=TEXT(analyzer=chars),
+        fields=STORED(),
+    )

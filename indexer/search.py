@@ -1,0 +1,248 @@
+"""Answer searches: query string → Whoosh query → ranked, highlighted, faceted results."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from whoosh import query as wq
+from whoosh import scoring, sorting
+
+from . import store
+from .analysis import (
+    HAN,
+    add_words,
+    char_analyzer,
+    exact_key,
+    normalize_text,
+    read_userdict,
+    word_analyzer,
+)
+from .highlight import highlight
+from .query import ParsedQuery, parse
+
+CJK_GAP = re.compile(rf"(?<=[{HAN}])\s+(?=[{HAN}])")
+SNIPPET_CHARS = 120
+MAX_QUERY_CHARS = 256
+# Field weights: a word match beats a substring match, a title match beats a body match,
+# and an exact title match beats everything.
+BOOSTS = {"title": 6.0, "title_chars": 3.0, "body": 1.5, "body_chars": 1.0}
+EXACT_TITLE_BOOST = 40.0
+WHOLE_PHRASE_BOOST = 3.0
+
+
+@dataclass
+class Hit:
+    """One result: ``snippet`` and ``title_html`` are escaped HTML with ``<mark>`` around matches."""
+
+    id: str
+    kind: str
+    title: str
+    rank: int | None
+    score: float
+    snippet: str
+    title_html: str
+
+
+@dataclass
+class SearchResult:
+    """A page of results with the total, facet counts by kind and how the query was run."""
+
+    query: str
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    took_ms: float
+    mode: str = "all"  # "all": every term matched; "any": fell back to ranked OR
+    notices: list[str] = field(default_factory=list)
+    suggestion: str | None = None
+
+    def to_dict(self) -> dict:
+        """JSON-ready data."""
+        return asdict(self)
+
+
+class SearchEngine:
+    """Searches the live generation of an index folder; follows rebuilds without a restart."""
+
+    def __init__(self, index_dir: Path | str | None = None):
+        self.index_dir = Path(index_dir or store.default_index_dir())
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._generation: Path | None = None
+        self._index = None
+        self._searcher()  # fail now, with a clear message, if there is no usable index
+
+    # -- the live generation ------------------------------------------------------------
+
+    def _searcher(self):
+        """This thread's searcher on the live generation, reopened after a swap."""
+        generation = store.current_generation(self.index_dir)
+        if generation != self._generation:
+            with self._lock:
+                if generation != self._generation:
+                    index = store.open_generation(generation)
+                    add_words(read_userdict(generation / store.DICTIONARY))
+                    self._index, self._generation = index, generation
+        local = self._local
+        if getattr(local, "generation", None) != self._generation:
+            if getattr(local, "searcher", None) is not None:
+                local.searcher.close()
+            local.searcher = self._index.searcher(weighting=scoring.BM25F())
+            local.generation = self._generation
+        return local.searcher
+
+    def doc_count(self) -> int:
+        """Documents in the live index."""
+        return self._searcher().doc_count()
+
+    # -- documents ----------------------------------------------------------------------
+
+    def document(self, doc_id: str) -> dict | None:
+        """The stored document with this id, or ``None``."""
+        stored = self._searcher().document(id=doc_id)
+        return _document(stored) if stored else None
+
+    # -- search -------------------------------------------------------------------------
+
+    def search(self, q: str, kind: str | None = None, page: int = 1,
+               per_page: int = 10) -> SearchResult:
+        """Ranked results for query string ``q``; ``kind`` filters, ``page`` counts from 1."""
+        started = time.perf_counter()
+        notices = []
+        if len(q) > MAX_QUERY_CHARS:
+            q = q[:MAX_QUERY_CHARS]
+            notices.append(f"查询过长，只搜索了前 {MAX_QUERY_CHARS} 个字符 "
+                           f"(query truncated to {MAX_QUERY_CHARS} characters)")
+        parsed = parse(q)
+        kind = kind or parsed.kind
+        searcher = self._searcher()
+        query, mode = self._match_all(parsed), "all"
+        results = self._run(searcher, query, parsed, kind, page * per_page)
+        if results.is_empty() and len(parsed.concepts) > 1:
+            query, mode = self._match_any(parsed), "any"
+            results = self._run(searcher, query, parsed, kind, page * per_page)
+            notices.append("没有同时包含所有词的结果，以下结果至少包含其中一个词 "
+                           "(no document matches every term; showing documents that match any)")
+        if kind is not None:  # facets count every kind, so run once more without the filter
+            results_by_kind = self._run(searcher, query, parsed, None, 1)
+        else:
+            results_by_kind = results
+        facets = {"kind": {name: count for name, count
+                           in sorted(results_by_kind.groups("kind").items())}}
+        needles = highlight_needles(parsed)
+        hits = [self._hit(hit.fields(), hit.score, needles)
+                for hit in results[(page - 1) * per_page:page * per_page]]
+        return SearchResult(q, len(results), page, per_page, hits, facets,
+                            round((time.perf_counter() - started) * 1000, 2), mode, notices)
+
+    def _run(self, searcher, query: wq.Query, parsed: ParsedQuery, kind: str | None, limit: int):
+        """Run ``query`` with the kind and rank filters, grouping matches by kind."""
+        return searcher.search(query, limit=limit, filter=_filters(parsed, kind),
+                               groupedby=sorting.FieldFacet("kind", maptype=sorting.Count))
+
+    def _hit(self, stored: dict, score: float, needles: list[str]) -> Hit:
+        doc = _document(stored)
+        return Hit(doc["id"], doc["kind"], doc["title"], doc["rank"], round(score, 4),
+                   highlight(doc["body"], needles, SNIPPET_CHARS), highlight(doc["title"], needles))
+
+    # -- query building -----------------------------------------------------------------
+
+    def _match_all(self, parsed: ParsedQuery) -> wq.Query:
+        """Every concept must match; exact title and whole-phrase matches rank higher."""
+        required = [concept_query(c) for c in parsed.concepts]
+        if not required:
+            return _excluding(wq.Every(), parsed)
+        return _excluding(wq.AndMaybe(wq.And(required), _bonus(parsed)), parsed)
+
+    def _match_any(self, parsed: ParsedQuery) -> wq.Query:
+        """Fallback: any concept may match, more matches rank higher."""
+        required = wq.Or([concept_query(c) for c in parsed.concepts])
+        return _excluding(wq.AndMaybe(required, _bonus(parsed)), parsed)
+
+
+def concept_query(text: str) -> wq.Query:
+    """One term or phrase: its words, or any substring of its characters, in title or body."""
+    text = join_cjk(text)
+    words = [t.text for t in word_analyzer()(text, mode="query")]
+    chars = [t.text for t in char_analyzer()(text, mode="query")]
+    options = []
+    for fieldname in ("title", "body"):
+        options.append(_sequence(fieldname, words, BOOSTS[fieldname]))
+        options.append(_sequence(f"{fieldname}_chars", chars, BOOSTS[f"{fieldname}_chars"]))
+    return wq.Or([option for option in options if option is not None])
+
+
+def join_cjk(text: str) -> str:
+    """Drop white space between CJK characters, which Chinese text does not have.
+
+    >>> join_cjk("城市 大脑 open source")
+    '城市大脑 open source'
+    """
+    return CJK_GAP.sub("", text)
+
+
+def _sequence(fieldname: str, texts: list[str], boost: float) -> wq.Query | None:
+    """A term, or a phrase of consecutive tokens."""
+    if not texts:
+        return None
+    if len(texts) == 1:
+        return wq.Term(fieldname, texts[0], boost=boost)
+    return wq.Phrase(fieldname, texts, boost=boost)
+
+
+def _bonus(parsed: ParsedQuery) -> wq.Query:
+    """Optional clauses that only add score: the exact title, then the whole query as a phrase."""
+    whole = join_cjk(parsed.text)
+    bonus = [wq.Term("title_exact", exact_key(whole), boost=EXACT_TITLE_BOOST)]
+    if len(parsed.concepts) > 1:
+        chars = [t.text for t in char_analyzer()(whole, mode="query")]
+        for fieldname in ("title_chars", "body_chars"):
+            phrase = _sequence(fieldname, chars, WHOLE_PHRASE_BOOST)
+            if phrase is not None:
+                bonus.append(phrase)
+    return wq.Or(bonus)
+
+
+def _excluding(query: wq.Query, parsed: ParsedQuery) -> wq.Query:
+    """Remove documents that match any excluded term."""
+    excluded = [concept_query(text) for text in parsed.excluded]
+    excluded = [q for q in excluded if q.subqueries]
+    return wq.AndNot(query, wq.Or(excluded)) if excluded else query
+
+
+def _filters(parsed: ParsedQuery, kind: str | None) -> wq.Query | None:
+    """The kind and rank filters as one query, or ``None``."""
+    filters = []
+    if kind:
+        filters.append(wq.Term("kind", kind))
+    if parsed.ranks:
+        filters.append(wq.NumericRange("rank", *parsed.ranks))
+    return wq.And(filters) if filters else None
+
+
+def _document(stored: dict) -> dict:
+    """A stored Whoosh document as the API's document dict."""
+    return {"id": stored["id"], "kind": stored["kind"], "title": stored.get("title", ""),
+            "rank": stored.get("rank"), "body": stored.get("body", ""),
+            **(stored.get("fields") or {})}
+
+
+def highlight_needles(parsed: ParsedQuery) -> list[str]:
+    """Normalised strings to mark in results: each concept and its words."""
+    needles = []
+    for concept in parsed.concepts:
+        needles.append(normalize_text(join_cjk(concept)))
+        needles.extend(t.text for t in word_analyzer()(concept, mode="query"))
+    return needles
+
+
+def open_index(path: Path | str | None = None) -> SearchEngine:
+    """Open the index folder (default ``$EGOV_INDEX`` or ``.egov-index``) for searching."""
+    return SearchEngine(path or os.environ.get("EGOV_INDEX") or store.default_index_dir())

@@ -1,0 +1,114 @@
+"""The index folder: immutable generations behind an atomically swapped ``current`` link.
+
+::
+
+    .egov-index/
+        current -> gen-20261129T051500-1234   (symlink, replaced with os.replace)
+        gen-20261129T051500-1234/             (a complete Whoosh index + dictionary.txt)
+        build.lock                            (held by the one build that may run)
+
+A build writes a new generation beside the live one and swaps the link only after the
+commit, so a reader never sees a half-built index and a killed build leaves the live one
+untouched. Searchers already open keep reading their generation's files.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+
+CURRENT = "current"
+DICTIONARY = "dictionary.txt"
+
+
+class IndexMissingError(RuntimeError):
+    """No usable index at the path; the message says how to build one."""
+
+
+def default_index_dir() -> Path:
+    """``$EGOV_INDEX`` or ``.egov-index`` in the working folder."""
+    return Path(os.environ.get("EGOV_INDEX", ".egov-index"))
+
+
+def current_generation(index_dir: Path) -> Path:
+    """The live generation's folder, or :class:`IndexMissingError` with the fix."""
+    link = index_dir / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        raise IndexMissingError(
+            f"no index at {index_dir}: run `egov-search build --index {index_dir}` "
+            "(or `make run`, which builds it)") from None
+    return index_dir / target
+
+
+def open_generation(generation: Path) -> Index:
+    """Open a generation's Whoosh index, turning damage into :class:`IndexMissingError`."""
+    try:
+        index = whoosh_index.open_dir(str(generation))
+        index.doc_count()
+        return index
+    except Exception as err:  # Whoosh raises many types for a damaged folder
+        raise IndexMissingError(
+            f"the index at {generation} is damaged or incomplete ({type(err).__name__}: {err}); "
+            "rebuild it with `egov-search build`") from None
+
+
+@contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the folder's build lock; a second build waits. The OS frees it if we die."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / "build.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def new_generation(index_dir: Path) -> Path:
+    """A fresh, empty generation folder (not yet live)."""
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    generation = index_dir / f"gen-{stamp}-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+    generation.mkdir(parents=True)
+    return generation
+
+
+def publish(index_dir: Path, generation: Path) -> None:
+    """Make ``generation`` live in one atomic rename, then prune older generations.
+
+    The generation it replaces is kept for searchers still reading it; anything older, and
+    any half-written folder a killed build left, is removed. The build lock is held, so no
+    other build is writing a generation.
+    """
+    link, staging = index_dir / CURRENT, index_dir / f"{CURRENT}.new"
+    keep = {generation.name, os.readlink(link) if link.is_symlink() else None}
+    staging.unlink(missing_ok=True)
+    os.symlink(generation.name, staging)
+    os.replace(staging, link)
+    _fsync_dir(index_dir)
+    for old in index_dir.glob("gen-*"):
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes used by the files in ``folder``."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries so the rename survives a power cut."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
