@@ -29,6 +29,8 @@ VARIANTS = str.maketrans({"巿": "市", "冇": "没", "峯": "峰", "羣": "群"
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 CJK_OR_WORD = re.compile(rf"([{HAN}\u3040-\u30ff\uac00-\ud7af]+)|([^\W_{HAN}]+)")
 
+HAN_RUN = re.compile(f"[{HAN}]+")  # only all-Han words join the dictionary; Latin splits itself
+
 _t2s = opencc.OpenCC("t2s")
 _dictionary_lock = threading.Lock()
 _added_words: set[str] = set()
@@ -65,11 +67,11 @@ def normalize_text(text: str) -> str:
 
 
 def add_words(words: Iterable[str]) -> None:
-    """Teach the segmenter whole words (vendor names, the user dictionary), once each."""
+    """Teach the segmenter whole Chinese words (vendor names, the user dictionary), once each."""
     with _dictionary_lock:
         for word in words:
             word = normalize_text(word.strip())
-            if len(word) > 1 and word not in _added_words:
+            if len(word) > 1 and HAN_RUN.fullmatch(word) and word not in _added_words:
                 rjieba.add_word(word, max(rjieba.suggest_freq(word), 10), None)
                 _added_words.add(word)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import threading
@@ -27,6 +28,7 @@ from .query import ParsedQuery, parse
 
 CJK_GAP = re.compile(rf"(?<=[{HAN}])\s+(?=[{HAN}])")
 SNIPPET_CHARS = 120
+SUGGEST_SCAN = 200  # indexed words looked at for completions
 MAX_QUERY_CHARS = 256
 # Field weights: a word match beats a substring match, a title match beats a body match,
 # and an exact title match beats everything.
@@ -109,6 +111,40 @@ class SearchEngine:
         stored = self._searcher().document(id=doc_id)
         return _document(stored) if stored else None
 
+    # -- autocomplete -------------------------------------------------------------------
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Up to ``limit`` completions: titles starting with, then containing, ``prefix``;
+        then frequent indexed words starting with it."""
+        key = exact_key(prefix[:MAX_QUERY_CHARS])
+        if not key:
+            return []
+        searcher = self._searcher()
+        reader = searcher.reader()
+        found: list[str] = []
+
+        def add(text: str) -> None:
+            if text not in found and len(found) < limit:
+                found.append(text)
+
+        for title_key in _take(reader.expand_prefix("title_exact", key), limit):
+            stored = searcher.document(title_exact=_text(title_key))
+            if stored:
+                add(stored["title"])
+        chars = [t.text for t in char_analyzer()(key, mode="query")]
+        contains = _sequence("title_chars", chars, 1.0)
+        if contains is not None:
+            for hit in searcher.search(contains, limit=limit):
+                add(hit["title"])
+        frequency: dict[str, int] = {}
+        for fieldname in ("title", "body"):
+            for word in _take(reader.expand_prefix(fieldname, key), SUGGEST_SCAN):
+                word = _text(word)
+                frequency[word] = frequency.get(word, 0) + reader.doc_frequency(fieldname, word)
+        for word in sorted(frequency, key=lambda w: (-frequency[w], w)):
+            add(word)
+        return found
+
     # -- search -------------------------------------------------------------------------
 
     def search(self, q: str, kind: str | None = None, page: int = 1,
@@ -177,6 +213,16 @@ def concept_query(text: str) -> wq.Query:
         options.append(_sequence(fieldname, words, BOOSTS[fieldname]))
         options.append(_sequence(f"{fieldname}_chars", chars, BOOSTS[f"{fieldname}_chars"]))
     return wq.Or([option for option in options if option is not None])
+
+
+def _text(term: str | bytes) -> str:
+    """A term from Whoosh's lexicon as text."""
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+def _take(iterable, count: int) -> list:
+    """The first ``count`` items."""
+    return list(itertools.islice(iterable, count))
 
 
 def join_cjk(text: str) -> str:

@@ -121,3 +121,12 @@ def test_to_dict_is_json_ready(engine):
     data = json.loads(json.dumps(engine.search("华宇").to_dict()))
     assert set(data) >= {"total", "hits", "facets", "took_ms"}
     assert set(data["hits"][0]) >= {"id", "kind", "title", "rank", "score", "snippet"}
+
+
+def test_suggest_completes_titles_then_words(engine):
+    assert engine.suggest("华")[:2] == ["华云数据", "华宇软件"]
+    assert engine.suggest("工场")[0] == "数梦工场"
+    assert "电子政务" in engine.suggest("電子")
+    assert engine.suggest("qing") == ["qingcloud"]
+    assert len(engine.suggest("数", limit=3)) == 3
+    assert engine.suggest("") == [] and engine.suggest("   ") == []
