@@ -100,6 +100,10 @@ class SearchEngine:
             local.generation = self._generation
         return local.searcher
 
+    def searcher(self):
+        """This thread's Whoosh searcher on the live index, for engine-side modules."""
+        return self._searcher()
+
     def doc_count(self) -> int:
         """Documents in the live index."""
         return self._searcher().doc_count()
