@@ -1,0 +1,59 @@
+"""The search site and its JSON API.
+
+``create_app()`` builds the Flask app (the flaskr pattern): defaults, then the environment
+(``EGOV_INDEX``), then the mapping a test passes. Pages and API live in two blueprints and
+share one :class:`indexer.SearchEngine` per app.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Mapping
+from urllib.parse import quote
+
+from flask import Flask, Response, g, request
+
+from . import api, engine, errors, pages
+
+ACCESS_LOG = logging.getLogger("egov_search.access")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(test_config: Mapping | None = None) -> Flask:
+    """Build the app; ``INDEX`` is the index folder (default ``$EGOV_INDEX`` or ``.egov-index``)."""
+    app = Flask(__name__)
+    app.config.from_mapping(INDEX=os.environ.get("EGOV_INDEX"))
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    app.json.ensure_ascii = False  # readable Chinese in curl output
+    app.json.sort_keys = False
+    engine.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    app.before_request(_start_timer)
+    app.after_request(_finish)
+    return app
+
+
+def _start_timer() -> None:
+    g.started = time.perf_counter()
+
+
+def _finish(response: Response) -> Response:
+    """Add the security headers and write one access-log line."""
+    response.headers.update(SECURITY_HEADERS)
+    took = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+    target = quote(request.path) + (f"?{request.query_string.decode('latin-1')}"
+                                    if request.query_string else "")  # as sent: one line, ASCII
+    ACCESS_LOG.info("%s %s %s %d %.1fms", request.remote_addr, request.method, target,
+                    response.status_code, took)
+    return response

@@ -1,0 +1,62 @@
+"""The JSON API: every page's data, plus autocomplete and a health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, request
+
+from . import data
+from .engine import get_engine
+
+bp = Blueprint("api", __name__)
+
+
+@bp.get("/api")
+def index():
+    """What the API offers."""
+    return jsonify(endpoints={
+        "/api/search?q=&kind=&page=&limit=": "ranked, faceted results (limit 1–100, default 10)",
+        "/api/suggest?q=&limit=": "up to 8 completions for a search box",
+        "/api/documents/<id>": "one whole document",
+        "/api/related?id=": "documents that mention it, and similar documents",
+        "/api/overview?sort=rank|-rank|name|-name": "the home page: ranking and sections",
+        "/healthz": "status and document count",
+    })
+
+
+@bp.get("/api/search")
+def search():
+    """Ranked, faceted, paginated results: ``?q=&kind=&page=&limit=``."""
+    return jsonify(data.search_data(request.args))
+
+
+@bp.get("/api/suggest")
+def suggest():
+    """Up to 8 completions for ``?q=``."""
+    return jsonify(data.suggest_data(request.args))
+
+
+@bp.get("/api/overview")
+def overview():
+    """The home page's data: the ranking (``?sort=rank|-rank|name|-name``) and the sections."""
+    return jsonify(data.overview_data(request.args))
+
+
+@bp.get("/api/documents/<path:doc_id>")
+def document(doc_id: str):
+    """One whole document, or 404."""
+    return jsonify(data.document_data(doc_id))
+
+
+@bp.get("/api/related")
+def related():
+    """Documents that mention ``?id=`` (for a vendor) and documents similar to it."""
+    doc_id = request.args.get("id", "")
+    if not doc_id:
+        abort(400, "缺少参数 id / missing parameter id")
+    return jsonify(data.related_data(doc_id))
+
+
+@bp.get("/healthz")
+def healthz():
+    """``{"status": "ok", "documents": N}``, or 503 when there is no usable index."""
+    return jsonify(status="ok", documents=get_engine().doc_count())

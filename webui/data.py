@@ -1,0 +1,150 @@
+"""The data behind each page, built once and served as JSON or rendered as HTML.
+
+Each function here reads request arguments, validates them (bad input is a 400 with a
+message in Chinese and English), asks the engine, and returns a JSON-ready dict.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import asdict
+
+from flask import abort, url_for
+from pypinyin import lazy_pinyin
+
+from indexer.highlight import highlight
+from indexer.query import parse
+from indexer.related import documents_of_kind, mentions, similar
+from indexer.search import MAX_QUERY_CHARS, Hit, highlight_needles
+
+from .engine import get_engine
+
+DEFAULT_LIMIT, MAX_LIMIT = 10, 100
+MAX_PAGE = 1000
+SUGGEST_LIMIT = 8
+KIND = re.compile(r"^[\w.-]{1,64}$")
+SORTS = ("rank", "-rank", "name", "-name")
+
+
+def int_arg(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    """An integer argument in [low, high], or a 400 that says what is allowed."""
+    raw = args.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        abort(400, f"参数 {name} 必须是 {low} 到 {high} 之间的整数 / "
+                   f"{name} must be an integer from {low} to {high}")
+    return value
+
+
+def query_arg(args: Mapping[str, str], required: bool = True) -> str:
+    """The ``q`` argument; a 400 when an API call leaves it out."""
+    if "q" not in args and required:
+        abort(400, "缺少查询参数 q / missing query parameter q")
+    return args.get("q", "")
+
+
+def kind_arg(args: Mapping[str, str]) -> str | None:
+    """The ``kind`` filter, or ``None`` for every kind."""
+    kind = args.get("kind", "").strip()
+    if kind and not KIND.match(kind):
+        abort(400, "参数 kind 只能包含字母、数字、-、_ 或 . / "
+                   "kind must be letters, digits, '-', '_' or '.'")
+    return kind or None
+
+
+def document_url(doc_id: str, q: str = "") -> str:
+    """The page of a document, carrying the query so the page can highlight it."""
+    return url_for("pages.document", doc_id=doc_id, q=q or None)
+
+
+def hit_data(hit: Hit, q: str = "") -> dict:
+    """A hit as JSON, with the URL of its page."""
+    return {**asdict(hit), "url": document_url(hit.id, q)}
+
+
+def search_data(args: Mapping[str, str], required: bool = True) -> dict:
+    """``/api/search`` and the results page."""
+    q = query_arg(args, required)
+    kind = kind_arg(args)
+    page = int_arg(args, "page", 1, 1, MAX_PAGE)
+    limit = int_arg(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    result = get_engine().search(q, kind=kind, page=page, per_page=limit)
+    return {
+        "query": result.query, "kind": kind, "total": result.total, "page": page, "limit": limit,
+        "took_ms": result.took_ms, "hits": [hit_data(hit, result.query) for hit in result.hits],
+        "facets": result.facets, "suggestion": result.suggestion, "mode": result.mode,
+        "notices": result.notices,
+    }
+
+
+def suggest_data(args: Mapping[str, str]) -> dict:
+    """``/api/suggest``: completions for what is typed so far."""
+    q = query_arg(args)
+    limit = int_arg(args, "limit", SUGGEST_LIMIT, 1, SUGGEST_LIMIT)
+    return {"query": q, "suggestions": get_engine().suggest(q, limit)}
+
+
+def overview_data(args: Mapping[str, str]) -> dict:
+    """The home page: the ranking table (sorted as asked) and the article's sections."""
+    sort = args.get("sort", "rank")
+    if sort not in SORTS:
+        abort(400, f"参数 sort 只能是 {'、'.join(SORTS)} / sort must be one of {', '.join(SORTS)}")
+    engine = get_engine()
+    vendors = documents_of_kind(engine, "vendor")
+    sections = documents_of_kind(engine, "section")
+    listed = sorted(map(_listed, vendors), key=_sort_key(sort.lstrip("-")), reverse=sort.startswith("-"))
+    return {
+        "documents": engine.doc_count(), "facets": engine.search("").facets, "sort": sort,
+        "ranking_title": vendors[0].get("list", "提供商") if vendors else None,
+        "ranking_source": vendors[0].get("source") if vendors else None,
+        "vendors": listed,
+        "article_title": sections[0].get("article", "文章") if sections else None,
+        "sections": [_listed(doc) for doc in sections],
+    }
+
+
+def _listed(doc: dict) -> dict:
+    return {"id": doc["id"], "title": doc["title"], "rank": doc["rank"], "body": doc["body"],
+            "url": document_url(doc["id"])}
+
+
+def _sort_key(column: str):
+    """Rank order (unranked last), or names in pinyin order as a Chinese reader expects."""
+    if column == "rank":
+        return lambda doc: (doc["rank"] is None, doc["rank"] or 0)
+    return lambda doc: ("".join(lazy_pinyin(doc["title"])).lower(), doc["title"])
+
+
+def document_data(doc_id: str) -> dict:
+    """``/api/documents/<id>``: the whole stored document."""
+    doc = get_engine().document(doc_id)
+    if doc is None:
+        abort(404, f"找不到文档 {doc_id} / no document with id {doc_id}")
+    return doc
+
+
+def related_data(doc_id: str) -> dict:
+    """``/api/related?id=``: who mentions this document's entity, and similar documents."""
+    engine = get_engine()
+    doc = document_data(doc_id)
+    return {"id": doc_id, "mentions": [hit_data(hit) for hit in mentions(engine, doc)],
+            "similar": [hit_data(hit) for hit in similar(engine, doc_id)]}
+
+
+def document_page_data(doc_id: str, args: Mapping[str, str]) -> dict:
+    """The document page: the document, its text highlighted for ``q``, and related documents."""
+    q = query_arg(args, required=False)[:MAX_QUERY_CHARS]
+    doc = document_data(doc_id)
+    needles = highlight_needles(parse(q)) if q else []
+    return {
+        "document": doc, "query": q, "title_html": highlight(doc["title"], needles),
+        "paragraphs_html": [highlight(line, needles) for line in doc["body"].split("\n")
+                            if line.strip()],
+        **related_data(doc_id),
+    }
