@@ -77,3 +77,38 @@ def _plain(html: str) -> str:
     text = html.replace("<mark>", "\033[1m" if bold else "[").replace(
         "</mark>", "\033[0m" if bold else "]")
     return unescape(text)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="EGOV_HOST",
+              help="Address to listen on; 0.0.0.0 exposes the site to the network.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              envvar="EGOV_PORT", help="Port to listen on.")
+@INDEX_OPTION
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads answering requests.")
+@click.option("--debug", is_flag=True, help="Flask's development server with reloader and debugger.")
+def serve(host: str, port: int, index_dir: Path | None, threads: int, debug: bool) -> None:
+    """Serve the search site and JSON API (waitress); build the index first if it is missing."""
+    import logging
+
+    from webui import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    index_dir = index_dir or default_index_dir()
+    try:
+        open_index(index_dir)
+    except IndexMissingError as err:
+        click.echo(f"{err}\nbuilding it now …", err=True)
+        try:
+            click.echo(str(build_index(index_dir=index_dir, progress=_progress)), err=True)
+        except (CorpusError, BuildError) as build_err:
+            raise click.ClickException(f"cannot build the index: {build_err}") from None
+    app = create_app({"INDEX": str(index_dir)})
+    click.echo(f"egov-search on http://{host}:{port}/ (index {index_dir}, {threads} threads)", err=True)
+    if debug:
+        app.run(host=host, port=port, debug=True, threaded=True)
+        return
+    import waitress
+
+    waitress.serve(app, host=host, port=port, threads=threads, ident="egov-search")
