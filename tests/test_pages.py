@@ -150,6 +150,18 @@ def test_query_is_escaped_everywhere(client, query):
     assert "没有找到" in html or "找到" in html
 
 
+def test_unknown_kind_still_offers_the_other_facets(client):
+    html, tags = page(client, "/?q=服务&kind=nothing")
+    assert "没有找到" in html
+    assert [a["data-kind"] for a in tags.find("a") if "data-kind" in a][:1] == [""]
+
+
+def test_document_links_its_json_twins(client):
+    links = client.get("/doc/vendor-13").headers["Link"]
+    assert '</api/documents/vendor-13>; rel="alternate"' in links
+    assert '</api/related?id=vendor-13>; rel="related"' in links
+
+
 def test_no_results_gives_tips_and_no_facets(client):
     html, tags = page(client, "/?q=量子纠缠xyz")
     assert "没有找到与“量子纠缠xyz”相关的结果" in html and "搜索建议" in html
