@@ -4,6 +4,7 @@ and documents similar to one document (more like this)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from whoosh import query as wq
 
@@ -44,8 +45,10 @@ def mentions(engine: SearchEngine, doc: dict, limit: int = 10) -> list[Hit]:
     return sorted(hits, key=lambda hit: -hit.score)[:limit]
 
 
-def similar(engine: SearchEngine, doc_id: str, limit: int = 5) -> list[Hit]:
-    """Documents that share the most telling words of document ``doc_id`` (more like this)."""
+def similar(engine: SearchEngine, doc_id: str, limit: int = 5,
+            exclude: Collection[str] = ()) -> list[Hit]:
+    """Documents that share the most telling words of document ``doc_id`` (more like this),
+    leaving out the ids in ``exclude`` (say, documents already shown as mentions)."""
     doc = engine.document(doc_id)
     if doc is None:
         return []
@@ -58,6 +61,7 @@ def similar(engine: SearchEngine, doc_id: str, limit: int = 5) -> list[Hit]:
         return []
     query = wq.Or([wq.Term(fieldname, term, boost=weight)
                    for term, weight in terms for fieldname in ("title", "body")])
-    results = searcher.search(query, limit=limit, mask=wq.Term("id", doc_id))
+    hidden = wq.Or([wq.Term("id", hidden_id) for hidden_id in {doc_id, *exclude}])
+    results = searcher.search(query, limit=limit, mask=hidden)
     needles = [term for term, _ in terms if len(term) > 1]  # a marked 以 or 的 only distracts
     return [engine._hit(hit.fields(), hit.score, needles) for hit in results]  # same Hit as search

@@ -27,3 +27,4 @@ def test_similar_shares_telling_words_and_excludes_itself(engine):
     assert found[0].title == "神州数码" and "section-4" not in {hit.id for hit in found}
     assert len(similar(engine, "vendor-1", limit=3)) == 3
     assert similar(engine, "nope") == []
+    assert "vendor-13" not in {hit.id for hit in similar(engine, "section-4", exclude=["vendor-13"])}

@@ -133,8 +133,10 @@ def related_data(doc_id: str) -> dict:
     """``/api/related?id=``: who mentions this document's entity, and similar documents."""
     engine = get_engine()
     doc = document_data(doc_id)
-    return {"id": doc_id, "mentions": [hit_data(hit) for hit in mentions(engine, doc)],
-            "similar": [hit_data(hit) for hit in similar(engine, doc_id)]}
+    mentioned = mentions(engine, doc)
+    alike = similar(engine, doc_id, exclude=[hit.id for hit in mentioned])
+    return {"id": doc_id, "mentions": [hit_data(hit) for hit in mentioned],
+            "similar": [hit_data(hit) for hit in alike]}
 
 
 def document_page_data(doc_id: str, args: Mapping[str, str]) -> dict:
