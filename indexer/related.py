@@ -9,7 +9,8 @@ from collections.abc import Collection
 from whoosh import query as wq
 
 from .build import ENTITY_KINDS
-from .search import Hit, SearchEngine
+from .highlight import highlight
+from .search import SNIPPET_CHARS, Hit, SearchEngine
 
 KEY_TERMS = 12  # words of a document that define "similar"
 COMMON = 0.3  # a word in more than this share of documents says nothing about similarity
@@ -64,4 +65,10 @@ def similar(engine: SearchEngine, doc_id: str, limit: int = 5,
     hidden = wq.Or([wq.Term("id", hidden_id) for hidden_id in {doc_id, *exclude}])
     results = searcher.search(query, limit=limit, mask=hidden)
     needles = [term for term, _ in terms if len(term) > 1]  # a marked 以 or 的 only distracts
-    return [engine._hit(hit.fields(), hit.score, needles) for hit in results]  # same Hit as search
+    return [_hit(engine.document(hit["id"]), hit.score, needles) for hit in results]
+
+
+def _hit(doc: dict, score: float, needles: list[str]) -> Hit:
+    """A search-style hit for a related document, its shared words marked."""
+    return Hit(doc["id"], doc["kind"], doc["title"], doc["rank"], round(score, 4),
+               highlight(doc["body"], needles, SNIPPET_CHARS), highlight(doc["title"], needles))
