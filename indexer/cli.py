@@ -101,7 +101,7 @@ def serve(host: str, port: int, index_dir: Path | None, threads: int, debug: boo
     except IndexMissingError as err:
         click.echo(f"{err}\nbuilding it now …", err=True)
         try:
-            click.echo(str(build_index(index_dir=index_dir, progress=_progress)), err=True)
+            click.echo(str(build_index(index_dir=index_dir)), err=True)
         except (CorpusError, BuildError) as build_err:
             raise click.ClickException(f"cannot build the index: {build_err}") from None
     app = create_app({"INDEX": str(index_dir)})
