@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import urllib.parse
 
 import pytest
 
@@ -100,6 +101,15 @@ def test_long_query_is_truncated_with_a_notice(client):
 def test_any_term_fallback_is_reported(client):
     data = get_json(client, "/api/search", q="华宇 量子纠缠")
     assert data["mode"] == "any" and data["notices"] and data["hits"][0]["title"] == "华宇软件"
+
+
+def test_corrected_query_links_documents_with_the_correction(client):
+    data = get_json(client, "/api/search", q="华雨软件")
+    if data["mode"] != "corrected":
+        pytest.skip("this engine does not correct typos yet (issue 4)")
+    assert data["suggestion"] == "华宇软件" and data["notices"]
+    corrected = urllib.parse.quote(data["suggestion"])
+    assert data["hits"] and all(hit["url"].endswith(f"?q={corrected}") for hit in data["hits"])
 
 
 def test_suggest(client):

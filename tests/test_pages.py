@@ -168,6 +168,15 @@ def test_no_results_gives_tips_and_no_facets(client):
     assert not [a for a in tags.find("a") if "data-kind" in a]
 
 
+def test_suggestion_is_offered_as_a_link(client):
+    data = client.get("/api/search?q=华雨软件").get_json()
+    if not data["suggestion"]:
+        pytest.skip("this engine makes no suggestion yet (issue 4)")
+    html, tags = page(client, "/?q=华雨软件")
+    assert "您是不是要找" in html
+    assert "/?q=%E5%8D%8E%E5%AE%87%E8%BD%AF%E4%BB%B6" in hrefs(tags, r"^/\?q=")
+
+
 def test_notice_for_any_term_fallback(client):
     html, _ = page(client, "/?q=华宇 量子纠缠")
     assert 'class="notice"' in html and "至少包含其中一个词" in html

@@ -75,9 +75,10 @@ def search_data(args: Mapping[str, str], required: bool = True) -> dict:
     page = int_arg(args, "page", 1, 1, MAX_PAGE)
     limit = int_arg(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     result = get_engine().search(q, kind=kind, page=page, per_page=limit)
+    searched = result.suggestion if result.mode == "corrected" and result.suggestion else result.query
     return {
         "query": result.query, "kind": kind, "total": result.total, "page": page, "limit": limit,
-        "took_ms": result.took_ms, "hits": [hit_data(hit, result.query) for hit in result.hits],
+        "took_ms": result.took_ms, "hits": [hit_data(hit, searched) for hit in result.hits],
         "facets": result.facets, "suggestion": result.suggestion, "mode": result.mode,
         "notices": result.notices,
     }
