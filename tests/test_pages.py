@@ -75,6 +75,13 @@ def test_home_has_box_ranking_and_sections(client):
     assert hrefs(tags, r"^/doc/section-") == [f"/doc/section-{n}" for n in range(1, 8)]
 
 
+def test_home_links_every_kind_for_browsing(client):
+    _, tags = page(client, "/")
+    assert hrefs(tags, r"kind=") == ["/?q=&kind=vendor", "/?q=&kind=section"]
+    html, browse = page(client, "/?q=&kind=section")
+    assert len(hrefs(browse, r"^/doc/section-")) == 7 and "<title>全部文档 - 政务搜索</title>" in html
+
+
 def test_home_table_sorts_without_javascript(client):
     _, tags = page(client, "/")
     sort_links = hrefs(tags, r"sort=")
