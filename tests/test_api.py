@@ -220,6 +220,16 @@ def test_index_deleted_under_a_running_app_is_503(tmp_path):
     assert "error" in get_json(client, "/healthz", 503)
 
 
+def test_one_engine_serves_every_request(app):
+    client = app.test_client()
+    assert app.extensions["egov_search"] is None  # opened lazily, on the first request
+    get_json(client, "/api/search", q="华宇")
+    engine = app.extensions["egov_search"]
+    get_json(client, "/api/suggest", q="华")
+    client.get("/doc/vendor-1")
+    assert engine is not None and app.extensions["egov_search"] is engine
+
+
 def test_a_rebuild_is_seen_without_restart(tmp_path):
     index = tmp_path / "ix"
     build_index(index_dir=index)

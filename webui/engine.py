@@ -23,9 +23,9 @@ def init_app(app: Flask) -> None:
 
 def get_engine() -> SearchEngine:
     """The app's engine; :class:`indexer.IndexMissingError` if there is no usable index yet."""
-    app = current_app._get_current_object()
-    if app.extensions[EXTENSION] is None:
+    extensions = current_app.extensions
+    if extensions[EXTENSION] is None:
         with _lock:
-            if app.extensions[EXTENSION] is None:
-                app.extensions[EXTENSION] = open_index(app.config["INDEX"])
-    return app.extensions[EXTENSION]
+            if extensions[EXTENSION] is None:
+                extensions[EXTENSION] = open_index(current_app.config["INDEX"])
+    return extensions[EXTENSION]
