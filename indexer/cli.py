@@ -111,4 +111,7 @@ def serve(host: str, port: int, index_dir: Path | None, threads: int, debug: boo
         return
     import waitress
 
-    waitress.serve(app, host=host, port=port, threads=threads, ident="egov-search")
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="egov-search")
+    except OSError as err:  # the port is taken, or the host is not an address of this machine
+        raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror or err}") from None

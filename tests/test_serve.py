@@ -52,3 +52,15 @@ def test_binds_loopback_by_default(live_server):
     listening = [line.split()[1] for line in table.read_text().splitlines()[1:]
                  if line.split()[1].endswith(f":{port}") and line.split()[3] == "0A"]
     assert listening == [f"0100007F:{port}"]
+
+
+def test_a_taken_port_is_a_clear_error(live_server):
+    from click.testing import CliRunner
+
+    from indexer.cli import main
+
+    index = live_server["log"].parent / "index"
+    result = CliRunner().invoke(main, ["serve", "--index", str(index), "--port", str(live_server["port"])])
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{live_server['port']}" in result.output
+    assert "Traceback" not in result.output
