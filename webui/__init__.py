@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from urllib.parse import quote
 
 from flask import Flask, Response, g, request
+from werkzeug.routing import PathConverter
 
 from . import api, engine, errors, pages
 
@@ -35,6 +36,8 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.json.ensure_ascii = False  # readable Chinese in curl output
     app.json.sort_keys = False
+    app.url_map.converters["docid"] = DocumentIdConverter
+    app.url_map.merge_slashes = False  # "a//b" and "/a" are ids of their own
     engine.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)
@@ -42,6 +45,13 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.before_request(_start_timer)
     app.after_request(_finish)
     return app
+
+
+class DocumentIdConverter(PathConverter):
+    """A document id in a URL path: any text, slashes included (leading, doubled, trailing)."""
+
+    regex = ".+"
+    part_isolating = False  # it spans slashes; Werkzeug infers this only from a "/" in the regex
 
 
 def _start_timer() -> None:

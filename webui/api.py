@@ -41,7 +41,7 @@ def overview():
     return jsonify(data.overview_data(request.args))
 
 
-@bp.get("/api/documents/<path:doc_id>")
+@bp.get("/api/documents/<docid:doc_id>")
 def document(doc_id: str):
     """One whole document, or 404."""
     return jsonify(data.document_data(doc_id))

@@ -44,7 +44,7 @@ def results():
                    facet_links=facet_links(page, params))
 
 
-@bp.get("/doc/<path:doc_id>")
+@bp.get("/doc/<docid:doc_id>")
 def document(doc_id: str):
     """A whole document, highlighted for ``?q=``, with related documents."""
     page = data.document_page_data(doc_id, request.args)
