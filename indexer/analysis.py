@@ -142,6 +142,23 @@ class JiebaTokenizer(ChineseTokenizer):
             start = end
 
 
+def dictionary_parts(word: str) -> list[str] | None:
+    """The fewest dictionary words of two or more characters that spell ``word``, or None.
+
+    >>> add_words(["智慧医疗"])
+    >>> dictionary_parts("智慧医疗"), dictionary_parts("华雨软件")
+    (['智慧', '医疗'], None)
+    """
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(2, len(word) + 1):
+        for start in range(end - 1):
+            piece = word[start:end]
+            if best[start] is not None and len(piece) < len(word) and rjieba.has_word(piece):
+                if best[end] is None or len(best[start]) + 1 < len(best[end]):
+                    best[end] = best[start] + [piece]
+    return best[-1]
+
+
 def _subwords(word: str) -> Iterator[tuple[str, int]]:
     """Dictionary bigrams and trigrams inside a long word, as jieba's search mode finds them."""
     for size in (2, 3):

@@ -13,8 +13,11 @@ from whoosh import index as whoosh_index
 
 from . import store
 from .analysis import add_words, exact_key, read_userdict
-from .corpus import SEED_PATH, USERDICT_PATH, Document, load_documents
+from .corpus import SEED_PATH, SYNONYMS_PATH, USERDICT_PATH, Document, load_documents
+from .correct import write_pinyin_words
+from .pinyin import title_initials, title_pinyin
 from .schema import make_schema
+from .synonyms import SynonymError, Synonyms
 
 ENTITY_KINDS = ("vendor",)  # titles of these kinds join the segmenter's dictionary
 
@@ -43,7 +46,9 @@ class BuildError(ValueError):
 def document_fields(doc: Document) -> dict:
     """The Whoosh fields of one document."""
     return {"id": doc.id, "kind": doc.kind, "rank": doc.rank, "title": doc.title,
-            "title_chars": doc.title, "title_exact": exact_key(doc.title), "body": doc.body,
+            "title_chars": doc.title, "title_exact": exact_key(doc.title),
+            "title_pinyin": title_pinyin(doc.title), "title_initials": title_initials(doc.title),
+            "body": doc.body,
             "body_chars": doc.body, "fields": doc.fields}
 
 
@@ -69,6 +74,12 @@ def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
 
 def _write(generation: Path, paths: list, progress: Callable[[int], None] | None) -> Counter:
     """Stream the documents into a Whoosh index in ``generation``; return counts by kind."""
+    try:  # a bad synonym file stops the build before any work
+        Synonyms.load(SYNONYMS_PATH)
+    except SynonymError as err:
+        raise BuildError(str(err)) from None
+    if SYNONYMS_PATH.exists():
+        shutil.copyfile(SYNONYMS_PATH, generation / store.SYNONYMS)
     dictionary = read_userdict(USERDICT_PATH)
     add_words(dictionary)
     writer = whoosh_index.create_in(str(generation), make_schema()).writer(limitmb=256)
@@ -93,6 +104,8 @@ def _write(generation: Path, paths: list, progress: Callable[[int], None] | None
         raise
     writer.commit()
     (generation / store.DICTIONARY).write_text("\n".join(dictionary) + "\n", encoding="utf-8")
+    with whoosh_index.open_dir(str(generation)).reader() as reader:
+        write_pinyin_words(reader, generation / store.PINYIN_WORDS)
     if progress:
         progress(len(seen))
     return counts

@@ -115,3 +115,26 @@ def serve(host: str, port: int, index_dir: Path | None, threads: int, debug: boo
         waitress.serve(app, host=host, port=port, threads=threads, ident="egov-search")
     except OSError as err:  # the port is taken, or the host is not an address of this machine
         raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+
+
+@main.command("eval")
+@click.argument("qrels", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--details", is_flag=True, help="Also list the queries egov-search ranks imperfectly.")
+@INDEX_OPTION
+def eval_command(qrels: Path, details: bool, index_dir: Path | None) -> None:
+    """Score egov-search and two baselines on a judgments file (query, doc id, grade 0-3)."""
+    from .evaluate import QrelsError, evaluate, format_table, read_qrels
+
+    try:
+        judgments = read_qrels(qrels)
+        results = evaluate(open_index(index_dir), judgments)
+    except (QrelsError, IndexMissingError) as err:
+        raise click.ClickException(str(err)) from None
+    judged = len(results[0].per_query)
+    click.echo(f"{judged} queries with relevant documents "
+               f"({len(judgments) - judged} without, left out of the averages)")
+    click.echo(format_table(results))
+    if details:
+        for query, value in results[0].per_query.items():
+            if value < 1:
+                click.echo(f"  nDCG {value:.3f}  {query}")

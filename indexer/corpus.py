@@ -15,6 +15,7 @@ from pathlib import Path
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "corpus" / "2020-egov-top50.txt"
 USERDICT_PATH = SEED_PATH.with_name("userdict.txt")
+SYNONYMS_PATH = SEED_PATH.with_name("synonyms.txt")
 
 SEED_VENDORS = 50
 CASE_HEADING = re.compile(r"^案例[一二三四五六七八九十]+$")

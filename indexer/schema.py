@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import char_analyzer, word_analyzer
 
 
 def make_schema() -> Schema:
-    """Fields: words for precision, characters for any-substring recall, exact title for ranking."""
+    """Fields: words for precision, characters for any-substring recall, exact title for ranking,
+    title pinyin for users who type Latin letters."""
     words, chars = word_analyzer(), char_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
@@ -17,6 +18,8 @@ def make_schema() -> Schema:
         title=TEXT(analyzer=words, stored=True),
         title_chars=TEXT(analyzer=chars),
         title_exact=ID(),
+        title_pinyin=KEYWORD(),  # see indexer.pinyin: syllable-aligned suffixes, ^ at the start
+        title_initials=KEYWORD(),
         body=TEXT(analyzer=words, stored=True),
         body_chars=TEXT(analyzer=chars),
         fields=STORED(),

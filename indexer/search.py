@@ -18,13 +18,17 @@ from .analysis import (
     HAN,
     add_words,
     char_analyzer,
+    dictionary_parts,
     exact_key,
     normalize_text,
     read_userdict,
     word_analyzer,
 )
+from .correct import PinyinWords, correct_query
 from .highlight import highlight
+from .pinyin import matched_text, pinyin_key, pinyin_query
 from .query import ParsedQuery, parse
+from .synonyms import Synonyms
 
 CJK_GAP = re.compile(rf"(?<=[{HAN}])\s+(?=[{HAN}])")
 SNIPPET_CHARS = 120
@@ -35,6 +39,9 @@ MAX_QUERY_CHARS = 256
 BOOSTS = {"title": 6.0, "title_chars": 3.0, "body": 1.5, "body_chars": 1.0}
 EXACT_TITLE_BOOST = 40.0
 WHOLE_PHRASE_BOOST = 3.0
+SYNONYM_WEIGHT = 0.5  # a synonym's match counts half as much as the term as typed
+LOOSE_WEIGHT = 0.3  # 智慧医疗 as 智慧 … 医疗 apart, well below the words side by side
+NAMED_TITLE_SCORE = 0.001  # after every document that matches all the terms
 
 
 @dataclass
@@ -61,7 +68,8 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
     took_ms: float
-    mode: str = "all"  # "all": every term matched; "any": fell back to ranked OR
+    mode: str = "all"  # "all": every term matched; "any": fell back to ranked OR;
+    # "corrected": the results of ``suggestion``, a homophone correction of the query
     notices: list[str] = field(default_factory=list)
     suggestion: str | None = None
 
@@ -79,6 +87,8 @@ class SearchEngine:
         self._local = threading.local()
         self._generation: Path | None = None
         self._index = None
+        self._synonyms = Synonyms()
+        self._words: PinyinWords | None = None
         self._searcher()  # fail now, with a clear message, if there is no usable index
 
     # -- the live generation ------------------------------------------------------------
@@ -91,6 +101,8 @@ class SearchEngine:
                 if generation != self._generation:
                     index = store.open_generation(generation)
                     add_words(read_userdict(generation / store.DICTIONARY))
+                    self._synonyms = Synonyms.load(generation / store.SYNONYMS)
+                    self._words = PinyinWords(generation / store.PINYIN_WORDS)
                     self._index, self._generation = index, generation
         local = self._local
         if getattr(local, "generation", None) != self._generation:
@@ -115,11 +127,15 @@ class SearchEngine:
         stored = self._searcher().document(id=doc_id)
         return _document(stored) if stored else None
 
+    def all_documents(self) -> list[dict]:
+        """Every stored document (for evaluation and small tools, not for per-query work)."""
+        return [_document(stored) for stored in self._searcher().reader().all_stored_fields()]
+
     # -- autocomplete -------------------------------------------------------------------
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        """Up to ``limit`` completions: titles starting with, then containing, ``prefix``;
-        then frequent indexed words starting with it."""
+        """Up to ``limit`` completions: titles starting with, then containing, ``prefix``; titles
+        whose pinyin or initials contain it; then frequent indexed words starting with it."""
         key = exact_key(prefix[:MAX_QUERY_CHARS])
         if not key:
             return []
@@ -139,6 +155,10 @@ class SearchEngine:
         contains = _sequence("title_chars", chars, 1.0)
         if contains is not None:
             for hit in searcher.search(contains, limit=limit):
+                add(hit["title"])
+        spelled = pinyin_key(prefix)
+        if spelled:
+            for hit in searcher.search(pinyin_query(spelled), limit=limit):
                 add(hit["title"])
         frequency: dict[str, int] = {}
         for fieldname in ("title", "body"):
@@ -163,11 +183,23 @@ class SearchEngine:
         parsed = parse(q)
         kind = kind or parsed.kind
         searcher = self._searcher()
-        query, mode = self._match_all(parsed), "all"
-        results = self._run(searcher, query, parsed, kind, page * per_page)
-        if results.is_empty() and len(parsed.concepts) > 1:
-            query, mode = self._match_any(parsed), "any"
-            results = self._run(searcher, query, parsed, kind, page * per_page)
+        results, query, fallback = self._answer(searcher, parsed, kind, page * per_page)
+        mode, suggestion = "any" if fallback else "all", None
+        if results.is_empty() or fallback:  # nothing, or not every term: try a homophone
+            suggestion = correct_query(q, parsed.concepts, lambda term: self._finds(searcher, term),
+                                       searcher, self._words)
+        if suggestion:
+            corrected = parse(suggestion)
+            better, better_query, better_fallback = self._answer(searcher, corrected, kind,
+                                                                 page * per_page)
+            if better.is_empty():
+                suggestion = None
+            else:  # every corrected term finds something, so this covers more of the query
+                results, query, parsed, fallback = better, better_query, corrected, better_fallback
+                mode = "corrected"
+                notices.append(f"没有找到“{q}”的结果，以下是“{suggestion}”的结果 "
+                               f"(no good match for {q!r}; showing results for {suggestion!r})")
+        if fallback:
             notices.append("没有同时包含所有词的结果，以下结果至少包含其中一个词 "
                            "(no document matches every term; showing documents that match any)")
         if kind is not None:  # facets count every kind, so run once more without the filter
@@ -176,19 +208,43 @@ class SearchEngine:
             results_by_kind = results
         facets = {"kind": {name: count for name, count
                            in sorted(results_by_kind.groups("kind").items())}}
-        needles = highlight_needles(parsed)
-        hits = [self._hit(hit.fields(), hit.score, needles)
+        needles = highlight_needles(parsed, self._synonyms)
+        key = pinyin_key(parsed.text)
+        hits = [self._hit(hit.fields(), hit.score, needles, key)
                 for hit in results[(page - 1) * per_page:page * per_page]]
         return SearchResult(q, len(results), page, per_page, hits, facets,
-                            round((time.perf_counter() - started) * 1000, 2), mode, notices)
+                            round((time.perf_counter() - started) * 1000, 2), mode, notices,
+                            suggestion)
+
+    def _answer(self, searcher, parsed: ParsedQuery, kind: str | None, limit: int):
+        """(results, query, fell back): documents matching every concept, then those titled as
+        one of them; if none match every concept, documents matching any (fell back)."""
+        query = self._match_all(parsed)
+        results = self._run(searcher, query, parsed, kind, limit)
+        if len(parsed.concepts) < 2:
+            return results, query, False
+        if results.is_empty():
+            query = self._match_any(parsed)
+            return self._run(searcher, query, parsed, kind, limit), query, True
+        named = _named_titles(parsed, searcher.reader())
+        if named is not None:
+            query = wq.Or([query, named])
+            results = self._run(searcher, query, parsed, kind, limit)
+        return results, query, False
+
+    def _finds(self, searcher, term: str) -> bool:
+        """Whether ``term`` alone matches any document."""
+        return not searcher.search(self._concept(term), limit=1).is_empty()
 
     def _run(self, searcher, query: wq.Query, parsed: ParsedQuery, kind: str | None, limit: int):
         """Run ``query`` with the kind and rank filters, grouping matches by kind."""
         return searcher.search(query, limit=limit, filter=_filters(parsed, kind),
                                groupedby=sorting.FieldFacet("kind", maptype=sorting.Count))
 
-    def _hit(self, stored: dict, score: float, needles: list[str]) -> Hit:
+    def _hit(self, stored: dict, score: float, needles: list[str], pinyin: str | None) -> Hit:
         doc = _document(stored)
+        if pinyin:  # a title found by its pinyin: mark the characters the letters spell
+            needles = needles + [matched_text(doc["title"], pinyin) or ""]
         return Hit(doc["id"], doc["kind"], doc["title"], doc["rank"], round(score, 4),
                    highlight(doc["body"], needles, SNIPPET_CHARS), highlight(doc["title"], needles))
 
@@ -196,27 +252,58 @@ class SearchEngine:
 
     def _match_all(self, parsed: ParsedQuery) -> wq.Query:
         """Every concept must match; exact title and whole-phrase matches rank higher."""
-        required = [concept_query(c) for c in parsed.concepts]
+        required = [self._concept(c, c in parsed.terms) for c in parsed.concepts]
         if not required:
             return _excluding(wq.Every(), parsed)
-        return _excluding(wq.AndMaybe(wq.And(required), _bonus(parsed)), parsed)
+        matches: wq.Query = wq.And(required)
+        key = pinyin_key(parsed.text)
+        if key:
+            matches = wq.Or([matches, pinyin_query(key)])
+        return _excluding(wq.AndMaybe(matches, _bonus(parsed)), parsed)
 
     def _match_any(self, parsed: ParsedQuery) -> wq.Query:
         """Fallback: any concept may match, more matches rank higher."""
-        required = wq.Or([concept_query(c) for c in parsed.concepts])
+        required = wq.Or([self._concept(c, c in parsed.terms) for c in parsed.concepts])
         return _excluding(wq.AndMaybe(required, _bonus(parsed)), parsed)
 
+    def _concept(self, text: str, loose: bool = True) -> wq.Query:
+        """A concept as typed, or (with lower weights) as any of its synonyms or, unless it was
+        quoted, as its dictionary words apart."""
+        options = [concept_query(text)]
+        options.extend(concept_query(alternative, SYNONYM_WEIGHT)
+                       for alternative in self._synonyms.expansions(join_cjk(text)))
+        if loose:
+            options.append(_words_apart(text))
+        options = [option for option in options if option is not None]
+        return options[0] if len(options) == 1 else wq.Or(options)
 
-def concept_query(text: str) -> wq.Query:
+
+def concept_query(text: str, weight: float = 1.0) -> wq.Query:
     """One term or phrase: its words, or any substring of its characters, in title or body."""
     text = join_cjk(text)
     words = [t.text for t in word_analyzer()(text, mode="query")]
     chars = [t.text for t in char_analyzer()(text, mode="query")]
     options = []
     for fieldname in ("title", "body"):
-        options.append(_sequence(fieldname, words, BOOSTS[fieldname]))
-        options.append(_sequence(f"{fieldname}_chars", chars, BOOSTS[f"{fieldname}_chars"]))
+        options.append(_sequence(fieldname, words, weight * BOOSTS[fieldname]))
+        options.append(_sequence(f"{fieldname}_chars", chars, weight * BOOSTS[f"{fieldname}_chars"]))
     return wq.Or([option for option in options if option is not None])
+
+
+def _words_apart(text: str) -> wq.Query | None:
+    """A compound Chinese word (智慧医疗) as its dictionary words anywhere in the document."""
+    parts = dictionary_parts(exact_key(text))
+    if not parts:
+        return None
+    return wq.And([wq.Or([wq.Term(fieldname, part, boost=LOOSE_WEIGHT * BOOSTS[fieldname])
+                          for fieldname in ("title", "body")]) for part in parts])
+
+
+def _named_titles(parsed: ParsedQuery, reader) -> wq.Query | None:
+    """Documents titled exactly as one of several terms (用友 in 用友 税务), scored last."""
+    keys = [exact_key(join_cjk(concept)) for concept in parsed.concepts]
+    named = [wq.Term("title_exact", key) for key in keys if reader.doc_frequency("title_exact", key)]
+    return wq.ConstantScoreQuery(wq.Or(named), NAMED_TITLE_SCORE) if named else None
 
 
 def _text(term: str | bytes) -> str:
@@ -284,12 +371,15 @@ def _document(stored: dict) -> dict:
             **(stored.get("fields") or {})}
 
 
-def highlight_needles(parsed: ParsedQuery) -> list[str]:
-    """Normalised strings to mark in results: each concept and its words."""
+def highlight_needles(parsed: ParsedQuery, synonyms: Synonyms | None = None) -> list[str]:
+    """Normalised strings to mark in results: each concept, its synonyms and their words."""
     needles = []
     for concept in parsed.concepts:
-        needles.append(normalize_text(join_cjk(concept)))
-        needles.extend(t.text for t in word_analyzer()(concept, mode="query"))
+        concept = join_cjk(concept)
+        alternatives = synonyms.expansions(concept) if synonyms else []
+        for text in [concept, *alternatives]:
+            needles.append(normalize_text(text))
+            needles.extend(t.text for t in word_analyzer()(text, mode="query"))
     return needles
 
 

@@ -27,6 +27,8 @@ from whoosh.index import Index
 
 CURRENT = "current"
 DICTIONARY = "dictionary.txt"
+SYNONYMS = "synonyms.txt"
+PINYIN_WORDS = "pinyin-words.tsv"
 
 
 class IndexMissingError(RuntimeError):

@@ -127,6 +127,6 @@ def test_suggest_completes_titles_then_words(engine):
     assert engine.suggest("华")[:2] == ["华云数据", "华宇软件"]
     assert engine.suggest("工场")[0] == "数梦工场"
     assert "电子政务" in engine.suggest("電子")
-    assert engine.suggest("qing") == ["qingcloud"]
+    assert engine.suggest("qing") == ["青云QingCloud", "qingcloud"]
     assert len(engine.suggest("数", limit=3)) == 3
     assert engine.suggest("") == [] and engine.suggest("   ") == []

@@ -1,0 +1,160 @@
+"""Relevance evaluation: nDCG@10, MRR and Recall@10 over a judgments file, with two baselines.
+
+A judgments ("qrels") file is TSV: ``query<TAB>doc id<TAB>grade`` with grades 0–3
+(0 = judged not relevant). ``#`` lines are comments; a ``query doc_id grade`` header is allowed.
+Queries without any relevant document are reported but left out of the averages.
+
+>>> round(ndcg(["a", "b"], {"b": 3, "a": 1}), 4)
+0.7098
+>>> reciprocal_rank(["x", "b"], {"b": 2}), recall(["x", "b"], {"b": 2, "c": 1})
+(0.5, 0.5)
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .search import SearchEngine
+
+CUTOFF = 10
+Ranker = Callable[[str], list[str]]
+
+
+class QrelsError(ValueError):
+    """A judgments file that cannot be read; the message names file:line."""
+
+
+def read_qrels(path: Path) -> dict[str, dict[str, int]]:
+    """``{query: {doc id: grade}}`` from a TSV judgments file, in file order."""
+    judgments: dict[str, dict[str, int]] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise QrelsError(f"{path}: cannot read: {err}") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.rstrip("\r").split("\t")
+        if parts == ["query", "doc_id", "grade"]:
+            continue
+        if len(parts) != 3 or not parts[0].strip() or not parts[1].strip():
+            raise QrelsError(f"{path}:{number}: expected query<TAB>doc id<TAB>grade")
+        query, doc_id, grade = parts[0].strip(), parts[1].strip(), parts[2].strip()
+        if grade not in {"0", "1", "2", "3"}:
+            raise QrelsError(f"{path}:{number}: grade must be 0, 1, 2 or 3, got {grade!r}")
+        judgments.setdefault(query, {})[doc_id] = int(grade)
+    if not judgments:
+        raise QrelsError(f"{path}: no judgments")
+    return judgments
+
+
+def dcg(grades: Iterable[int]) -> float:
+    """Discounted cumulative gain with exponential gains ``2**grade - 1``."""
+    return sum((2 ** grade - 1) / math.log2(place + 2) for place, grade in enumerate(grades))
+
+
+def ndcg(ranked: list[str], judged: dict[str, int], k: int = CUTOFF) -> float:
+    """nDCG@k of a ranking against graded judgments (unjudged documents count as 0)."""
+    ideal = dcg(sorted(judged.values(), reverse=True)[:k])
+    return dcg(judged.get(doc, 0) for doc in ranked[:k]) / ideal if ideal else 0.0
+
+
+def reciprocal_rank(ranked: list[str], judged: dict[str, int], k: int = CUTOFF) -> float:
+    """1 / the place of the first relevant document in the top ``k``, or 0."""
+    for place, doc in enumerate(ranked[:k], 1):
+        if judged.get(doc, 0) > 0:
+            return 1 / place
+    return 0.0
+
+
+def recall(ranked: list[str], judged: dict[str, int], k: int = CUTOFF) -> float:
+    """The share of relevant documents found in the top ``k``."""
+    relevant = {doc for doc, grade in judged.items() if grade > 0}
+    return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
+
+
+@dataclass
+class Scores:
+    """Mean metrics of one system over the judged queries, and per query nDCG."""
+
+    system: str
+    ndcg: float
+    mrr: float
+    recall: float
+    per_query: dict[str, float]
+
+
+def score(system: str, ranker: Ranker, judgments: dict[str, dict[str, int]]) -> Scores:
+    """Run every query with a relevant document through ``ranker`` and average the metrics."""
+    rows = {}
+    for query, judged in judgments.items():
+        if any(judged.values()):
+            ranked = ranker(query)
+            rows[query] = (ndcg(ranked, judged), reciprocal_rank(ranked, judged), recall(ranked, judged))
+    count = len(rows) or 1
+    return Scores(system, *(sum(row[i] for row in rows.values()) / count for i in range(3)),
+                  per_query={query: row[0] for query, row in rows.items()})
+
+
+def engine_ranker(engine: SearchEngine) -> Ranker:
+    """egov-search itself."""
+    return lambda query: [hit.id for hit in engine.search(query, per_page=CUTOFF).hits]
+
+
+def substring_ranker(documents: list[dict]) -> Ranker:
+    """Plain substring matching: every (lower-cased) term occurs in title or body; more is better."""
+    texts = [(doc["id"], doc["title"].lower(), doc["body"].lower()) for doc in documents]
+
+    def rank(query: str) -> list[str]:
+        terms = query.lower().split()
+        scored = []
+        for place, (doc_id, title, body) in enumerate(texts):
+            if terms and all(term in title or term in body for term in terms):
+                hits = sum(2 * title.count(term) + body.count(term) for term in terms)
+                scored.append((-hits, place, doc_id))
+        return [doc_id for *_, doc_id in sorted(scored)[:CUTOFF]]
+
+    return rank
+
+
+def jieba_whoosh_ranker(documents: list[dict], folder: Path) -> Ranker:
+    """jieba's stock ChineseAnalyzer in a plain Whoosh index, default query parser over title+body."""
+    from jieba.analyse import ChineseAnalyzer
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.qparser import MultifieldParser
+
+    analyzer = ChineseAnalyzer()
+    schema = Schema(id=ID(stored=True), title=TEXT(analyzer=analyzer), body=TEXT(analyzer=analyzer))
+    plain = whoosh_index.create_in(str(folder), schema)
+    with plain.writer() as writer:
+        for doc in documents:
+            writer.add_document(id=doc["id"], title=doc["title"], body=doc["body"])
+    parser = MultifieldParser(["title", "body"], schema)
+    searcher = plain.searcher()
+
+    def rank(query: str) -> list[str]:
+        return [hit["id"] for hit in searcher.search(parser.parse(query), limit=CUTOFF)]
+
+    return rank
+
+
+def evaluate(engine: SearchEngine, judgments: dict[str, dict[str, int]]) -> list[Scores]:
+    """egov-search and both baselines over the documents of ``engine``'s index."""
+    documents = engine.all_documents()
+    with tempfile.TemporaryDirectory(prefix="egov-eval-") as folder:
+        return [score("egov-search", engine_ranker(engine), judgments),
+                score("jieba + Whoosh", jieba_whoosh_ranker(documents, Path(folder)), judgments),
+                score("substring", substring_ranker(documents), judgments)]
+
+
+def format_table(results: list[Scores]) -> str:
+    """A Markdown table of the systems' scores."""
+    lines = ["| system | nDCG@10 | MRR | Recall@10 |", "|---|---|---|---|"]
+    for row in results:
+        lines.append(f"| {row.system} | {row.ndcg:.3f} | {row.mrr:.3f} | {row.recall:.3f} |")
+    return "\n".join(lines)

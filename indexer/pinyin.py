@@ -1,0 +1,121 @@
+"""Pinyin of titles and pinyin queries: full syllables, initials, and prefixes of either.
+
+A title is indexed as the pinyin of every syllable-aligned suffix, so a query may start at
+any character of the title; the suffix that starts at the title's first character is also
+indexed with a leading ``^``, so a match at the start can rank higher. pypinyin's phrase
+data reads heteronyms in context (银行 hang, 重庆 chong).
+
+>>> title_pinyin("华宇软件")
+'^huayuruanjian huayuruanjian yuruanjian ruanjian jian'
+>>> title_initials("华宇软件")
+'^hyrj hyrj yrj rj j'
+>>> pinyin_key("Hua yu"), pinyin_key("华宇"), pinyin_key("wangsu1")
+('huayu', None, None)
+"""
+
+from __future__ import annotations
+
+import re
+
+from pypinyin import lazy_pinyin
+from whoosh import query as wq
+
+from .analysis import normalize_text
+
+START = "^"
+MAX_CHARS = 48  # long titles: only the first characters get pinyin
+MIN_QUERY = 2  # a single letter is too ambiguous to search as pinyin
+LATIN_QUERY = re.compile(r"[a-z][a-z' ]*")
+ALNUM = re.compile(r"[a-z0-9]+")
+# (at the start of the title, anywhere in it): full spelling above initials, all below text
+PINYIN_BOOSTS = {"title_pinyin": (0.4, 0.2), "title_initials": (0.3, 0.1)}
+
+
+def syllable_spans(text: str) -> list[tuple[str, int, int]]:
+    """(syllable, start, end) over normalised ``text``: Han characters one by one, Latin/digit runs whole.
+
+    >>> syllable_spans("重庆银行 QingCloud！")
+    [('chong', 0, 1), ('qing', 1, 2), ('yin', 2, 3), ('hang', 3, 4), ('qingcloud', 5, 14)]
+    """
+    text = normalize_text(text)[:MAX_CHARS]
+    spans: list[tuple[str, int, int]] = []
+    cursor = 0
+    for piece in lazy_pinyin(text, errors="default"):
+        if text.startswith(piece, cursor):  # not Han: pypinyin returns the run as it was
+            spans.extend((m.group(), cursor + m.start(), cursor + m.end()) for m in ALNUM.finditer(piece))
+            cursor += len(piece)
+        else:
+            spans.append((piece, cursor, cursor + 1))
+            cursor += 1
+    return spans
+
+
+def syllables(text: str) -> list[str]:
+    """Toneless pinyin of each Han character of ``text``; Latin/digit runs whole."""
+    return [syllable for syllable, _, _ in syllable_spans(text)]
+
+
+def matched_text(title: str, key: str) -> str | None:
+    """The normalised part of ``title`` whose full pinyin or initials start with ``key``.
+
+    >>> matched_text("华宇软件", "yuruan"), matched_text("华宇软件", "hyr"), matched_text("华宇", "x")
+    ('宇软', '华宇软', None)
+    """
+    spans = syllable_spans(title)
+    text = normalize_text(title)
+    for initials in (False, True):
+        parts = [syllable[0] if initials else syllable for syllable, _, _ in spans]
+        for first in range(len(parts)):
+            spelled = ""
+            for last in range(first, len(parts)):
+                spelled += parts[last]
+                if spelled.startswith(key) or not key.startswith(spelled):
+                    break
+            if spelled.startswith(key):
+                return text[spans[first][1]:spans[last][2]]
+    return None
+
+
+def _suffixes(parts: list[str]) -> str:
+    """The ``^``-marked whole, then every suffix, space-separated."""
+    if not parts:
+        return ""
+    return " ".join([START + "".join(parts)] + ["".join(parts[i:]) for i in range(len(parts))])
+
+
+def title_pinyin(title: str) -> str:
+    """The index tokens of a title's full pinyin."""
+    return _suffixes(syllables(title))
+
+
+def title_initials(title: str) -> str:
+    """The index tokens of a title's initials (first letter of each syllable)."""
+    return _suffixes([syllable[0] for syllable in syllables(title)])
+
+
+def pinyin_key(query: str) -> str | None:
+    """The query as one pinyin string if it is Latin letters only (spaces and ' dropped), else None."""
+    text = normalize_text(query).strip()
+    if not LATIN_QUERY.fullmatch(text):
+        return None
+    key = text.replace(" ", "").replace("'", "")
+    return key if len(key) >= MIN_QUERY else None
+
+
+def to_pinyin(text: str) -> str:
+    """The whole text's toneless pinyin as one string (for homophone lookups).
+
+    >>> to_pinyin("华雨软件") == to_pinyin("华宇软件")
+    True
+    """
+    return "".join(syllables(text))
+
+
+def pinyin_query(key: str) -> wq.Query:
+    """Titles whose pinyin or initials contain ``key`` from a syllable on, start of title first.
+
+    Matches score a small constant, so any match on the characters themselves ranks higher.
+    """
+    return wq.Or([wq.Prefix(fieldname, prefix, boost=boost)
+                  for fieldname, weights in PINYIN_BOOSTS.items()
+                  for prefix, boost in ((START + key, weights[0]), (key, weights[1]))])
