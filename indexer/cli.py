@@ -118,7 +118,7 @@ def serve(host: str, port: int, index_dir: Path | None, threads: int, debug: boo
 
 
 @main.command("eval")
-@click.argument("qrels", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("qrels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--details", is_flag=True, help="Also list the queries egov-search ranks imperfectly.")
 @INDEX_OPTION
 def eval_command(qrels: Path, details: bool, index_dir: Path | None) -> None:

@@ -12,6 +12,7 @@ Queries without any relevant document are reported but left out of the averages.
 
 from __future__ import annotations
 
+import logging
 import math
 import tempfile
 from collections.abc import Callable, Iterable
@@ -123,11 +124,13 @@ def substring_ranker(documents: list[dict]) -> Ranker:
 
 def jieba_whoosh_ranker(documents: list[dict], folder: Path) -> Ranker:
     """jieba's stock ChineseAnalyzer in a plain Whoosh index, default query parser over title+body."""
+    import jieba
     from jieba.analyse import ChineseAnalyzer
     from whoosh import index as whoosh_index
     from whoosh.fields import ID, TEXT, Schema
     from whoosh.qparser import MultifieldParser
 
+    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not our output
     analyzer = ChineseAnalyzer()
     schema = Schema(id=ID(stored=True), title=TEXT(analyzer=analyzer), body=TEXT(analyzer=analyzer))
     plain = whoosh_index.create_in(str(folder), schema)
