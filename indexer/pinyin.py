@@ -2,11 +2,12 @@
 
 A title is indexed as the pinyin of every syllable-aligned suffix, so a query may start at
 any character of the title; the suffix that starts at the title's first character is also
-indexed with a leading ``^``, so a match at the start can rank higher. pypinyin's phrase
-data reads heteronyms in context (银行 hang, 重庆 chong).
+indexed with a leading ``^``, so a match at the start can rank higher. The full spelling also
+gets its whole first syllables marked with ``=``, so ``huayu`` prefers 华宇 (hua yu) to 华云
+(hua yun). pypinyin's phrase data reads heteronyms in context (银行 hang, 重庆 chong).
 
 >>> title_pinyin("华宇软件")
-'^huayuruanjian huayuruanjian yuruanjian ruanjian jian'
+'^huayuruanjian huayuruanjian yuruanjian ruanjian jian =hua =huayu =huayuruan =huayuruanjian'
 >>> title_initials("华宇软件")
 '^hyrj hyrj yrj rj j'
 >>> pinyin_key("Hua yu"), pinyin_key("华宇"), pinyin_key("wangsu1")
@@ -23,12 +24,14 @@ from whoosh import query as wq
 from .analysis import normalize_text
 
 START = "^"
+WHOLE = "="
 MAX_CHARS = 48  # long titles: only the first characters get pinyin
 MIN_QUERY = 2  # a single letter is too ambiguous to search as pinyin
 LATIN_QUERY = re.compile(r"[a-z][a-z' ]*")
 ALNUM = re.compile(r"[a-z0-9]+")
 # (at the start of the title, anywhere in it): full spelling above initials, all below text
 PINYIN_BOOSTS = {"title_pinyin": (0.4, 0.2), "title_initials": (0.3, 0.1)}
+WHOLE_SYLLABLES_BOOST = 0.1
 
 
 def syllable_spans(text: str) -> list[tuple[str, int, int]]:
@@ -85,7 +88,9 @@ def _suffixes(parts: list[str]) -> str:
 
 def title_pinyin(title: str) -> str:
     """The index tokens of a title's full pinyin."""
-    return _suffixes(syllables(title))
+    parts = syllables(title)
+    whole = [WHOLE + "".join(parts[:end]) for end in range(1, len(parts) + 1)]
+    return " ".join([_suffixes(parts), *whole]).strip()
 
 
 def title_initials(title: str) -> str:
@@ -116,6 +121,8 @@ def pinyin_query(key: str) -> wq.Query:
 
     Matches score a small constant, so any match on the characters themselves ranks higher.
     """
-    return wq.Or([wq.Prefix(fieldname, prefix, boost=boost)
-                  for fieldname, weights in PINYIN_BOOSTS.items()
-                  for prefix, boost in ((START + key, weights[0]), (key, weights[1]))])
+    clauses = [(wq.Prefix(fieldname, prefix), score)
+               for fieldname, weights in PINYIN_BOOSTS.items()
+               for prefix, score in ((START + key, weights[0]), (key, weights[1]))]
+    clauses.append((wq.Term("title_pinyin", WHOLE + key), WHOLE_SYLLABLES_BOOST))
+    return wq.Or([wq.ConstantScoreQuery(clause, score) for clause, score in clauses])
