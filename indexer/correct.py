@@ -16,7 +16,7 @@ from pathlib import Path
 from whoosh import query as wq
 
 from .analysis import HAN, HAN_RUN, exact_key
-from .pinyin import matched_text, to_pinyin
+from .pinyin import fold, matched_text, to_pinyin
 
 MIN_WORD_COUNT = 2  # a word seen once is as likely a typo as the query
 MAX_WORD_CHARS = 8
@@ -57,21 +57,21 @@ class PinyinWords:
 
 def correct_term(term: str, searcher, words: PinyinWords) -> str | None:
     """The best same-pinyin title part or frequent word for a Chinese ``term``, or ``None``."""
-    key_text = exact_key(term)
-    if len(key_text) < 2 or not HAN_CHAR.search(key_text):
+    typed = "".join(fold(term).split())  # not Traditional→Simplified, which misreads 乾 as 干
+    if len(typed) < 2 or not HAN_CHAR.search(typed):
         return None
-    key = to_pinyin(key_text)
+    key = to_pinyin(typed)
     candidates: dict[str, tuple] = {}
     titles = searcher.search(wq.Prefix("title_pinyin", key), limit=TITLE_CANDIDATES)
     for hit in titles:
         part = matched_text(hit["title"], key)
         if part and to_pinyin(part) == key:
-            whole = exact_key(hit["title"]) == part
+            whole = "".join(fold(hit["title"]).split()) == part
             candidates.setdefault(part, (0 if whole else 1, 0))
     for word, count in words.get(key):
         candidates.setdefault(word, (2, -count))
-    ranked = sorted((_changed(key_text, text), *rank, text) for text, rank in candidates.items()
-                    if len(text) == len(key_text) and text != key_text)
+    ranked = sorted((_changed(typed, text), *rank, text) for text, rank in candidates.items()
+                    if len(text) == len(typed) and exact_key(text) != exact_key(typed))
     return ranked[0][-1] if ranked else None
 
 

@@ -17,11 +17,12 @@ gets its whole first syllables marked with ``=``, so ``huayu`` prefers 华宇 (h
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from pypinyin import lazy_pinyin
 from whoosh import query as wq
 
-from .analysis import normalize_text
+from .analysis import VARIANTS, normalize_text
 
 START = "^"
 WHOLE = "="
@@ -34,13 +35,23 @@ PINYIN_BOOSTS = {"title_pinyin": (0.4, 0.2), "title_initials": (0.3, 0.1)}
 WHOLE_SYLLABLES_BOOST = 0.1
 
 
+def fold(text: str) -> str:
+    """Full-width to ASCII, lower case and variant characters, but not Traditional→Simplified,
+    which would misread some names (乾云 qian yun would become 干云 gan yun).
+
+    >>> fold("乾云ＱＣ")
+    '乾云qc'
+    """
+    return unicodedata.normalize("NFKC", text).lower().translate(VARIANTS)
+
+
 def syllable_spans(text: str) -> list[tuple[str, int, int]]:
-    """(syllable, start, end) over normalised ``text``: Han characters one by one, Latin/digit runs whole.
+    """(syllable, start, end) over folded ``text``: Han characters one by one, Latin/digit runs whole.
 
     >>> syllable_spans("重庆银行 QingCloud！")
     [('chong', 0, 1), ('qing', 1, 2), ('yin', 2, 3), ('hang', 3, 4), ('qingcloud', 5, 14)]
     """
-    text = normalize_text(text)[:MAX_CHARS]
+    text = fold(text)[:MAX_CHARS]
     spans: list[tuple[str, int, int]] = []
     cursor = 0
     for piece in lazy_pinyin(text, errors="default"):
@@ -59,13 +70,13 @@ def syllables(text: str) -> list[str]:
 
 
 def matched_text(title: str, key: str) -> str | None:
-    """The normalised part of ``title`` whose full pinyin or initials start with ``key``.
+    """The (folded) part of ``title`` whose full pinyin or initials start with ``key``.
 
-    >>> matched_text("华宇软件", "yuruan"), matched_text("华宇软件", "hyr"), matched_text("华宇", "x")
+    >>> matched_text("華宇软件", "yuruan"), matched_text("华宇软件", "hyr"), matched_text("华宇", "x")
     ('宇软', '华宇软', None)
     """
     spans = syllable_spans(title)
-    text = normalize_text(title)
+    text = fold(title)
     for initials in (False, True):
         parts = [syllable[0] if initials else syllable for syllable, _, _ in spans]
         for first in range(len(parts)):

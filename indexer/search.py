@@ -244,7 +244,7 @@ class SearchEngine:
     def _hit(self, stored: dict, score: float, needles: list[str], pinyin: str | None) -> Hit:
         doc = _document(stored)
         if pinyin:  # a title found by its pinyin: mark the characters the letters spell
-            needles = needles + [matched_text(doc["title"], pinyin) or ""]
+            needles = needles + [normalize_text(matched_text(doc["title"], pinyin) or "")]
         return Hit(doc["id"], doc["kind"], doc["title"], doc["rank"], round(score, 4),
                    highlight(doc["body"], needles, SNIPPET_CHARS), highlight(doc["title"], needles))
 
