@@ -13,10 +13,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from whoosh import query as wq
-
 from .analysis import HAN, HAN_RUN, exact_key
-from .pinyin import fold, matched_text, to_pinyin
+from .pinyin import BoundedPrefix, fold, matched_text, to_pinyin
 
 MIN_WORD_COUNT = 2  # a word seen once is as likely a typo as the query
 MAX_WORD_CHARS = 8
@@ -62,7 +60,7 @@ def correct_term(term: str, searcher, words: PinyinWords) -> str | None:
         return None
     key = to_pinyin(typed)
     candidates: dict[str, tuple] = {}
-    titles = searcher.search(wq.Prefix("title_pinyin", key), limit=TITLE_CANDIDATES)
+    titles = searcher.search(BoundedPrefix("title_pinyin", key), limit=TITLE_CANDIDATES)
     for hit in titles:
         part = matched_text(hit["title"], key)
         if part and to_pinyin(part) == key:

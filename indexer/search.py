@@ -267,13 +267,14 @@ class SearchEngine:
         return _excluding(wq.AndMaybe(required, _bonus(parsed)), parsed)
 
     def _concept(self, text: str, loose: bool = True) -> wq.Query:
-        """A concept as typed, or (with lower weights) as any of its synonyms or, unless it was
-        quoted, as its dictionary words apart."""
-        options = [concept_query(text)]
-        options.extend(concept_query(alternative, SYNONYM_WEIGHT)
-                       for alternative in self._synonyms.expansions(join_cjk(text)))
-        if loose:
-            options.append(_words_apart(text))
+        """A concept as typed or (with a lower weight) as any of its synonyms; unless it was
+        quoted, each also as its dictionary words apart (with a lower weight still)."""
+        options = []
+        alternatives = self._synonyms.expansions(join_cjk(text))
+        for variant, weight in [(text, 1.0)] + [(alt, SYNONYM_WEIGHT) for alt in alternatives]:
+            options.append(concept_query(variant, weight))
+            if loose:
+                options.append(_words_apart(variant, weight))
         options = [option for option in options if option is not None]
         return options[0] if len(options) == 1 else wq.Or(options)
 
@@ -290,12 +291,13 @@ def concept_query(text: str, weight: float = 1.0) -> wq.Query:
     return wq.Or([option for option in options if option is not None])
 
 
-def _words_apart(text: str) -> wq.Query | None:
+def _words_apart(text: str, weight: float = 1.0) -> wq.Query | None:
     """A compound Chinese word (智慧医疗) as its dictionary words anywhere in the document."""
     parts = dictionary_parts(exact_key(text))
     if not parts:
         return None
-    return wq.And([wq.Or([wq.Term(fieldname, part, boost=LOOSE_WEIGHT * BOOSTS[fieldname])
+    boost = weight * LOOSE_WEIGHT
+    return wq.And([wq.Or([wq.Term(fieldname, part, boost=boost * BOOSTS[fieldname])
                           for fieldname in ("title", "body")]) for part in parts])
 
 

@@ -15,6 +15,7 @@ from indexer.cli import main
     ("华雨软件", "华宇软件", "华宇软件"),          # a title
     ("網速科技", "网宿科技", "网宿科技"),          # Traditional input, a title
     ("用有", "用友", "用友"),
+    ("前云科技", "乾云科技", "乾云科技"),
     ("东华医卫", "东华医为", "东华医为"),
     ("区块连", "区块链", "区块链应用渐成风尚"),     # part of a section title
     ("健康马", "健康码", "“一网通享”格局初定"),    # a frequent word of the text, not a title

@@ -44,6 +44,7 @@ def test_pinyin_key_accepts_only_latin_letters(query, key):
     ("smgc", "数梦工场"),
     ("qukuailian", "区块链应用渐成风尚"),
     ("jieyu", "结语"),
+    ("qianyun", "乾云科技"),  # read before Traditional→Simplified, which would make it 干云
 ])
 def test_pinyin_finds_titles(engine, query, first):
     result = engine.search(query)
