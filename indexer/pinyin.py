@@ -30,7 +30,7 @@ START = "^"
 WHOLE = "="
 MAX_CHARS = 48  # long titles: only the first characters get pinyin
 MAX_PHRASE = max(map(len, PHRASES_DICT))
-MAX_EXPANSIONS = 1000
+MAX_EXPANSIONS = 200
 MIN_QUERY = 2  # a single letter is too ambiguous to search as pinyin
 LATIN_QUERY = re.compile(r"[a-z][a-z' ]*")
 ALNUM = re.compile(r"[a-z0-9]+")
