@@ -105,7 +105,7 @@ def _write(generation: Path, paths: list, progress: Callable[[int], None] | None
     writer.commit()
     (generation / store.DICTIONARY).write_text("\n".join(dictionary) + "\n", encoding="utf-8")
     with whoosh_index.open_dir(str(generation)).reader() as reader:
-        write_pinyin_words(reader, generation / store.PINYIN_WORDS)
+        write_pinyin_words(reader, generation / store.PINYIN_WORDS, dictionary)
     if progress:
         progress(len(seen))
     return counts

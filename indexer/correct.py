@@ -2,19 +2,22 @@
 or frequent indexed word with the same pinyin (华雨软件 → 华宇软件, 健康马 → 健康码).
 
 Candidates come from the index, never from a list of queries: a title (or the part of one)
-whose pinyin equals the term's, or a word indexed at least ``MIN_WORD_COUNT`` times, from a
-pinyin → word table written at build time (``pinyin-words.tsv`` in the generation).
-The candidate that changes the fewest characters wins; then titles; then the most frequent.
+whose pinyin equals the term's, or a word of a title or indexed at least ``MIN_WORD_COUNT``
+times, from a pinyin → word table written at build time (``pinyin-words.tsv`` in the
+generation). The candidate that changes the fewest characters wins; then titles; then the
+most frequent. Only when nothing has the same pinyin are near homophones tried, as fuzzy
+pinyin input methods hear them (zh=z, n=l, ing=in …: 神州数马 → 神州数码 is exact, 数梦工长 →
+森州数码 → 神州数码 is fuzzy).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .analysis import HAN, HAN_RUN, exact_key
-from .pinyin import BoundedPrefix, fold, matched_text, to_pinyin
+from .pinyin import BoundedPrefix, fold, fuzzy_pinyin, matched_text, to_pinyin
 
 MIN_WORD_COUNT = 2  # a word seen once is as likely a typo as the query
 MAX_WORD_CHARS = 8
@@ -23,34 +26,35 @@ HAN_CHAR = re.compile(f"[{HAN}]")
 WORD_FIELDS = ("title", "body")
 
 
-def write_pinyin_words(reader, path: Path) -> None:
-    """Write ``pinyin<TAB>word<TAB>count`` for every indexed Chinese word worth suggesting."""
-    counts: dict[str, int] = {}
+def write_pinyin_words(reader, path: Path, dictionary: Iterable[str] = ()) -> None:
+    """Write ``pinyin<TAB>fuzzy pinyin<TAB>word<TAB>count`` for every Chinese word of a title or
+    of the ``dictionary``, and every one indexed at least ``MIN_WORD_COUNT`` times."""
+    counts: dict[str, int] = {exact_key(word): MIN_WORD_COUNT for word in dictionary}
     for fieldname in WORD_FIELDS:
         for term, info in reader.iter_field(fieldname):
             word = term.decode("utf-8") if isinstance(term, bytes) else term
             if 2 <= len(word) <= MAX_WORD_CHARS and HAN_RUN.fullmatch(word):
-                counts[word] = counts.get(word, 0) + int(info.weight())
-    lines = [f"{to_pinyin(word)}\t{word}\t{count}" for word, count in sorted(counts.items())
-             if count >= MIN_WORD_COUNT]
+                weight = int(info.weight())
+                counts[word] = counts.get(word, 0) + max(weight, MIN_WORD_COUNT * (fieldname == "title"))
+    lines = [f"{to_pinyin(word)}\t{fuzzy_pinyin(word)}\t{word}\t{count}"
+             for word, count in sorted(counts.items()) if count >= MIN_WORD_COUNT]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 class PinyinWords:
-    """The build's pinyin → [(word, times indexed)] table, most frequent first."""
+    """The build's (fuzzy) pinyin → [(word, times indexed)] tables, most frequent first."""
 
     def __init__(self, path: Path):
-        self.words: dict[str, list[tuple[str, int]]] = {}
+        self.exact: dict[str, list[tuple[str, int]]] = {}
+        self.fuzzy: dict[str, list[tuple[str, int]]] = {}
         if path.exists():
             for line in path.read_text(encoding="utf-8").splitlines():
-                key, word, count = line.split("\t")
-                self.words.setdefault(key, []).append((word, int(count)))
-        for entries in self.words.values():
-            entries.sort(key=lambda entry: -entry[1])
-
-    def get(self, key: str) -> list[tuple[str, int]]:
-        """Words spelled ``key``, most frequent first."""
-        return self.words.get(key, [])
+                key, fuzzy, word, count = line.split("\t")
+                self.exact.setdefault(key, []).append((word, int(count)))
+                self.fuzzy.setdefault(fuzzy, []).append((word, int(count)))
+        for table in (self.exact, self.fuzzy):
+            for entries in table.values():
+                entries.sort(key=lambda entry: -entry[1])
 
 
 def correct_term(term: str, searcher, words: PinyinWords) -> str | None:
@@ -66,8 +70,17 @@ def correct_term(term: str, searcher, words: PinyinWords) -> str | None:
         if part and to_pinyin(part) == key:
             whole = "".join(fold(hit["title"]).split()) == part
             candidates.setdefault(part, (0 if whole else 1, 0))
-    for word, count in words.get(key):
+    for word, count in words.exact.get(key, []):
         candidates.setdefault(word, (2, -count))
+    best = _best(typed, candidates)
+    if best is None:
+        near = {word: (2, -count) for word, count in words.fuzzy.get(fuzzy_pinyin(typed), [])}
+        best = _best(typed, near)
+    return best
+
+
+def _best(typed: str, candidates: dict[str, tuple]) -> str | None:
+    """The candidate that changes the fewest characters, then by its rank."""
     ranked = sorted((_changed(typed, text), *rank, text) for text, rank in candidates.items()
                     if len(text) == len(typed) and exact_key(text) != exact_key(typed))
     return ranked[0][-1] if ranked else None

@@ -145,6 +145,31 @@ def pinyin_key(query: str) -> str | None:
     return key if len(key) >= MIN_QUERY else None
 
 
+def fuzzy_syllable(syllable: str) -> str:
+    """The syllable as the common input-method fuzzy sets hear it: zh=z, ch=c, sh=s, n=l,
+    ang=an, eng=en, ing=in.
+
+    >>> [fuzzy_syllable(s) for s in ["zhang", "nong", "ling", "shi", "ng"]]
+    ['zan', 'long', 'lin', 'si', 'ng']
+    """
+    if syllable[:2] in ("zh", "ch", "sh"):
+        syllable = syllable[0] + syllable[2:]
+    elif syllable[:1] == "n" and len(syllable) > 1 and syllable != "ng":
+        syllable = "l" + syllable[1:]
+    if syllable.endswith("ng") and not syllable.endswith("ong") and len(syllable) > 2:
+        syllable = syllable[:-1]
+    return syllable
+
+
+def fuzzy_pinyin(text: str) -> str:
+    """The whole text's pinyin with every syllable fuzzy (for near-homophone lookups).
+
+    >>> fuzzy_pinyin("神州数码") == fuzzy_pinyin("森州数码")
+    True
+    """
+    return "".join(fuzzy_syllable(syllable) for syllable in syllables(text))
+
+
 def to_pinyin(text: str) -> str:
     """The whole text's toneless pinyin as one string (for homophone lookups).
 

@@ -20,6 +20,8 @@ from indexer.cli import main
     ("区块连", "区块链", "区块链应用渐成风尚"),     # part of a section title
     ("健康马", "健康码", "“一网通享”格局初定"),    # a frequent word of the text, not a title
     ("政务服舞", "政务服务", "案例一 深圳市政府、平安智慧城：“深圳市统一政务服务APP”"),
+    ("应急管礼", "应急管理", "安元科技"),        # a word of the user dictionary
+    ("森州数码", "神州数码", "神州数码"),          # a near homophone: s = sh
 ])
 def test_homophone_typo_is_corrected(engine, query, suggestion, first):
     result = engine.search(query)
@@ -27,6 +29,11 @@ def test_homophone_typo_is_corrected(engine, query, suggestion, first):
     assert result.mode == "corrected"
     assert titles(result)[0] == first
     assert any("以下是" in notice and suggestion in notice for notice in result.notices)
+
+
+def test_exact_homophone_beats_near_homophone(engine):
+    assert engine.search("神洲数码").suggestion == "神州数码"
+    assert engine.search("华宇软建").suggestion == "华宇软件"
 
 
 def test_corrected_results_mark_the_corrected_words(engine):
