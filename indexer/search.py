@@ -374,7 +374,8 @@ def _document(stored: dict) -> dict:
 
 
 def highlight_needles(parsed: ParsedQuery, synonyms: Synonyms | None = None) -> list[str]:
-    """Normalised strings to mark in results: each concept, its synonyms and their words."""
+    """Normalised strings to mark in results: each concept, its synonyms and their words,
+    down to the dictionary words a compound matches apart."""
     needles = []
     for concept in parsed.concepts:
         concept = join_cjk(concept)
@@ -382,6 +383,7 @@ def highlight_needles(parsed: ParsedQuery, synonyms: Synonyms | None = None) -> 
         for text in [concept, *alternatives]:
             needles.append(normalize_text(text))
             needles.extend(t.text for t in word_analyzer()(text, mode="query"))
+            needles.extend(dictionary_parts(exact_key(text)) or [])
     return needles
 
 
