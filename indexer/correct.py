@@ -62,16 +62,17 @@ def correct_term(term: str, searcher, words: PinyinWords) -> str | None:
     typed = "".join(fold(term).split())  # not Traditional→Simplified, which misreads 乾 as 干
     if len(typed) < 2 or not HAN_CHAR.search(typed):
         return None
-    key = to_pinyin(typed)
     candidates: dict[str, tuple] = {}
-    titles = searcher.search(BoundedPrefix("title_pinyin", key), limit=TITLE_CANDIDATES)
-    for hit in titles:
-        part = matched_text(hit["title"], key)
-        if part and to_pinyin(part) == key:
-            whole = "".join(fold(hit["title"]).split()) == part
-            candidates.setdefault(part, (0 if whole else 1, 0))
-    for word, count in words.exact.get(key, []):
-        candidates.setdefault(word, (2, -count))
+    # as read in context (同行 tong hang), and character by character (tong xing, as in 通行)
+    for key in dict.fromkeys([to_pinyin(typed), to_pinyin(typed, phrases=False)]):
+        titles = searcher.search(BoundedPrefix("title_pinyin", key), limit=TITLE_CANDIDATES)
+        for hit in titles:
+            part = matched_text(hit["title"], key)
+            if part and to_pinyin(part) == key:
+                whole = "".join(fold(hit["title"]).split()) == part
+                candidates.setdefault(part, (0 if whole else 1, 0))
+        for word, count in words.exact.get(key, []):
+            candidates.setdefault(word, (2, -count))
     best = _best(typed, candidates)
     if best is None:
         near = {word: (2, -count) for word, count in words.fuzzy.get(fuzzy_pinyin(typed), [])}

@@ -49,11 +49,12 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower().translate(VARIANTS)
 
 
-def syllable_spans(text: str) -> list[tuple[str, int, int]]:
+def syllable_spans(text: str, phrases: bool = True) -> list[tuple[str, int, int]]:
     """(syllable, start, end) over folded ``text``: Han characters one by one, Latin/digit runs whole.
 
     Words of pypinyin's phrase dictionary are read as phrases, longest first (the way its own
-    ``lazy_pinyin`` segments, at a fraction of the cost); other characters by their usual reading.
+    ``lazy_pinyin`` segments, at a fraction of the cost); other characters (all of them when
+    ``phrases`` is false) by their usual reading.
 
     >>> syllable_spans("重庆银行 QingCloud！")
     [('chong', 0, 1), ('qing', 1, 2), ('yin', 2, 3), ('hang', 3, 4), ('qingcloud', 5, 14)]
@@ -68,7 +69,7 @@ def syllable_spans(text: str) -> list[tuple[str, int, int]]:
                 spans.append((latin.group(), cursor, latin.end()))
             cursor = latin.end() if latin else cursor + 1
             continue
-        readings = _phrase(text, cursor) or [[PINYIN_DICT[ord(text[cursor])].split(",")[0]]]
+        readings = (phrases and _phrase(text, cursor)) or [[PINYIN_DICT[ord(text[cursor])].split(",")[0]]]
         for offset, reading in enumerate(readings):
             spans.append((_toneless(reading[0]), cursor + offset, cursor + offset + 1))
         cursor += len(readings)
@@ -91,9 +92,9 @@ def _toneless(marked: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def syllables(text: str) -> list[str]:
+def syllables(text: str, phrases: bool = True) -> list[str]:
     """Toneless pinyin of each Han character of ``text``; Latin/digit runs whole."""
-    return [syllable for syllable, _, _ in syllable_spans(text)]
+    return [syllable for syllable, _, _ in syllable_spans(text, phrases)]
 
 
 def matched_text(title: str, key: str) -> str | None:
@@ -170,13 +171,14 @@ def fuzzy_pinyin(text: str) -> str:
     return "".join(fuzzy_syllable(syllable) for syllable in syllables(text))
 
 
-def to_pinyin(text: str) -> str:
-    """The whole text's toneless pinyin as one string (for homophone lookups).
+def to_pinyin(text: str, phrases: bool = True) -> str:
+    """The whole text's toneless pinyin as one string (for homophone lookups); without
+    ``phrases``, each character by its usual reading.
 
-    >>> to_pinyin("华雨软件") == to_pinyin("华宇软件")
-    True
+    >>> to_pinyin("华雨软件") == to_pinyin("华宇软件"), to_pinyin("转行"), to_pinyin("转行", phrases=False)
+    (True, 'zhuanhang', 'zhuanxing')
     """
-    return "".join(syllables(text))
+    return "".join(syllables(text, phrases))
 
 
 class BoundedPrefix(wq.Prefix):

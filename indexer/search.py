@@ -184,10 +184,15 @@ class SearchEngine:
         kind = kind or parsed.kind
         searcher = self._searcher()
         results, query, fallback = self._answer(searcher, parsed, kind, page * per_page)
-        mode, suggestion = "any" if fallback else "all", None
-        if results.is_empty() or fallback:  # nothing, or not every term: try a homophone
-            suggestion = correct_query(q, parsed.concepts, lambda term: self._finds(searcher, term),
-                                       searcher, self._words)
+        mode = "any" if fallback else "all"
+        weak = results.is_empty() or fallback
+
+        def found(term: str) -> bool:  # as written: else it may be a homophone typo
+            if not weak and not dictionary_parts(exact_key(term)):
+                return True  # it matched, and only a compound can match by its words apart
+            return self._finds(searcher, term)
+
+        suggestion = correct_query(q, parsed.concepts, found, searcher, self._words)
         if suggestion:
             corrected = parse(suggestion)
             better, better_query, better_fallback = self._answer(searcher, corrected, kind,
@@ -233,8 +238,8 @@ class SearchEngine:
         return results, query, False
 
     def _finds(self, searcher, term: str) -> bool:
-        """Whether ``term`` alone matches any document."""
-        return not searcher.search(self._concept(term), limit=1).is_empty()
+        """Whether ``term`` (or a synonym) matches any document as written, not only apart."""
+        return not searcher.search(self._concept(term, loose=False), limit=1).is_empty()
 
     def _run(self, searcher, query: wq.Query, parsed: ParsedQuery, kind: str | None, limit: int):
         """Run ``query`` with the kind and rank filters, grouping matches by kind."""

@@ -22,6 +22,7 @@ from indexer.cli import main
     ("政务服舞", "政务服务", "案例一 深圳市政府、平安智慧城：“深圳市统一政务服务APP”"),
     ("应急管礼", "应急管理", "安元科技"),        # a word of the user dictionary
     ("森州数码", "神州数码", "神州数码"),          # a near homophone: s = sh
+    ("一码同行", "一码通行", "“一网通享”格局初定"),  # 同行 reads tong hang, 通行 tong xing
 ])
 def test_homophone_typo_is_corrected(engine, query, suggestion, first):
     result = engine.search(query)
@@ -38,6 +39,12 @@ def test_exact_homophone_beats_near_homophone(engine):
 
 def test_corrected_results_mark_the_corrected_words(engine):
     assert engine.search("华雨软件").hits[0].title_html == "<mark>华宇软件</mark>"
+
+
+def test_a_term_found_only_as_its_words_apart_is_weak(engine):
+    # 只能 … 审批 occur apart in one section, but 只能审批 nowhere: the homophone 智能审批 is meant
+    result = engine.search("只能审批")
+    assert result.suggestion == "智能审批" and titles(result) == ["“一网通享”格局初定"]
 
 
 def test_only_the_term_that_finds_nothing_is_corrected(engine):
