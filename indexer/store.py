@@ -25,6 +25,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
+from .schema import make_schema
+
 CURRENT = "current"
 DICTIONARY = "dictionary.txt"
 SYNONYMS = "synonyms.txt"
@@ -57,11 +59,16 @@ def open_generation(generation: Path) -> Index:
     try:
         index = whoosh_index.open_dir(str(generation))
         index.doc_count()
-        return index
     except Exception as err:  # Whoosh raises many types for a damaged folder
         raise IndexMissingError(
             f"the index at {generation} is damaged or incomplete ({type(err).__name__}: {err}); "
             "rebuild it with `egov-search build`") from None
+    missing = set(make_schema().names()) - set(index.schema.names())
+    if missing:
+        raise IndexMissingError(
+            f"the index at {generation} was built by an older egov-search (no {', '.join(sorted(missing))}); "
+            "rebuild it with `egov-search build`")
+    return index
 
 
 @contextmanager

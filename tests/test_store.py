@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import json
 
-from indexer import build_index, open_index
+import pytest
+from click.testing import CliRunner
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, Schema
+
+from indexer import IndexMissingError, build_index, open_index, store
+from indexer.cli import main
 
 
 def test_open_searcher_follows_a_rebuild(tmp_path):
@@ -24,3 +30,16 @@ def test_previous_generation_is_kept_for_open_readers(tmp_path):
     for _ in range(3):
         build_index(index_dir=index)
     assert len(list(index.glob("gen-*"))) == 2
+
+
+def test_index_from_an_older_schema_asks_for_a_rebuild(tmp_path):
+
+    from indexer import open_index
+
+    generation = store.new_generation(tmp_path)
+    whoosh_index.create_in(str(generation), Schema(id=ID(stored=True))).writer().commit()
+    store.publish(tmp_path, generation)
+    with pytest.raises(IndexMissingError, match="older egov-search .*rebuild it with `egov-search build`"):
+        open_index(tmp_path)
+    result = CliRunner().invoke(main, ["search", "华宇", "--index", str(tmp_path)])
+    assert result.exit_code == 1 and "older egov-search" in result.output
