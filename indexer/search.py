@@ -239,7 +239,8 @@ class SearchEngine:
 
     def _finds(self, searcher, term: str) -> bool:
         """Whether ``term`` (or a synonym) matches any document as written, not only apart."""
-        return not searcher.search(self._concept(term, loose=False), limit=1).is_empty()
+        query = self._concept(term, loose=False)
+        return any(query.matcher(leaf).is_active() for leaf, _ in searcher.leaf_searchers())
 
     def _run(self, searcher, query: wq.Query, parsed: ParsedQuery, kind: str | None, limit: int):
         """Run ``query`` with the kind and rank filters, grouping matches by kind."""
