@@ -138,10 +138,10 @@ def jieba_whoosh_ranker(documents: list[dict], folder: Path) -> Ranker:
         for doc in documents:
             writer.add_document(id=doc["id"], title=doc["title"], body=doc["body"])
     parser = MultifieldParser(["title", "body"], schema)
-    searcher = plain.searcher()
 
     def rank(query: str) -> list[str]:
-        return [hit["id"] for hit in searcher.search(parser.parse(query), limit=CUTOFF)]
+        with plain.searcher() as searcher:
+            return [hit["id"] for hit in searcher.search(parser.parse(query), limit=CUTOFF)]
 
     return rank
 
