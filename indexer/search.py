@@ -247,10 +247,16 @@ class SearchEngine:
         return searcher.search(query, limit=limit, filter=_filters(parsed, kind),
                                groupedby=sorting.FieldFacet("kind", maptype=sorting.Count))
 
+    def needles(self, q: str, title: str = "") -> list[str]:
+        """What to mark for query ``q`` in a document titled ``title``: the terms, their synonyms
+        and words, and the title's characters that a pinyin query spells."""
+        parsed = parse(q[:MAX_QUERY_CHARS])
+        self._searcher()  # the live generation's synonyms
+        return _with_pinyin(highlight_needles(parsed, self._synonyms), title, pinyin_key(parsed.text))
+
     def _hit(self, stored: dict, score: float, needles: list[str], pinyin: str | None) -> Hit:
         doc = _document(stored)
-        if pinyin:  # a title found by its pinyin: mark the characters the letters spell
-            needles = needles + [normalize_text(matched_text(doc["title"], pinyin) or "")]
+        needles = _with_pinyin(needles, doc["title"], pinyin)
         return Hit(doc["id"], doc["kind"], doc["title"], doc["rank"], round(score, 4),
                    highlight(doc["body"], needles, SNIPPET_CHARS), highlight(doc["title"], needles))
 
@@ -295,6 +301,12 @@ def concept_query(text: str, weight: float = 1.0) -> wq.Query:
         options.append(_sequence(fieldname, words, weight * BOOSTS[fieldname]))
         options.append(_sequence(f"{fieldname}_chars", chars, weight * BOOSTS[f"{fieldname}_chars"]))
     return wq.Or([option for option in options if option is not None])
+
+
+def _with_pinyin(needles: list[str], title: str, pinyin: str | None) -> list[str]:
+    """``needles`` and, for a pinyin query, the characters of ``title`` that it spells."""
+    spelled = matched_text(title, pinyin) if pinyin else None
+    return needles + [normalize_text(spelled)] if spelled else needles
 
 
 def _words_apart(text: str, weight: float = 1.0) -> wq.Query | None:

@@ -78,3 +78,9 @@ def test_a_bad_synonym_file_stops_the_build(tmp_path, monkeypatch):
 def test_cli_search_by_synonym(index_dir):
     result = CliRunner().invoke(main, ["search", "警务", "--index", str(index_dir)])
     assert result.exit_code == 0 and "明亚科技" in result.output
+
+
+def test_engine_needles_for_a_document_page(engine):
+    assert {"警务", "公安"} <= set(engine.needles("警务"))
+    assert "网宿" in engine.needles("wangsu", title="网宿科技")
+    assert engine.needles("wangsu") == engine.needles("wangsu", title="东软集团")  # spells nothing there
