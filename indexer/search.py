@@ -296,6 +296,8 @@ def concept_query(text: str, weight: float = 1.0) -> wq.Query:
     text = join_cjk(text)
     words = [t.text for t in word_analyzer()(text, mode="query")]
     chars = [t.text for t in char_analyzer()(text, mode="query")]
+    if words == chars and len(words) == 1 and len(words[0]) == 1:
+        words = []  # one character is the same evidence in both fields: count it once
     options = []
     for fieldname in ("title", "body"):
         options.append(_sequence(fieldname, words, weight * BOOSTS[fieldname]))

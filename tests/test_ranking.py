@@ -31,3 +31,10 @@ def test_a_named_document_alone_is_still_a_fallback(engine):
     result = engine.search("用友 量子纠缠")
     assert result.mode == "any" and result.notices
     assert titles(result)[0] == "用友" and titles(result)[1].startswith("案例二")
+
+
+def test_single_character_in_a_title_ranks_above_the_body(engine):
+    for char in ("云", "网", "安"):
+        hits = engine.search(char, per_page=50).hits
+        in_title = [char in hit.title for hit in hits]
+        assert in_title == sorted(in_title, reverse=True), char  # every title match first
