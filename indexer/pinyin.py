@@ -10,8 +10,8 @@ gets its whole first syllables marked with ``=``, so ``huayu`` prefers 华宇 (h
 '^huayuruanjian huayuruanjian yuruanjian ruanjian jian =hua =huayu =huayuruan =huayuruanjian'
 >>> title_initials("华宇软件")
 '^hyrj hyrj yrj rj j'
->>> pinyin_key("Hua yu"), pinyin_key("华宇"), pinyin_key("wangsu1")
-('huayu', None, None)
+>>> pinyin_key("Hua yu"), pinyin_key("华宇"), pinyin_key("wang2su4"), pinyin_key("ncs4450")
+('huayu', None, 'wangsu', None)
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ MAX_CHARS = 48  # long titles: only the first characters get pinyin
 MAX_PHRASE = max(map(len, PHRASES_DICT))
 MAX_EXPANSIONS = 200
 MIN_QUERY = 2  # a single letter is too ambiguous to search as pinyin
-LATIN_QUERY = re.compile(r"[a-z][a-z' ]*")
+LATIN_QUERY = re.compile(r"(?:[a-z]+[1-5]?[' ]*)+")  # letters, a tone number after a syllable
 ALNUM = re.compile(r"[a-z0-9]+")
 # (at the start of the title, anywhere in it): full spelling above initials, all below text
 PINYIN_BOOSTS = {"title_pinyin": (0.4, 0.2), "title_initials": (0.3, 0.1)}
@@ -138,11 +138,12 @@ def title_initials(title: str) -> str:
 
 
 def pinyin_key(query: str) -> str | None:
-    """The query as one pinyin string if it is Latin letters only (spaces and ' dropped), else None."""
+    """The query as one pinyin string if it is Latin letters (and tone numbers) only, else None;
+    spaces, apostrophes and tone numbers are dropped."""
     text = normalize_text(query).strip()
     if not LATIN_QUERY.fullmatch(text):
         return None
-    key = text.replace(" ", "").replace("'", "")
+    key = re.sub(r"[1-5' ]", "", text)
     return key if len(key) >= MIN_QUERY else None
 
 

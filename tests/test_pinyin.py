@@ -27,7 +27,8 @@ def test_title_tokens_mark_the_start_and_every_syllable_suffix():
 
 @pytest.mark.parametrize("query, key", [
     ("wangsu", "wangsu"), ("Hua Yu", "huayu"), ("xi'an", "xian"), ("ｈｙｒｊ", "hyrj"),
-    ("w", None), ("华宇", None), ("ncs4450", None), ("a-b", None),
+    ("wang3 su4", "wangsu"), ("w", None), ("华宇", None), ("ncs4450", None), ("a-b", None),
+    ("wang9", None), ("1a", None),
 ])
 def test_pinyin_key_accepts_only_latin_letters(query, key):
     assert pinyin_key(query) == key
