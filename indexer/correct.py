@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .analysis import HAN, HAN_RUN, exact_key
-from .pinyin import BoundedPrefix, fold, fuzzy_pinyin, matched_text, to_pinyin
+from .pinyin import BoundedPrefix, fold, fuzzy_pinyin, fuzzy_syllable, matched_text, syllables, to_pinyin
 
 MIN_WORD_COUNT = 2  # a word seen once is as likely a typo as the query
 MAX_WORD_CHARS = 8
@@ -36,8 +36,11 @@ def write_pinyin_words(reader, path: Path, dictionary: Iterable[str] = ()) -> No
             if 2 <= len(word) <= MAX_WORD_CHARS and HAN_RUN.fullmatch(word):
                 weight = int(info.weight())
                 counts[word] = counts.get(word, 0) + max(weight, MIN_WORD_COUNT * (fieldname == "title"))
-    lines = [f"{to_pinyin(word)}\t{fuzzy_pinyin(word)}\t{word}\t{count}"
-             for word, count in sorted(counts.items()) if count >= MIN_WORD_COUNT]
+    lines = []
+    for word, count in sorted(counts.items()):
+        if count >= MIN_WORD_COUNT:
+            parts = syllables(word)
+            lines.append(f"{''.join(parts)}\t{''.join(map(fuzzy_syllable, parts))}\t{word}\t{count}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
