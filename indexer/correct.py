@@ -6,8 +6,8 @@ whose pinyin equals the term's, or a word of a title or indexed at least ``MIN_W
 times, from a pinyin → word table written at build time (``pinyin-words.tsv`` in the
 generation). The candidate that changes the fewest characters wins; then titles; then the
 most frequent. Only when nothing has the same pinyin are near homophones tried, as fuzzy
-pinyin input methods hear them (zh=z, n=l, ing=in …: 神州数马 → 神州数码 is exact, 数梦工长 →
-森州数码 → 神州数码 is fuzzy).
+pinyin input methods hear them (zh=z, n=l, ing=in …): 神州数马 → 神州数码 is exact,
+森州数码 → 神州数码 is fuzzy.
 """
 
 from __future__ import annotations

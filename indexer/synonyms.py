@@ -27,15 +27,25 @@ class SynonymError(ValueError):
 
 
 class Synonyms:
-    """Groups of interchangeable terms, looked up by normalised member."""
+    """Groups of interchangeable terms, looked up by normalised member; groups that share a
+    member are one group.
+
+    >>> Synonyms([["部队", "军队"], ["军队", "军方"]]).expansions("部队")
+    ['军队', '军方']
+    """
 
     def __init__(self, groups: Iterable[list[str]] = ()):
         self.groups: list[list[str]] = []
         self._group_of: dict[str, int] = {}
         for group in groups:
+            known = [self._group_of[member] for member in group if member in self._group_of]
+            index = known[0] if known else len(self.groups)
+            if not known:
+                self.groups.append([])
             for member in group:
-                self._group_of[member] = len(self.groups)
-            self.groups.append(group)
+                if member not in self._group_of:
+                    self._group_of[member] = index
+                    self.groups[index].append(member)
         self._longest = max((len(member) for member in self._group_of), default=0)
 
     @classmethod
