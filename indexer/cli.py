@@ -119,11 +119,12 @@ def serve(host: str, port: int, index_dir: Path | None, threads: int, debug: boo
 
 @main.command("eval")
 @click.argument("qrels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--details", is_flag=True, help="Also list the queries egov-search ranks imperfectly.")
+@click.option("--details", is_flag=True,
+              help="Also show nDCG@10 by category and the queries egov-search ranks imperfectly.")
 @INDEX_OPTION
 def eval_command(qrels: Path, details: bool, index_dir: Path | None) -> None:
     """Score egov-search and two baselines on a judgments file (query, doc id, grade 0-3)."""
-    from .evaluate import QrelsError, evaluate, format_table, read_qrels
+    from .evaluate import QrelsError, by_category, evaluate, format_table, read_qrels
 
     try:
         judgments = read_qrels(qrels)
@@ -135,6 +136,12 @@ def eval_command(qrels: Path, details: bool, index_dir: Path | None) -> None:
                f"({len(judgments) - judged} without, left out of the averages)")
     click.echo(format_table(results))
     if details:
+        click.echo("nDCG@10 by category (egov-search / jieba + Whoosh / substring):")
+        columns = [by_category(scores, judgments) for scores in results]
+        for category in columns[0]:
+            values = " / ".join(f"{column[category]:.3f}" for column in columns)
+            click.echo(f"  {values}  {category or '(no heading)'}")
+        click.echo("queries egov-search ranks imperfectly:")
         for query, value in results[0].per_query.items():
             if value < 1:
                 click.echo(f"  nDCG {value:.3f}  {query}")

@@ -29,14 +29,26 @@ class QrelsError(ValueError):
     """A judgments file that cannot be read; the message names file:line."""
 
 
-def read_qrels(path: Path) -> dict[str, dict[str, int]]:
-    """``{query: {doc id: grade}}`` from a TSV judgments file, in file order."""
-    judgments: dict[str, dict[str, int]] = {}
+class Judgments(dict):
+    """``{query: {doc id: grade}}`` in file order; ``categories`` maps each query to the text of
+    the last ``#`` comment above its first line (the file's section headings)."""
+
+    def __init__(self):
+        super().__init__()
+        self.categories: dict[str, str] = {}
+
+
+def read_qrels(path: Path) -> Judgments:
+    """The judgments of a TSV file."""
+    judgments = Judgments()
+    category = ""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as err:
         raise QrelsError(f"{path}: cannot read: {err}") from None
     for number, line in enumerate(lines, 1):
+        if line.lstrip().startswith("#"):
+            category = line.lstrip("# ").strip()
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         parts = line.rstrip("\r").split("\t")
@@ -48,6 +60,7 @@ def read_qrels(path: Path) -> dict[str, dict[str, int]]:
         if grade not in {"0", "1", "2", "3"}:
             raise QrelsError(f"{path}:{number}: grade must be 0, 1, 2 or 3, got {grade!r}")
         judgments.setdefault(query, {})[doc_id] = int(grade)
+        judgments.categories.setdefault(query, category)
     if not judgments:
         raise QrelsError(f"{path}: no judgments")
     return judgments
@@ -153,6 +166,14 @@ def evaluate(engine: SearchEngine, judgments: dict[str, dict[str, int]]) -> list
         return [score("egov-search", engine_ranker(engine), judgments),
                 score("jieba + Whoosh", jieba_whoosh_ranker(documents, Path(folder)), judgments),
                 score("substring", substring_ranker(documents), judgments)]
+
+
+def by_category(scores: Scores, judgments: Judgments) -> dict[str, float]:
+    """Mean nDCG@10 of ``scores`` per category of ``judgments``, in file order."""
+    sums: dict[str, list[float]] = {}
+    for query, value in scores.per_query.items():
+        sums.setdefault(judgments.categories.get(query, ""), []).append(value)
+    return {category: sum(values) / len(values) for category, values in sums.items()}
 
 
 def format_table(results: list[Scores]) -> str:

@@ -86,6 +86,21 @@ def test_cli_eval_prints_the_table(index_dir):
         "egov-search", "jieba + Whoosh", "substring"]
 
 
+def test_cli_eval_details_break_scores_down_by_category(index_dir):
+    result = CliRunner().invoke(main, ["eval", str(QRELS), "--index", str(index_dir), "--details"])
+    assert result.exit_code == 0, result.output
+    assert "nDCG@10 by category" in result.output
+    pinyin = next(line for line in result.output.splitlines() if line.endswith("pinyin initials of titles"))
+    ours, jieba_whoosh, substring = (float(value) for value in pinyin.split()[:5:2])
+    assert ours > jieba_whoosh and ours > substring
+
+
+def test_read_qrels_keeps_the_section_headings_as_categories(tmp_path):
+    path = tmp_path / "q.tsv"
+    path.write_text("# names\n华宇\tvendor-10\t3\n# pinyin\nhyrj\tvendor-10\t3\n", encoding="utf-8")
+    assert read_qrels(path).categories == {"华宇": "names", "hyrj": "pinyin"}
+
+
 def test_cli_eval_with_a_bad_file_says_why(tmp_path, index_dir):
     bad = tmp_path / "bad.tsv"
     bad.write_text("华宇\n", encoding="utf-8")
