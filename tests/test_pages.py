@@ -197,6 +197,11 @@ def test_document_page_highlights_the_query(client):
     assert "<mark>" not in article
 
 
+def test_document_page_highlights_what_matched_by_pinyin_and_synonym(client):
+    assert "<h1><mark>网宿</mark>科技</h1>" in page(client, "/doc/vendor-11?q=wangsu")[0]
+    assert "<mark>军队</mark>" in page(client, "/doc/vendor-41?q=部队")[0]
+
+
 def test_vendor_page_lists_the_sections_that_mention_it(client):
     vendor = client.get("/api/search?q=神州数码&kind=vendor").get_json()["hits"][0]
     html, tags = page(client, vendor["url"])

@@ -14,9 +14,8 @@ from flask import abort, url_for
 from pypinyin import lazy_pinyin
 
 from indexer.highlight import highlight
-from indexer.query import parse
 from indexer.related import documents_of_kind, mentions, similar
-from indexer.search import MAX_QUERY_CHARS, Hit, highlight_needles
+from indexer.search import MAX_QUERY_CHARS, Hit
 
 from .engine import get_engine
 
@@ -144,7 +143,7 @@ def document_page_data(doc_id: str, args: Mapping[str, str]) -> dict:
     """The document page: the document, its text highlighted for ``q``, and related documents."""
     q = query_arg(args, required=False)[:MAX_QUERY_CHARS]
     doc = document_data(doc_id)
-    needles = highlight_needles(parse(q)) if q else []
+    needles = get_engine().needles(q, title=doc["title"]) if q else []
     return {
         "document": doc, "query": q, "title_html": highlight(doc["title"], needles),
         "paragraphs_html": [highlight(line, needles) for line in doc["body"].split("\n")
