@@ -105,19 +105,19 @@ class ChineseTokenizer(Tokenizer):
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
                  start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        token.boost, token.stopped = 1.0, False  # no filter changes them: set once
         text, offsets = normalize(value)
         size = len(value)
         for word, position, start, end in self.spans(text, mode == "query"):
             token.text = word
-            token.boost = 1.0
-            token.stopped = False
             if keeporiginal:
                 token.original = word
             if positions:
                 token.pos = start_pos + position
             if chars:
-                begin, finish = _original_span(offsets, start, end, size)
-                token.startchar, token.endchar = start_char + begin, start_char + finish
+                if offsets is not None:
+                    start, end = _original_span(offsets, start, end, size)
+                token.startchar, token.endchar = start_char + start, start_char + end
             yield token
 
 
@@ -125,17 +125,29 @@ class JiebaTokenizer(ChineseTokenizer):
     """jieba (jieba-rs) words; at index time also the dictionary sub-words of long words.
 
     A sub-word shares the position of its word, so positions count words one by one and
-    phrase queries over words work.
+    phrase queries over words work. The tokenizer carries its extra dictionary ``words``
+    and teaches them to the process-wide segmenter whenever it is created or unpickled,
+    so an index's schema brings its dictionary into every process that opens it,
+    including Whoosh's indexing sub-processes.
     """
+
+    def __init__(self, words: Iterable[str] = ()):
+        self.words = sorted(set(words))
+        add_words(self.words)
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        add_words(state.get("words", ()))
 
     def spans(self, text: str, query: bool) -> Iterator[tuple[str, int, int, int]]:
         position = -1
         start = 0
+        subwords = not query
         for word in rjieba.cut(text):
             end = start + len(word)
-            if not word.isspace() and any(ch.isalnum() for ch in word):
+            if not word.isspace() and (word.isalnum() or any(ch.isalnum() for ch in word)):
                 position += 1
-                if not query and len(word) > 2:
+                if subwords and len(word) > 2:
                     for sub, offset in _subwords(word):
                         yield sub, position, start + offset, start + offset + len(sub)
                 yield word, position, start, end
@@ -190,9 +202,9 @@ class CJKNgramTokenizer(ChineseTokenizer):
             position += len(run)
 
 
-def word_analyzer() -> Tokenizer:
-    """Normalised jieba words with search-mode sub-words."""
-    return JiebaTokenizer()
+def word_analyzer(words: Iterable[str] = ()) -> Tokenizer:
+    """Normalised jieba words with search-mode sub-words; ``words`` join the dictionary."""
+    return JiebaTokenizer(words)
 
 
 def char_analyzer() -> Tokenizer:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.index import Index
+from whoosh.writing import IndexWriter
 
 from . import store
-from .analysis import add_words, exact_key, read_userdict
+from .analysis import exact_key, read_userdict
+from .codec import index_codec
 from .corpus import SEED_PATH, SYNONYMS_PATH, USERDICT_PATH, Document, load_documents
 from .correct import write_pinyin_words
 from .pinyin import title_initials, title_pinyin
@@ -20,6 +24,12 @@ from .schema import make_schema
 from .synonyms import SynonymError, Synonyms
 
 ENTITY_KINDS = ("vendor",)  # titles of these kinds join the segmenter's dictionary
+POOL_MB = 512  # Whoosh's posting pools, shared by the writing processes; beyond, runs spill to disk
+MAX_PROCS = 4  # more processes than this gain little: the parent reads and pickles every document
+BATCH_DOCS = 100  # documents per job file handed to an indexing sub-process
+PROGRESS_EVERY = 1000
+
+Progress = Callable[[int, int], None]  # called with (documents written, documents in total)
 
 
 @dataclass
@@ -52,15 +62,20 @@ def document_fields(doc: Document) -> dict:
             "body_chars": doc.body, "fields": doc.fields}
 
 
+def default_procs() -> int:
+    """Indexing processes by default: the machine's cores, at most :data:`MAX_PROCS`."""
+    return max(1, min(os.cpu_count() or 1, MAX_PROCS))
+
+
 def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
-                progress: Callable[[int], None] | None = None) -> BuildSummary:
-    """Index ``paths`` (default: the seed corpus) and make the result the live index."""
+                progress: Progress | None = None, procs: int = 1) -> BuildSummary:
+    """Index ``paths`` (default: the seed corpus) with ``procs`` processes and make it live."""
     index_dir = Path(index_dir or store.default_index_dir())
     started = time.perf_counter()
     with store.build_lock(index_dir):
         generation = store.new_generation(index_dir)
         try:
-            counts = _write(generation, list(paths) or [SEED_PATH], progress)
+            counts = _write(generation, list(paths) or [SEED_PATH], progress, procs)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise
@@ -72,7 +87,52 @@ def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
                         store.folder_size(generation), generation)
 
 
-def _write(generation: Path, paths: list, progress: Callable[[int], None] | None) -> Counter:
+def scan_corpus(paths: Sequence[Path | str]) -> tuple[int, list[str]]:
+    """First pass, before anything is written: validate ids; return the document count and
+    the dictionary words the documents bring (titles of :data:`ENTITY_KINDS`).
+
+    Knowing every word before the first document is segmented makes a build independent of
+    document order and of how documents are spread over processes.
+    """
+    seen: set[str] = set()
+    words: list[str] = []
+    for doc in load_documents(paths):
+        if doc.id in seen:
+            raise BuildError(f"duplicate document id {doc.id!r}")
+        seen.add(doc.id)
+        if doc.kind in ENTITY_KINDS:
+            words.append(doc.title)
+    if not seen:
+        raise BuildError(f"no documents in {', '.join(map(str, paths))}")
+    return len(seen), words
+
+
+def open_writer(index: Index, procs: int = 1, total: int = 0) -> IndexWriter:
+    """A Whoosh writer; with ``procs`` > 1 sub-processes analyse and each writes a segment.
+
+    Batches shrink for small collections so that every process gets a share of ``total``.
+    """
+    if procs > 1:
+        batch = max(1, min(BATCH_DOCS, -(-total // procs)))
+        return index.writer(procs=procs, batchsize=batch, multisegment=True,
+                            limitmb=POOL_MB // procs, codec=index_codec())
+    return index.writer(limitmb=POOL_MB, codec=index_codec())
+
+
+def cancel_writer(writer: IndexWriter) -> None:
+    """Abandon a writer, stopping its sub-processes (Whoosh's own cancel cannot reach them)."""
+    for task in getattr(writer, "tasks", ()):
+        task.terminate()
+        task.join()
+    writer.cancel()
+
+
+def write_dictionary(generation: Path, words: Iterable[str]) -> None:
+    """Save the generation's dictionary words for searchers (one per line)."""
+    (generation / store.DICTIONARY).write_text("".join(f"{w}\n" for w in words), encoding="utf-8")
+
+
+def _write(generation: Path, paths: list, progress: Progress | None, procs: int) -> Counter:
     """Stream the documents into a Whoosh index in ``generation``; return counts by kind."""
     try:  # a bad synonym file stops the build before any work
         Synonyms.load(SYNONYMS_PATH)
@@ -80,32 +140,25 @@ def _write(generation: Path, paths: list, progress: Callable[[int], None] | None
         raise BuildError(str(err)) from None
     if SYNONYMS_PATH.exists():
         shutil.copyfile(SYNONYMS_PATH, generation / store.SYNONYMS)
-    dictionary = read_userdict(USERDICT_PATH)
-    add_words(dictionary)
-    writer = whoosh_index.create_in(str(generation), make_schema()).writer(limitmb=256)
+    total, entity_words = scan_corpus(paths)
+    dictionary = read_userdict(USERDICT_PATH) + entity_words
+    index = whoosh_index.create_in(str(generation), make_schema(dictionary))
+    writer = open_writer(index, procs, total)
     counts: Counter = Counter()
-    seen: set[str] = set()
     try:
-        for doc in load_documents(paths):
-            if doc.id in seen:
-                raise BuildError(f"duplicate document id {doc.id!r}")
-            seen.add(doc.id)
-            if doc.kind in ENTITY_KINDS:
-                add_words([doc.title])
-                dictionary.append(doc.title)
+        for done, doc in enumerate(load_documents(paths), 1):
             writer.add_document(**document_fields(doc))
             counts[doc.kind] += 1
-            if progress and len(seen) % 1000 == 0:
-                progress(len(seen))
-        if not seen:
-            raise BuildError(f"no documents in {', '.join(map(str, paths))}")
+            if progress and (done % PROGRESS_EVERY == 0 or done == total):
+                progress(done, total)
+        writer.commit()
     except BaseException:
-        writer.cancel()
+        cancel_writer(writer)
         raise
-    writer.commit()
-    (generation / store.DICTIONARY).write_text("\n".join(dictionary) + "\n", encoding="utf-8")
+    indexed = whoosh_index.open_dir(str(generation)).doc_count()
+    if indexed != sum(counts.values()):  # a crashed sub-process loses its documents silently
+        raise BuildError(f"only {indexed} of {sum(counts.values())} documents were indexed")
+    write_dictionary(generation, dictionary)
     with whoosh_index.open_dir(str(generation)).reader() as reader:
         write_pinyin_words(reader, generation / store.PINYIN_WORDS, dictionary)
-    if progress:
-        progress(len(seen))
     return counts

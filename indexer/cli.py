@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from .build import BuildError, build_index
+from .build import BuildError, build_index, default_procs
 from .corpus import CorpusError
+from .progress import progress_reporter
 from .search import open_index
 from .store import IndexMissingError, default_index_dir
 
@@ -27,19 +28,18 @@ def main() -> None:
 @main.command()
 @click.option("--corpus", "corpus_paths", multiple=True, type=click.Path(path_type=Path),
               help="Seed .txt, .jsonl[.gz], .md or a folder; repeatable [default: the seed].")
+@click.option("--procs", type=click.IntRange(1, 64), default=default_procs, show_default="cores, at most 4",
+              help="Processes that analyse documents.")
 @INDEX_OPTION
-def build(corpus_paths: tuple[Path, ...], index_dir: Path | None) -> None:
+def build(corpus_paths: tuple[Path, ...], procs: int, index_dir: Path | None) -> None:
     """Build a new index and swap it in atomically."""
     index_dir = index_dir or default_index_dir()
-    try:
-        summary = build_index(corpus_paths, index_dir, progress=_progress)
-    except (CorpusError, BuildError) as err:
-        raise click.ClickException(f"build aborted, live index untouched: {err}") from None
+    with progress_reporter("indexing") as progress:
+        try:
+            summary = build_index(corpus_paths, index_dir, progress=progress, procs=procs)
+        except (CorpusError, BuildError) as err:
+            raise click.ClickException(f"build aborted, live index untouched: {err}") from None
     click.echo(str(summary))
-
-
-def _progress(count: int) -> None:
-    click.echo(f"  {count} documents", err=True)
 
 
 @main.command()

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import char_analyzer, word_analyzer
 
 
-def make_schema() -> Schema:
+def make_schema(dictionary: Iterable[str] = ()) -> Schema:
     """Fields: words for precision, characters for any-substring recall, exact title for ranking,
-    title pinyin for users who type Latin letters."""
-    words, chars = word_analyzer(), char_analyzer()
+    title pinyin for users who type Latin letters.
+
+    ``dictionary`` words join the segmenter in every process that opens the schema.
+    """
+    words, chars = word_analyzer(dictionary), char_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
         kind=ID(stored=True, sortable=True),

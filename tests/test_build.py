@@ -1,0 +1,77 @@
+"""Building: several processes give the same index as one; every process gets the dictionary."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from whoosh import index as whoosh_index
+
+from indexer import build_index, open_index
+from indexer.cli import main
+from indexer.store import current_generation
+
+QRELS = Path(__file__).parent / "relevance" / "qrels.tsv"
+
+
+def relevance_queries() -> list[str]:
+    """Every query of the relevance judgements, plus the query-language forms."""
+    lines = QRELS.read_text(encoding="utf-8").splitlines()
+    queries = {line.split("\t")[0] for line in lines[1:] if line and not line.startswith("#")}
+    return sorted(queries) + ['"城市 大脑"', "智慧 -平安", "kind:vendor 云", "rank:1-10 软件"]
+
+
+@pytest.fixture(scope="module")
+def parallel_index(tmp_path_factory) -> Path:
+    """The seed corpus indexed by two processes."""
+    path = tmp_path_factory.mktemp("parallel")
+    build_index(index_dir=path, procs=2)
+    return path
+
+
+def answers(engine, query: str) -> tuple:
+    """Everything a user sees of a query, with hits of equal score in id order."""
+    result = engine.search(query, per_page=100)
+    hits = sorted((-hit.score, hit.id, hit.snippet) for hit in result.hits)
+    return result.total, result.mode, result.facets, hits
+
+
+def test_parallel_build_writes_one_segment_per_process(parallel_index):
+    segments = whoosh_index.open_dir(str(current_generation(parallel_index)))._segments()
+    assert len(segments) == 2
+    assert sum(segment.doc_count() for segment in segments) == 57
+
+
+def test_parallel_build_answers_every_query_like_one_process(index_dir, parallel_index):
+    single, parallel = open_index(index_dir), open_index(parallel_index)
+    queries = relevance_queries()
+    assert len(queries) > 50
+    for query in queries:
+        assert answers(parallel, query) == answers(single, query), query
+
+
+def test_a_fresh_process_opening_the_index_segments_with_its_dictionary(parallel_index):
+    script = ("import rjieba, sys; from whoosh import index; from indexer.store import "
+              "current_generation; from pathlib import Path; "
+              "print(rjieba.cut('数梦工场')); "
+              "index.open_dir(str(current_generation(Path(sys.argv[1])))); "
+              "print(rjieba.cut('数梦工场'))")
+    out = subprocess.run([sys.executable, "-c", script, str(parallel_index)], check=True,
+                         capture_output=True, text=True).stdout.splitlines()
+    before, after = out
+    assert before != after and after == "['数梦工场']"
+
+
+def test_build_reports_progress_off_a_terminal(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--index", str(tmp_path / "ix"), "--procs", "2"])
+    assert result.exit_code == 0, result.output
+    assert "indexing: 57/57 documents (100%)" in result.output
+    assert "docs/s" in result.output
+
+
+def test_build_rejects_a_bad_process_count(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--index", str(tmp_path / "ix"), "--procs", "0"])
+    assert result.exit_code == 2 and "--procs" in result.output
