@@ -128,8 +128,14 @@ def cancel_writer(writer: IndexWriter) -> None:
 
 
 def write_dictionary(generation: Path, words: Iterable[str]) -> None:
-    """Save the generation's dictionary words for searchers (one per line)."""
-    (generation / store.DICTIONARY).write_text("".join(f"{w}\n" for w in words), encoding="utf-8")
+    """Save the generation's dictionary words for searchers (one per line).
+
+    The file is replaced, never rewritten in place: an update's generation shares its files
+    with the live one until it changes them.
+    """
+    staging = generation / f"{store.DICTIONARY}.new"
+    staging.write_text("".join(f"{w}\n" for w in words), encoding="utf-8")
+    os.replace(staging, generation / store.DICTIONARY)
 
 
 def _write(generation: Path, paths: list, progress: Progress | None, procs: int) -> Counter:

@@ -13,6 +13,7 @@ from .corpus import CorpusError
 from .progress import progress_reporter
 from .search import open_index
 from .store import IndexMissingError, default_index_dir
+from .update import add_documents, delete_documents
 
 INDEX_OPTION = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -145,3 +146,28 @@ def eval_command(qrels: Path, details: bool, index_dir: Path | None) -> None:
         for query, value in results[0].per_query.items():
             if value < 1:
                 click.echo(f"  nDCG {value:.3f}  {query}")
+
+
+@main.command()
+@click.argument("corpus_paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@INDEX_OPTION
+def add(corpus_paths: tuple[Path, ...], index_dir: Path | None) -> None:
+    """Add documents to the live index, replacing any with the same id."""
+    _update(lambda index: add_documents(corpus_paths, index), index_dir)
+
+
+@main.command()
+@click.argument("ids", nargs=-1, required=True)
+@INDEX_OPTION
+def delete(ids: tuple[str, ...], index_dir: Path | None) -> None:
+    """Delete documents by id from the live index (all or none)."""
+    _update(lambda index: delete_documents(ids, index), index_dir)
+
+
+def _update(change, index_dir: Path | None) -> None:
+    """Apply an incremental change, turning its errors into a message and exit code 1."""
+    try:
+        summary = change(index_dir or default_index_dir())
+    except (CorpusError, BuildError, IndexMissingError) as err:
+        raise click.ClickException(f"update aborted, live index untouched: {err}") from None
+    click.echo(str(summary))

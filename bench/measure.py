@@ -1,0 +1,63 @@
+"""Run a command and measure it: wall time and the peak resident memory of its process tree."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+SAMPLE_SECONDS = 0.05
+
+
+@dataclass
+class Measured:
+    """A finished command: exit code, seconds, peak RSS of it and its children (bytes), stderr."""
+
+    returncode: int
+    seconds: float
+    peak_rss: int
+    stderr: str
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of process ``root`` and all its descendants, read from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            statm = (entry / "statm").read_text()
+        except OSError:  # the process ended while we looked
+            continue
+        pid = int(entry.name)
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = int(statm.split()[1]) * PAGE
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, ()))
+    return total
+
+
+def run_measured(command: list[str], env: dict | None = None) -> Measured:
+    """Run ``command`` to completion, sampling its process tree's memory as it runs."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    peak = 0
+    stderr_chunks: list[str] = []
+    while True:
+        try:
+            _, err = process.communicate(timeout=SAMPLE_SECONDS)
+            stderr_chunks.append(err or "")
+            break
+        except subprocess.TimeoutExpired:
+            peak = max(peak, tree_rss(process.pid))
+    return Measured(process.returncode, time.perf_counter() - started, peak, "".join(stderr_chunks))
