@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
-SAMPLE_SECONDS = 0.05
+SAMPLE_SECONDS = (0.05, 0.5)  # sampling interval: fine for the first seconds, then coarse
+FINE_SECONDS = 5.0
 
 
 @dataclass
@@ -55,7 +56,8 @@ def run_measured(command: list[str], env: dict | None = None) -> Measured:
     stderr_chunks: list[str] = []
     while True:
         try:
-            _, err = process.communicate(timeout=SAMPLE_SECONDS)
+            fine = time.perf_counter() - started < FINE_SECONDS
+            _, err = process.communicate(timeout=SAMPLE_SECONDS[0 if fine else 1])
             stderr_chunks.append(err or "")
             break
         except subprocess.TimeoutExpired:

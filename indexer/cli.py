@@ -171,3 +171,12 @@ def _update(change, index_dir: Path | None) -> None:
     except (CorpusError, BuildError, IndexMissingError) as err:
         raise click.ClickException(f"update aborted, live index untouched: {err}") from None
     click.echo(str(summary))
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def bench(args: tuple[str, ...]) -> None:
+    """Run the benchmark (same options as `python -m bench`; see `egov-search bench --help`)."""
+    from bench.run import bench as run_bench
+
+    run_bench.main(list(args), prog_name="egov-search bench")

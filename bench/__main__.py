@@ -1,0 +1,5 @@
+"""``python -m bench``: run the benchmark."""
+
+from .run import bench
+
+bench()
