@@ -61,12 +61,28 @@ def highlight(text: str, needles: Iterable[str], width: int | None = None) -> st
 
 
 def _best_window(spans: list[tuple[int, int]], width: int, size: int) -> int:
-    """Start of the window that covers the most marked characters, with a little lead-in."""
+    """Start of the window that covers the most marked characters, with a little lead-in.
+
+    Candidate windows start a little before each span. Spans are sorted and disjoint and the
+    candidates move right, so the spans inside a window are a sliding range: linear time.
+    """
+    prefix = [0]
+    for span_start, span_end in spans:
+        prefix.append(prefix[-1] + span_end - span_start)
     best_start, best_cover = 0, -1
+    first = last = 0  # spans[first:last] overlap the current window
     for span_start, _ in spans:
         start = max(0, min(span_start - width // 5, size - width))
-        cover = sum(min(e, start + width) - max(s, start) for s, e in spans
-                    if e > start and s < start + width)
+        end = start + width
+        while first < len(spans) and spans[first][1] <= start:
+            first += 1
+        last = max(last, first)
+        while last < len(spans) and spans[last][0] < end:
+            last += 1
+        cover = 0
+        if last > first:
+            cover = (prefix[last] - prefix[first] - max(0, start - spans[first][0])
+                     - max(0, spans[last - 1][1] - end))
         if cover > best_cover:
             best_start, best_cover = start, cover
     return best_start
