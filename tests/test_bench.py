@@ -49,3 +49,12 @@ def test_smoke_benchmark_prints_and_writes_the_table(tmp_path):
         assert NUMBER.match(row[2].strip()) or row[2].strip() == MISSING, row[1]
     assert "600 documents" in written and "cores" in written
     assert HEADER[0] in run.stdout
+
+
+def test_bench_is_also_an_egov_search_command():
+    from click.testing import CliRunner
+
+    from indexer.cli import main
+
+    result = CliRunner().invoke(main, ["bench", "--help"])
+    assert result.exit_code == 0 and "--smoke" in result.output and "--docs" in result.output

@@ -75,3 +75,24 @@ def test_build_reports_progress_off_a_terminal(tmp_path):
 def test_build_rejects_a_bad_process_count(tmp_path):
     result = CliRunner().invoke(main, ["build", "--index", str(tmp_path / "ix"), "--procs", "0"])
     assert result.exit_code == 2 and "--procs" in result.output
+
+
+def test_progress_on_a_terminal_is_a_bar_with_rate_and_time_left():
+    import fcntl
+    import os
+    import struct
+    import termios
+
+    from indexer.progress import progress_reporter
+
+    main_fd, terminal_fd = os.openpty()
+    fcntl.ioctl(terminal_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    with os.fdopen(terminal_fd, "w") as terminal:
+        with progress_reporter("indexing", terminal) as progress:
+            for done in (1000, 2000):
+                progress(done, 4000)
+        terminal.flush()
+        shown = os.read(main_fd, 65536).decode()
+    os.close(main_fd)
+    assert "indexing:  50%" in shown and "2000/4000" in shown
+    assert "doc/s" in shown and "<" in shown  # elapsed<remaining, as tqdm writes it
