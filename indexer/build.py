@@ -16,7 +16,7 @@ from whoosh.writing import IndexWriter
 
 from . import store
 from .analysis import exact_key, read_userdict
-from .codec import index_codec
+from .codec import index_codec, term_count
 from .corpus import SEED_PATH, SYNONYMS_PATH, USERDICT_PATH, Document, load_documents
 from .correct import write_pinyin_words
 from .pinyin import title_initials, title_pinyin
@@ -37,6 +37,7 @@ class BuildSummary:
     """What a build produced."""
 
     documents: dict[str, int]
+    terms: int
     segments: int
     seconds: float
     size_bytes: int
@@ -45,7 +46,8 @@ class BuildSummary:
     def __str__(self) -> str:
         kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(self.documents.items()))
         total = sum(self.documents.values())
-        return (f"indexed {total} documents ({kinds}); {self.segments} segment(s); "
+        return (f"indexed {total} documents ({kinds}); {self.terms} terms in "
+                f"{self.segments} segment(s); "
                 f"{self.seconds:.2f} s; {self.size_bytes / 1e6:.2f} MB at {self.generation}")
 
 
@@ -80,10 +82,9 @@ def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
             shutil.rmtree(generation, ignore_errors=True)
             raise
         with whoosh_index.open_dir(str(generation)).reader() as reader:
-            # Count segments, not terms: walking every term of a big index maps it all in.
-            segments = len(reader.leaf_readers())
+            terms, segments = term_count(reader), len(reader.leaf_readers())
         store.publish(index_dir, generation)
-    return BuildSummary(dict(counts), segments, time.perf_counter() - started,
+    return BuildSummary(dict(counts), terms, segments, time.perf_counter() - started,
                         store.folder_size(generation), generation)
 
 

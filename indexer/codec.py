@@ -53,3 +53,14 @@ class IndexCodec(W3Codec):
 def index_codec() -> IndexCodec:
     """The codec every writer of our indexes uses."""
     return IndexCodec()
+
+
+def term_count(reader) -> int:
+    """Terms in an index, summed over its segments, read from the term tables' directories.
+
+    Each segment's term table is 256 hash tables of twice as many slots as keys (Whoosh's
+    ``HashWriter``), so the count costs 256 numbers per segment instead of a walk over every
+    term, which on a large index maps the whole term file into memory.
+    """
+    return sum(sum(slots for _, slots in leaf._terms._tindex.tables) // 2
+               for leaf, _ in reader.leaf_readers())

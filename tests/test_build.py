@@ -96,3 +96,13 @@ def test_progress_on_a_terminal_is_a_bar_with_rate_and_time_left():
     os.close(main_fd)
     assert "indexing:  50%" in shown and "2000/4000" in shown
     assert "doc/s" in shown and "<" in shown  # elapsed<remaining, as tqdm writes it
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_summary_counts_every_term_of_every_segment(tmp_path, procs):
+    summary = build_index(index_dir=tmp_path, procs=procs)
+    with whoosh_index.open_dir(str(summary.generation)).reader() as reader:
+        walked = sum(sum(1 for _ in leaf.all_terms()) for leaf, _ in reader.leaf_readers())
+    assert summary.terms == walked > 4000
+    assert summary.segments == procs
+    assert f"{walked} terms in {procs} segment(s)" in str(summary)
