@@ -4,20 +4,24 @@
 
     .egov-index/
         current -> gen-20261129T051500-1234   (symlink, replaced with os.replace)
-        gen-20261129T051500-1234/             (a complete Whoosh index + dictionary.txt)
+        gen-20261129T051500-1234/             (a Whoosh index, dictionary.txt, manifest.json)
         build.lock                            (held by the one build that may run)
 
 A build writes a new generation beside the live one and swaps the link only after the
 commit, so a reader never sees a half-built index and a killed build leaves the live one
-untouched. Searchers already open keep reading their generation's files.
+untouched. Searchers already open keep reading their generation's files. The manifest,
+written last, records every file's size and CRC-32: a generation without one is incomplete,
+and one whose files no longer match it is damaged; either is reported, never half-read.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +35,7 @@ CURRENT = "current"
 DICTIONARY = "dictionary.txt"
 SYNONYMS = "synonyms.txt"
 PINYIN_WORDS = "pinyin-words.tsv"
+MANIFEST = "manifest.json"
 
 
 class IndexMissingError(RuntimeError):
@@ -57,18 +62,48 @@ def current_generation(index_dir: Path) -> Path:
 def open_generation(generation: Path) -> Index:
     """Open a generation's Whoosh index, turning damage into :class:`IndexMissingError`."""
     try:
+        check_manifest(generation)
         index = whoosh_index.open_dir(str(generation))
         index.doc_count()
     except Exception as err:  # Whoosh raises many types for a damaged folder
         raise IndexMissingError(
-            f"the index at {generation} is damaged or incomplete ({type(err).__name__}: {err}); "
-            "rebuild it with `egov-search build`") from None
+            f"the index at {generation} is damaged or incomplete ({err}); rebuild it with "
+            f"`egov-search build --index {generation.parent}`") from None
     missing = set(make_schema().names()) - set(index.schema.names())
     if missing:
         raise IndexMissingError(
             f"the index at {generation} was built by an older egov-search (no {', '.join(sorted(missing))}); "
             "rebuild it with `egov-search build`")
     return index
+
+
+def write_manifest(generation: Path) -> None:
+    """Flush the generation's files to disk and record their sizes and checksums, last."""
+    files = {path.name: _fingerprint(path, flush=True) for path in _index_files(generation)}
+    staging = generation / f"{MANIFEST}.new"
+    staging.write_text(json.dumps(files, indent=0), encoding="utf-8")
+    _fingerprint(staging, flush=True)
+    os.replace(staging, generation / MANIFEST)
+
+
+def check_manifest(generation: Path) -> None:
+    """Raise ``ValueError`` naming the first file that is missing or differs from the manifest."""
+    if not generation.is_dir():
+        raise ValueError(f"{generation.name} does not exist")
+    try:
+        files = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"no {MANIFEST}: the build that wrote it did not finish") from None
+    except ValueError:
+        raise ValueError(f"{MANIFEST} is not valid JSON") from None
+    if not isinstance(files, dict) or not files:
+        raise ValueError(f"{MANIFEST} lists no files")
+    for name, expected in files.items():
+        path = generation / name
+        if not path.is_file():
+            raise ValueError(f"{name} is missing")
+        if _fingerprint(path) != expected:
+            raise ValueError(f"{name} is truncated or overwritten")
 
 
 @contextmanager
@@ -92,12 +127,13 @@ def new_generation(index_dir: Path) -> Path:
 
 
 def publish(index_dir: Path, generation: Path) -> None:
-    """Make ``generation`` live in one atomic rename, then prune older generations.
+    """Seal ``generation`` with its manifest, make it live in one atomic rename, then prune.
 
     The generation it replaces is kept for searchers still reading it; anything older, and
     any half-written folder a killed build left, is removed. The build lock is held, so no
     other build is writing a generation.
     """
+    write_manifest(generation)
     link, staging = index_dir / CURRENT, index_dir / f"{CURRENT}.new"
     keep = {generation.name, os.readlink(link) if link.is_symlink() else None}
     staging.unlink(missing_ok=True)
@@ -107,6 +143,23 @@ def publish(index_dir: Path, generation: Path) -> None:
     for old in index_dir.glob("gen-*"):
         if old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _index_files(generation: Path) -> list[Path]:
+    """The files that make up a generation: everything but locks and the manifest."""
+    return sorted(path for path in generation.iterdir() if path.is_file()
+                  and not path.name.endswith("LOCK") and not path.name.startswith(MANIFEST))
+
+
+def _fingerprint(path: Path, flush: bool = False) -> list[int]:
+    """``[size, crc32]`` of a file, optionally fsynced to disk on the way."""
+    crc, size = 0, 0
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            crc, size = zlib.crc32(chunk, crc), size + len(chunk)
+        if flush:
+            os.fsync(stream.fileno())
+    return [size, crc]
 
 
 def folder_size(folder: Path) -> int:
