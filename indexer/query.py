@@ -20,6 +20,7 @@ QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
 TOKEN = re.compile(r'(-?)(["“「『])(.*?)(["”」』])|(\S+)')
 FILTER = re.compile(r"^(kind|rank):(.+)$", re.IGNORECASE)
 RANKS = re.compile(r"^(\d{1,6})(?:-(\d{1,6}))?$")
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -56,6 +57,15 @@ def parse(text: str) -> ParsedQuery:
             continue
         _add_word(parsed, word)
     return parsed
+
+
+def scrub(text: str) -> str:
+    """``text`` made encodable: lone surrogates (from a bad URL or file name) become U+FFFD.
+
+    >>> scrub("华\\ud800宇") == "华\\ufffd宇"
+    True
+    """
+    return SURROGATE.sub("\ufffd", text)
 
 
 def _add_words(parsed: ParsedQuery, text: str) -> None:

@@ -27,7 +27,7 @@ from .analysis import (
 from .correct import PinyinWords, correct_query
 from .highlight import highlight
 from .pinyin import matched_text, pinyin_key, pinyin_query
-from .query import ParsedQuery, parse
+from .query import ParsedQuery, parse, scrub
 from .synonyms import Synonyms
 
 CJK_GAP = re.compile(rf"(?<=[{HAN}])\s+(?=[{HAN}])")
@@ -124,7 +124,7 @@ class SearchEngine:
 
     def document(self, doc_id: str) -> dict | None:
         """The stored document with this id, or ``None``."""
-        stored = self._searcher().document(id=doc_id)
+        stored = self._searcher().document(id=scrub(doc_id))
         return _document(stored) if stored else None
 
     def all_documents(self) -> list[dict]:
@@ -136,8 +136,9 @@ class SearchEngine:
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Up to ``limit`` completions: titles starting with, then containing, ``prefix``; titles
         whose pinyin or initials contain it; then frequent indexed words starting with it."""
-        key = exact_key(prefix[:MAX_QUERY_CHARS])
-        if not key:
+        prefix = scrub(prefix[:MAX_QUERY_CHARS])
+        key = exact_key(prefix)
+        if not key or limit < 1:
             return []
         searcher = self._searcher()
         reader = searcher.reader()
@@ -175,7 +176,8 @@ class SearchEngine:
                per_page: int = 10) -> SearchResult:
         """Ranked results for query string ``q``; ``kind`` filters, ``page`` counts from 1."""
         started = time.perf_counter()
-        notices = []
+        q, kind, notices = scrub(q), kind and scrub(kind), []
+        page, per_page = max(1, page), max(1, per_page)
         if len(q) > MAX_QUERY_CHARS:
             q = q[:MAX_QUERY_CHARS]
             notices.append(f"查询过长，只搜索了前 {MAX_QUERY_CHARS} 个字符 "
