@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from indexer.cli import main
@@ -37,15 +38,39 @@ def test_build_prints_summary_and_swaps(tmp_path):
     assert second.exit_code == 0 and (index / "current").resolve() != live
 
 
-def test_build_with_bad_corpus_keeps_live_index(tmp_path, index_dir):
+BAD_CORPORA = [
+    ("bad.jsonl", b'{"id": "ok", "title": "t", "body": "b"}\n{"id": "a"}\n',
+     "bad.jsonl:2: missing or non-string field 'title'"),
+    ("bad.jsonl", b'{"id": "ok", "title": "t", "body": "b"}\n{"id": "a", "title": \n',
+     "bad.jsonl:2: malformed JSON"),
+    ("bad.jsonl", b'{"id": "ok", "title": "t", "body": "b"}\n{"id": "\xff\xfe"}\n',
+     "bad.jsonl:2: invalid UTF-8"),
+    ("bad.txt", "2020电子政务提供商50强\nRK\n企业\n".encode() * 60,
+     "bad.txt:2: expected the header RK/企业/备注"),
+    ("bad.jsonl.gz", b"\x1f\x8b\x08\x00garbage", "bad.jsonl.gz:0: cannot read"),
+]
+
+
+@pytest.mark.parametrize("name, content, message", BAD_CORPORA,
+                         ids=["missing field", "malformed JSON", "invalid UTF-8", "bad seed", "bad gzip"])
+def test_build_with_bad_corpus_keeps_live_index(tmp_path, name, content, message):
     index = tmp_path / "ix"
     runner = CliRunner()
     runner.invoke(main, ["build", "--index", str(index)])
     live = (index / "current").resolve()
-    bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "a"}\n', encoding="utf-8")
+    before = _hit_ids(runner, index, "华宇 数据")
+    bad = tmp_path / name
+    bad.write_bytes(content)
     result = runner.invoke(main, ["build", "--corpus", str(bad), "--index", str(index)])
     assert result.exit_code == 1
-    assert "bad.jsonl:1: missing or non-string field 'title'" in result.output
+    assert "build aborted, live index untouched" in result.output and message in result.output
+    assert "Traceback" not in result.output
     assert (index / "current").resolve() == live
     assert sorted(p.name for p in index.glob("gen-*")) == [live.name]
+    assert _hit_ids(runner, index, "华宇 数据") == before
+
+
+def _hit_ids(runner: CliRunner, index, query: str) -> list[str]:
+    """The ids the CLI finds for ``query``."""
+    output = runner.invoke(main, ["search", query, "--json", "--index", str(index)]).output
+    return [hit["id"] for hit in json.loads(output)["hits"]]
