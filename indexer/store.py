@@ -20,6 +20,7 @@ import fcntl
 import json
 import os
 import shutil
+import threading
 import time
 import zlib
 from collections.abc import Iterator
@@ -36,6 +37,7 @@ DICTIONARY = "dictionary.txt"
 SYNONYMS = "synonyms.txt"
 PINYIN_WORDS = "pinyin-words.tsv"
 MANIFEST = "manifest.json"
+_PROCESS_LOCK = threading.Lock()  # builds in one process, one at a time
 
 
 class IndexMissingError(RuntimeError):
@@ -108,14 +110,19 @@ def check_manifest(generation: Path) -> None:
 
 @contextmanager
 def build_lock(index_dir: Path) -> Iterator[None]:
-    """Hold the folder's build lock; a second build waits. The OS frees it if we die."""
+    """Hold the folder's build lock; a second build waits. The OS frees it if we die.
+
+    A POSIX record lock (``lockf``) rather than ``flock``: processes a build forks (indexing
+    workers) do not inherit it, so workers orphaned by a killed build cannot keep the next
+    build waiting. Such locks are per process, so threads take a process lock first.
+    """
     index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / "build.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    with _PROCESS_LOCK, open(index_dir / "build.lock", "w") as handle:
+        fcntl.lockf(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.lockf(handle, fcntl.LOCK_UN)
 
 
 def new_generation(index_dir: Path) -> Path:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -75,3 +77,35 @@ def test_sigkilled_builds_never_change_or_block_the_live_index(tmp_path, big_cor
     assert sorted(p.name for p in index.glob("gen-*")) == sorted({live.name, new.name})
     assert not (index / "current.new").exists()
 
+
+
+HOLD_LOCK_AND_FORK = """
+import os, sys, time
+from pathlib import Path
+from indexer import store
+with store.build_lock(Path(sys.argv[1])):
+    worker = os.fork()
+    if worker == 0:  # an indexing worker: it outlives the build that is killed
+        time.sleep(600)
+        os._exit(0)
+    print(worker, flush=True)
+    time.sleep(600)
+"""
+
+
+def test_workers_orphaned_by_a_killed_build_do_not_hold_the_lock(tmp_path):
+    index = tmp_path / "ix"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK_AND_FORK, str(index)],
+                              stdout=subprocess.PIPE, text=True)
+    worker = int(holder.stdout.readline())
+    holder.kill()
+    holder.wait()
+    holder.stdout.close()
+    build = _build(SEED_PATH, index)
+    try:
+        assert build.wait(timeout=120) == 0  # with an inherited lock this would wait for the worker
+        assert open_index(index).doc_count() == 57
+    finally:
+        os.kill(worker, signal.SIGKILL)
+        build.kill()
+        build.wait()

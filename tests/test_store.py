@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from click.testing import CliRunner
@@ -43,3 +44,12 @@ def test_index_from_an_older_schema_asks_for_a_rebuild(tmp_path):
         open_index(tmp_path)
     result = CliRunner().invoke(main, ["search", "华宇", "--index", str(tmp_path)])
     assert result.exit_code == 1 and "older egov-search" in result.output
+
+
+def test_concurrent_builds_in_one_process_take_turns(tmp_path):
+    index = tmp_path / "ix"
+    with ThreadPoolExecutor(3) as pool:
+        summaries = list(pool.map(lambda _: build_index(index_dir=index), range(3)))
+    assert all(sum(s.documents.values()) == 57 for s in summaries)
+    assert open_index(index).doc_count() == 57
+    assert len(list(index.glob("gen-*"))) == 2
