@@ -44,8 +44,18 @@ def _answers(index: Path) -> list:
 
 
 def _build(corpus: Path, index: Path) -> subprocess.Popen:
+    """``egov-search build`` in its own process group, so its workers can be cleaned up."""
     return subprocess.Popen([CLI, "build", "--corpus", str(corpus), "--index", str(index)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
+def _reap(build: subprocess.Popen) -> None:
+    """Kill whatever a killed build left running (indexing workers it had forked)."""
+    try:
+        os.killpg(build.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def test_sigkilled_builds_never_change_or_block_the_live_index(tmp_path, big_corpus):
@@ -56,11 +66,12 @@ def test_sigkilled_builds_never_change_or_block_the_live_index(tmp_path, big_cor
     index = tmp_path / "ix"
     build_index(index_dir=index)
     live, before = (index / "current").resolve(), _answers(index)
-    leftovers = 0
+    leftovers, killed = 0, []
     for fraction in KILL_AT:
         build = _build(big_corpus, index)
+        killed.append(build)
         time.sleep(full_build * fraction)
-        build.kill()
+        build.kill()  # the build process only: its workers, if any, live on as orphans
         build.wait()
         if (index / "current").resolve() == live:
             assert _answers(index) == before, f"killed at {fraction:.0%}"
@@ -71,7 +82,11 @@ def test_sigkilled_builds_never_change_or_block_the_live_index(tmp_path, big_cor
     assert leftovers, "no kill landed while a generation was being written"
 
     finished = _build(big_corpus, index)
-    assert finished.wait(timeout=600) == 0  # a stale lock would hang here
+    try:
+        assert finished.wait(timeout=600) == 0  # a stale lock would hang here
+    finally:
+        for build in killed:
+            _reap(build)
     assert _answers(index)[0] == GENERATED_DOCS
     new = (index / "current").resolve()
     assert sorted(p.name for p in index.glob("gen-*")) == sorted({live.name, new.name})
