@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from live_server import running_server
 
 from indexer import build_index, open_index
 
@@ -42,44 +43,9 @@ def client(app):
     return app.test_client()
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory):
     """A real ``egov-search serve`` on a free port, started with no index so it builds one."""
-    import shutil
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
     folder = tmp_path_factory.mktemp("live")
-    port, log_path = free_port(), folder / "serve.log"
-    command = shutil.which("egov-search", path=str(Path(sys.executable).parent))
-    args = [command] if command else [sys.executable, "-c", "from indexer.cli import main; main()"]
-    args += ["serve", "--index", str(folder / "index"), "--port", str(port), "--threads", "4"]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120  # a bound for a hung start, not a measurement
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"egov-search serve did not start:\n{log_path.read_text()}")
-        time.sleep(0.2)
-    yield {"url": url, "port": port, "log": log_path, "process": process}
-    process.terminate()
-    process.wait(timeout=20)
+    with running_server(folder / "index", folder / "serve.log") as server:
+        yield server

@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
+from live_server import COMMAND
 
 from indexer import build_index, load_documents, open_index
 from indexer.corpus import SEED_PATH
 
-CLI = str(Path(sys.executable).with_name("egov-search"))
 GENERATED_DOCS = 400  # a build of a second or two, so kills land in every phase
 QUERIES = ("华宇", "智慧城市", "区块链 政务", "云")
 # Moments to kill at, as fractions of a full build's time: start-up, writing, commit, swap
@@ -45,7 +45,7 @@ def _answers(index: Path) -> list:
 
 def _build(corpus: Path, index: Path) -> subprocess.Popen:
     """``egov-search build`` in its own process group, so its workers can be cleaned up."""
-    return subprocess.Popen([CLI, "build", "--corpus", str(corpus), "--index", str(index)],
+    return subprocess.Popen([*COMMAND, "build", "--corpus", str(corpus), "--index", str(index)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
 
