@@ -16,7 +16,7 @@ from urllib.parse import quote
 from flask import Flask, Response, g, request
 from werkzeug.routing import PathConverter
 
-from . import api, engine, errors, pages
+from . import admin, api, engine, errors, pages
 
 ACCESS_LOG = logging.getLogger("egov_search.access")
 SECURITY_HEADERS = {
@@ -42,6 +42,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    admin.init_app(app)
     app.before_request(_start_timer)
     app.after_request(_finish)
     return app
