@@ -4,7 +4,7 @@
 
     .egov-index/
         current -> gen-20261129T051500-1234   (symlink, replaced with os.replace)
-        gen-20261129T051500-1234/             (a Whoosh index, dictionary.txt, manifest.json)
+        gen-20261129T051500-1234/             (a Whoosh index, word lists, manifest.json)
         build.lock                            (held by the one build that may run)
 
 A build writes a new generation beside the live one and swaps the link only after the
