@@ -1,4 +1,4 @@
-"""Rebuilds under load: 8 clients search over HTTP while ``egov-search build`` swaps the index."""
+"""Changes under load: 8 clients search over HTTP while rebuilds and add/delete swap the index."""
 
 from __future__ import annotations
 
@@ -19,9 +19,6 @@ from indexer.corpus import SEED_PATH
 
 CLIENTS = 8
 TOKEN = "live-rebuild-token"
-# Alternating corpora, so every swap changes what a complete index answers; one rebuild goes
-# through the HTTP endpoint, which builds the server's corpus (the bigger one).
-BUILDS = ("cli", "cli", "http", "cli")
 QUERIES = ("华宇", "智慧城市", "区块链", "云", "政务 服务", "数字政通")
 EXTRA = [{"id": f"extra-{n}", "title": f"智慧城市 区块链 云 {n}", "body": "华宇 政务服务 数字政通"}
          for n in range(30)]
@@ -86,19 +83,26 @@ class Clients:
         conn.close()
 
 
-def _rebuild(how: str, port: int, index: Path, corpus: list[Path]) -> None:
-    """``egov-search build`` in a subprocess, or ``POST /api/admin/rebuild``."""
-    if how == "http":
+def _change(how: str, port: int, index: Path, corpora: tuple[list[Path], list[Path]],
+            state: int) -> None:
+    """Bring the index to ``state`` (0: the seed; 1: the seed and the extra documents)."""
+    if how == "http":  # the server's corpus is the bigger one
+        assert state == 1
         status, body, _ = request(port, "/api/admin/rebuild", "POST",
                                   {"Authorization": f"Bearer {TOKEN}", "Content-Length": "0"})
         assert status == 200, body
         return
-    options = [arg for path in corpus for arg in ("--corpus", str(path))]
-    subprocess.run([*COMMAND, "build", *options, "--index", str(index)],
-                   check=True, capture_output=True, timeout=600)
+    if how == "build":
+        args = ["build", *[arg for path in corpora[state] for arg in ("--corpus", str(path))]]
+    elif how == "update":
+        args = ["add", str(corpora[1][-1])] if state else ["delete", *[r["id"] for r in EXTRA]]
+    subprocess.run([*COMMAND, *args, "--index", str(index)], check=True, capture_output=True,
+                   timeout=600)
 
 
-def test_searches_never_fail_or_see_a_half_built_index_during_rebuilds(tmp_path, corpora):
+@pytest.mark.parametrize("changes", [("build", "build", "http", "build"), ("update",) * 4],
+                         ids=["rebuilds", "incremental add and delete"])
+def test_searches_never_fail_or_see_a_half_built_index(tmp_path, corpora, changes):
     index = tmp_path / "ix"
     build_index(corpora[0], index_dir=index)
     server_corpus = os.pathsep.join(map(str, corpora[1]))
@@ -107,9 +111,9 @@ def test_searches_never_fail_or_see_a_half_built_index_during_rebuilds(tmp_path,
         port = server["port"]
         complete = {0: _totals(port)}
         with Clients(port) as clients:
-            for number, how in enumerate(BUILDS, 1):
-                _rebuild(how, port, index, corpora[number % 2])
-                complete[number % 2] = _totals(port)  # a request after the swap sees the new index
+            for number, how in enumerate(changes, 1):
+                _change(how, port, index, corpora, number % 2)
+                complete[number % 2] = _totals(port)  # a request after the swap sees the change
         assert not clients.failures, clients.failures[:5]
     seed, extra = complete[0], complete[1]
     assert seed[0] == 57 and extra[0] == 57 + len(EXTRA)
