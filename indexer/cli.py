@@ -12,7 +12,7 @@ from .build import BuildError, build_index, default_procs
 from .corpus import CorpusError
 from .progress import progress_reporter
 from .search import open_index
-from .store import IndexMissingError, default_index_dir
+from .store import IndexDamagedError, IndexMissingError, default_index_dir
 from .update import add_documents, delete_documents
 
 INDEX_OPTION = click.option(
@@ -90,7 +90,10 @@ def _plain(html: str) -> str:
               help="Worker threads answering requests.")
 @click.option("--debug", is_flag=True, help="Flask's development server with reloader and debugger.")
 def serve(host: str, port: int, index_dir: Path | None, threads: int, debug: bool) -> None:
-    """Serve the search site and JSON API (waitress); build the index first if it is missing."""
+    """Serve the search site and JSON API (waitress); build the index first if it is missing.
+
+    A damaged index is not replaced: it may hold a collection the seed cannot rebuild.
+    """
     import logging
 
     from webui import create_app
@@ -99,6 +102,8 @@ def serve(host: str, port: int, index_dir: Path | None, threads: int, debug: boo
     index_dir = index_dir or default_index_dir()
     try:
         open_index(index_dir)
+    except IndexDamagedError as err:
+        raise click.ClickException(str(err)) from None
     except IndexMissingError as err:
         click.echo(f"{err}\nbuilding it now …", err=True)
         try:

@@ -44,6 +44,10 @@ class IndexMissingError(RuntimeError):
     """No usable index at the path; the message says how to build one."""
 
 
+class IndexDamagedError(IndexMissingError):
+    """An index is there but cannot be used (damaged, incomplete, or from an older version)."""
+
+
 def default_index_dir() -> Path:
     """``$EGOV_INDEX`` or ``.egov-index`` in the working folder."""
     return Path(os.environ.get("EGOV_INDEX", ".egov-index"))
@@ -62,18 +66,18 @@ def current_generation(index_dir: Path) -> Path:
 
 
 def open_generation(generation: Path) -> Index:
-    """Open a generation's Whoosh index, turning damage into :class:`IndexMissingError`."""
+    """Open a generation's Whoosh index, turning damage into :class:`IndexDamagedError`."""
     try:
         check_manifest(generation)
         index = whoosh_index.open_dir(str(generation))
         index.doc_count()
     except Exception as err:  # Whoosh raises many types for a damaged folder
-        raise IndexMissingError(
+        raise IndexDamagedError(
             f"the index at {generation} is damaged or incomplete ({err}); rebuild it with "
             f"`egov-search build --index {generation.parent}`") from None
     missing = set(make_schema().names()) - set(index.schema.names())
     if missing:
-        raise IndexMissingError(
+        raise IndexDamagedError(
             f"the index at {generation} was built by an older egov-search (no {', '.join(sorted(missing))}); "
             "rebuild it with `egov-search build`")
     return index

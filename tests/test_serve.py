@@ -64,3 +64,17 @@ def test_a_taken_port_is_a_clear_error(live_server):
     assert result.exit_code == 1
     assert f"cannot listen on 127.0.0.1:{live_server['port']}" in result.output
     assert "Traceback" not in result.output
+
+
+def test_serve_refuses_a_damaged_index_instead_of_replacing_it(tmp_path):
+    from click.testing import CliRunner
+
+    from indexer.cli import main
+
+    index = tmp_path / "ix"
+    (index / "gen-broken").mkdir(parents=True)
+    (index / "current").symlink_to("gen-broken")
+    result = CliRunner().invoke(main, ["serve", "--index", str(index), "--port", "1"])
+    assert result.exit_code == 1
+    assert "damaged or incomplete" in result.output and "egov-search build" in result.output
+    assert sorted(p.name for p in index.iterdir()) == ["current", "gen-broken"]
