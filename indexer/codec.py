@@ -27,14 +27,30 @@ class LengthCachingReader(W3PerDocReader):
     def __init__(self, storage, segment):
         super().__init__(storage, segment)
         self._lengths: dict[str, list[int]] = {}
+        self._lengths_or: dict[tuple[str, int], list[int]] = {}
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+    def _field_lengths(self, fieldname: str) -> list[int]:
         lengths = self._lengths.get(fieldname)
         if lengths is None:
             column = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
             lengths = [] if column is None else [
                 byte_to_length(column[doc]) for doc in range(self._doccount)]
             self._lengths[fieldname] = lengths
+        return lengths
+
+    def lengths_or(self, fieldname: str, default: int) -> list[int]:
+        """Every document's length of ``fieldname``, ``default`` where it is 0 or missing."""
+        key = (fieldname, default)
+        lengths = self._lengths_or.get(key)
+        if lengths is None:
+            known = self._field_lengths(fieldname)
+            lengths = [length or default for length in known]
+            lengths += [default] * (self._doccount + 1 - len(lengths))
+            self._lengths_or[key] = lengths
+        return lengths
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        lengths = self._field_lengths(fieldname)
         if docnum > self._doccount:
             raise IndexError(f"asked for document {docnum} of {self._doccount}")
         return (lengths[docnum] if docnum < len(lengths) else 0) or default

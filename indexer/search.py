@@ -11,8 +11,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from whoosh import query as wq
-from whoosh import scoring, sorting
+from whoosh import sorting
 
+from . import matching as _matching  # noqa: F401  (installs the faster OR matcher)
 from . import store
 from .analysis import (
     HAN,
@@ -28,6 +29,7 @@ from .correct import PinyinWords, correct_query
 from .highlight import highlight
 from .pinyin import matched_text, pinyin_key, pinyin_query
 from .query import ParsedQuery, parse, scrub
+from .scoring import ListLengthBM25F
 from .synonyms import Synonyms
 
 CJK_GAP = re.compile(rf"(?<=[{HAN}])\s+(?=[{HAN}])")
@@ -108,7 +110,7 @@ class SearchEngine:
         if getattr(local, "generation", None) != self._generation:
             if getattr(local, "searcher", None) is not None:
                 local.searcher.close()
-            local.searcher = self._index.searcher(weighting=scoring.BM25F())
+            local.searcher = self._index.searcher(weighting=ListLengthBM25F())
             local.generation = self._generation
         return local.searcher
 
@@ -227,22 +229,19 @@ class SearchEngine:
         """(results, query, fell back): documents matching every concept, then those titled as
         one of them; if none match every concept, documents matching any (fell back)."""
         query = self._match_all(parsed)
-        results = self._run(searcher, query, parsed, kind, limit)
         if len(parsed.concepts) < 2:
-            return results, query, False
-        if results.is_empty():
+            return self._run(searcher, query, parsed, kind, limit), query, False
+        if not _matches_any(searcher, query, _filters(parsed, kind)):
             query = self._match_any(parsed)
             return self._run(searcher, query, parsed, kind, limit), query, True
         named = _named_titles(parsed, searcher.reader())
-        if named is not None:
+        if named is not None:  # one search of both, not one to check and one to rank
             query = wq.Or([query, named])
-            results = self._run(searcher, query, parsed, kind, limit)
-        return results, query, False
+        return self._run(searcher, query, parsed, kind, limit), query, False
 
     def _finds(self, searcher, term: str) -> bool:
         """Whether ``term`` (or a synonym) matches any document as written, not only apart."""
-        query = self._concept(term, loose=False)
-        return any(query.matcher(leaf).is_active() for leaf, _ in searcher.leaf_searchers())
+        return _matches_any(searcher, self._concept(term, loose=False))
 
     def _run(self, searcher, query: wq.Query, parsed: ParsedQuery, kind: str | None, limit: int):
         """Run ``query`` with the kind and rank filters, grouping matches by kind."""
@@ -321,6 +320,13 @@ def _words_apart(text: str, weight: float = 1.0) -> wq.Query | None:
     boost = weight * LOOSE_WEIGHT
     return wq.And([wq.Or([wq.Term(fieldname, part, boost=boost * BOOSTS[fieldname])
                           for fieldname in ("title", "body")]) for part in parts])
+
+
+def _matches_any(searcher, query: wq.Query, filters: wq.Query | None = None) -> bool:
+    """Whether any live document matches ``query`` and ``filters``, found without ranking."""
+    if filters is not None:
+        query = wq.And([query, filters])
+    return any(query.matcher(leaf).is_active() for leaf, _ in searcher.leaf_searchers())
 
 
 def _named_titles(parsed: ParsedQuery, reader) -> wq.Query | None:
