@@ -6,14 +6,26 @@
   format's reader already handles inlined terms.
 - Field lengths are read once per field into a list. Whoosh looks a document's field length
   up in the segment file for every posting it writes and every match it scores.
+- Term lookups are remembered per reader. One search asks for the same terms several times
+  (frequency, term info, postings, the existence check), and each ask hashes the key with
+  MD5 and probes the on-disk hash table in Python. A segment never changes once written.
 """
 
 from __future__ import annotations
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, W3TermInfo, _lenfield
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    W3Codec,
+    W3PerDocReader,
+    W3TermInfo,
+    W3TermsReader,
+    _lenfield,
+)
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 INLINE_LIMIT = 16  # posting lists shorter than this are stored inline
+TERM_CACHE = 50_000  # term lookups remembered per segment reader before the memory is cleared
 
 # Whoosh-Reloaded 2.7.5's posting writer calls ``set_inline``, a method its term info names
 # ``set_inlined``; without the alias any inline limit above 1 fails at commit.
@@ -56,6 +68,42 @@ class LengthCachingReader(W3PerDocReader):
         return (lengths[docnum] if docnum < len(lengths) else 0) or default
 
 
+class TermCachingReader(W3TermsReader):
+    """Whoosh's term table reader that remembers where each looked-up term's entry is."""
+
+    def __init__(self, codec, dbfile, length, postfile):
+        super().__init__(codec, dbfile, length, postfile)
+        self._ranges: dict[bytes, tuple[int, int] | None] = {}
+
+    def _entry(self, key: bytes) -> tuple[int, int] | None:
+        """(position, length) of the term table entry for ``key``, or ``None``."""
+        try:
+            return self._ranges[key]
+        except KeyError:
+            pass
+        found = next(iter(self._tindex.ranges_for_key(key)), None)
+        if len(self._ranges) >= TERM_CACHE:
+            self._ranges.clear()
+        self._ranges[key] = found
+        return found
+
+    def __contains__(self, term) -> bool:
+        return self._entry(self._keycoder(*term)) is not None
+
+    def _range_for_key(self, fieldname: str, tbytes: bytes) -> tuple[int, int]:
+        key = self._keycoder(fieldname, tbytes)
+        found = self._entry(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def term_info(self, fieldname: str, tbytes: bytes) -> W3TermInfo:
+        found = self._entry(self._keycoder(fieldname, tbytes))
+        if found is None:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
+        return W3TermInfo.from_bytes(self._dbfile.get(*found))
+
+
 class IndexCodec(W3Codec):
     """Whoosh's current codec with inlined short posting lists and cached field lengths."""
 
@@ -64,6 +112,11 @@ class IndexCodec(W3Codec):
 
     def per_document_reader(self, storage, segment) -> LengthCachingReader:
         return LengthCachingReader(storage, segment)
+
+    def terms_reader(self, storage, segment) -> TermCachingReader:
+        name = segment.make_filename(self.TERMS_EXT)
+        return TermCachingReader(self, storage.open_file(name), storage.file_length(name),
+                                 segment.open_file(storage, self.POSTS_EXT))
 
 
 def index_codec() -> IndexCodec:
