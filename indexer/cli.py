@@ -1,4 +1,4 @@
-"""The ``egov-search`` command: build, search (and serve, in webui)."""
+"""The ``egov-search`` command: build, add, delete, search, eval, serve and bench."""
 
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -15,16 +14,8 @@ from whoosh import sorting
 
 from . import matching as _matching  # noqa: F401  (installs the faster OR matcher)
 from . import store
-from .analysis import (
-    HAN,
-    add_words,
-    char_analyzer,
-    dictionary_parts,
-    exact_key,
-    normalize_text,
-    read_userdict,
-    word_analyzer,
-)
+from .analysis import add_words, char_analyzer, dictionary_parts, exact_key, normalize_text, read_userdict
+from .compose import concept, filters, highlight_needles, match_all, match_any, named_titles, sequence
 from .correct import PinyinWords, correct_query
 from .highlight import highlight
 from .pinyin import matched_text, pinyin_key, pinyin_query
@@ -32,18 +23,9 @@ from .query import ParsedQuery, parse, scrub
 from .scoring import ListLengthBM25F
 from .synonyms import Synonyms
 
-CJK_GAP = re.compile(rf"(?<=[{HAN}])\s+(?=[{HAN}])")
 SNIPPET_CHARS = 120
 SUGGEST_SCAN = 200  # indexed words looked at for completions
 MAX_QUERY_CHARS = 256
-# Field weights: a word match beats a substring match, a title match beats a body match,
-# and an exact title match beats everything.
-BOOSTS = {"title": 6.0, "title_chars": 3.0, "body": 1.5, "body_chars": 1.0}
-EXACT_TITLE_BOOST = 40.0
-WHOLE_PHRASE_BOOST = 3.0
-SYNONYM_WEIGHT = 0.5  # a synonym's match counts half as much as the term as typed
-LOOSE_WEIGHT = 0.3  # 智慧医疗 as 智慧 … 医疗 apart, well below the words side by side
-NAMED_TITLE_SCORE = 0.001  # after every document that matches all the terms
 
 
 @dataclass
@@ -155,7 +137,7 @@ class SearchEngine:
             if stored:
                 add(stored["title"])
         chars = [t.text for t in char_analyzer()(key, mode="query")]
-        contains = _sequence("title_chars", chars, 1.0)
+        contains = sequence("title_chars", chars, 1.0)
         if contains is not None:
             for hit in searcher.search(contains, limit=limit):
                 add(hit["title"])
@@ -228,24 +210,24 @@ class SearchEngine:
     def _answer(self, searcher, parsed: ParsedQuery, kind: str | None, limit: int):
         """(results, query, fell back): documents matching every concept, then those titled as
         one of them; if none match every concept, documents matching any (fell back)."""
-        query = self._match_all(parsed)
+        query = match_all(parsed, self._synonyms)
         if len(parsed.concepts) < 2:
             return self._run(searcher, query, parsed, kind, limit), query, False
-        if not _matches_any(searcher, query, _filters(parsed, kind)):
-            query = self._match_any(parsed)
+        if not _matches_any(searcher, query, filters(parsed, kind)):
+            query = match_any(parsed, self._synonyms)
             return self._run(searcher, query, parsed, kind, limit), query, True
-        named = _named_titles(parsed, searcher.reader())
+        named = named_titles(parsed, searcher.reader())
         if named is not None:  # one search of both, not one to check and one to rank
             query = wq.Or([query, named])
         return self._run(searcher, query, parsed, kind, limit), query, False
 
     def _finds(self, searcher, term: str) -> bool:
         """Whether ``term`` (or a synonym) matches any document as written, not only apart."""
-        return _matches_any(searcher, self._concept(term, loose=False))
+        return _matches_any(searcher, concept(term, self._synonyms, loose=False))
 
     def _run(self, searcher, query: wq.Query, parsed: ParsedQuery, kind: str | None, limit: int):
         """Run ``query`` with the kind and rank filters, grouping matches by kind."""
-        return searcher.search(query, limit=limit, filter=_filters(parsed, kind),
+        return searcher.search(query, limit=limit, filter=filters(parsed, kind),
                                groupedby=sorting.FieldFacet("kind", maptype=sorting.Count))
 
     def needles(self, q: str, title: str = "") -> list[str]:
@@ -261,49 +243,6 @@ class SearchEngine:
         return Hit(doc["id"], doc["kind"], doc["title"], doc["rank"], round(score, 4),
                    highlight(doc["body"], needles, SNIPPET_CHARS), highlight(doc["title"], needles))
 
-    # -- query building -----------------------------------------------------------------
-
-    def _match_all(self, parsed: ParsedQuery) -> wq.Query:
-        """Every concept must match; exact title and whole-phrase matches rank higher."""
-        required = [self._concept(c, c in parsed.terms) for c in parsed.concepts]
-        if not required:
-            return _excluding(wq.Every(), parsed)
-        matches: wq.Query = wq.And(required)
-        key = pinyin_key(parsed.text)
-        if key:
-            matches = wq.Or([matches, pinyin_query(key)])
-        return _excluding(wq.AndMaybe(matches, _bonus(parsed)), parsed)
-
-    def _match_any(self, parsed: ParsedQuery) -> wq.Query:
-        """Fallback: any concept may match, more matches rank higher."""
-        required = wq.Or([self._concept(c, c in parsed.terms) for c in parsed.concepts])
-        return _excluding(wq.AndMaybe(required, _bonus(parsed)), parsed)
-
-    def _concept(self, text: str, loose: bool = True) -> wq.Query:
-        """A concept as typed or (with a lower weight) as any of its synonyms; unless it was
-        quoted, each also as its dictionary words apart (with a lower weight still)."""
-        options = []
-        alternatives = self._synonyms.expansions(join_cjk(text))
-        for variant, weight in [(text, 1.0)] + [(alt, SYNONYM_WEIGHT) for alt in alternatives]:
-            options.append(concept_query(variant, weight))
-            if loose:
-                options.append(_words_apart(variant, weight))
-        options = [option for option in options if option is not None]
-        return options[0] if len(options) == 1 else wq.Or(options)
-
-
-def concept_query(text: str, weight: float = 1.0) -> wq.Query:
-    """One term or phrase: its words, or any substring of its characters, in title or body."""
-    text = join_cjk(text)
-    words = [t.text for t in word_analyzer()(text, mode="query")]
-    chars = [t.text for t in char_analyzer()(text, mode="query")]
-    if words == chars and len(words) == 1 and len(words[0]) == 1:
-        words = []  # one character is the same evidence in both fields: count it once
-    options = []
-    for fieldname in ("title", "body"):
-        options.append(_sequence(fieldname, words, weight * BOOSTS[fieldname]))
-        options.append(_sequence(f"{fieldname}_chars", chars, weight * BOOSTS[f"{fieldname}_chars"]))
-    return wq.Or([option for option in options if option is not None])
 
 
 def _with_pinyin(needles: list[str], title: str, pinyin: str | None) -> list[str]:
@@ -312,28 +251,11 @@ def _with_pinyin(needles: list[str], title: str, pinyin: str | None) -> list[str
     return needles + [normalize_text(spelled)] if spelled else needles
 
 
-def _words_apart(text: str, weight: float = 1.0) -> wq.Query | None:
-    """A compound Chinese word (智慧医疗) as its dictionary words anywhere in the document."""
-    parts = dictionary_parts(exact_key(text))
-    if not parts:
-        return None
-    boost = weight * LOOSE_WEIGHT
-    return wq.And([wq.Or([wq.Term(fieldname, part, boost=boost * BOOSTS[fieldname])
-                          for fieldname in ("title", "body")]) for part in parts])
-
-
 def _matches_any(searcher, query: wq.Query, filters: wq.Query | None = None) -> bool:
     """Whether any live document matches ``query`` and ``filters``, found without ranking."""
     if filters is not None:
         query = wq.And([query, filters])
     return any(query.matcher(leaf).is_active() for leaf, _ in searcher.leaf_searchers())
-
-
-def _named_titles(parsed: ParsedQuery, reader) -> wq.Query | None:
-    """Documents titled exactly as one of several terms (用友 in 用友 税务), scored last."""
-    keys = [exact_key(join_cjk(concept)) for concept in parsed.concepts]
-    named = [wq.Term("title_exact", key) for key in keys if reader.doc_frequency("title_exact", key)]
-    return wq.ConstantScoreQuery(wq.Or(named), NAMED_TITLE_SCORE) if named else None
 
 
 def _text(term: str | bytes) -> str:
@@ -346,73 +268,11 @@ def _take(iterable, count: int) -> list:
     return list(itertools.islice(iterable, count))
 
 
-def join_cjk(text: str) -> str:
-    """Drop white space between CJK characters, which Chinese text does not have.
-
-    >>> join_cjk("城市 大脑 open source")
-    '城市大脑 open source'
-    """
-    return CJK_GAP.sub("", text)
-
-
-def _sequence(fieldname: str, texts: list[str], boost: float) -> wq.Query | None:
-    """A term, or a phrase of consecutive tokens."""
-    if not texts:
-        return None
-    if len(texts) == 1:
-        return wq.Term(fieldname, texts[0], boost=boost)
-    return wq.Phrase(fieldname, texts, boost=boost)
-
-
-def _bonus(parsed: ParsedQuery) -> wq.Query:
-    """Optional clauses that only add score: the exact title, then the whole query as a phrase."""
-    whole = join_cjk(parsed.text)
-    bonus = [wq.Term("title_exact", exact_key(whole), boost=EXACT_TITLE_BOOST)]
-    if len(parsed.concepts) > 1:
-        chars = [t.text for t in char_analyzer()(whole, mode="query")]
-        for fieldname in ("title_chars", "body_chars"):
-            phrase = _sequence(fieldname, chars, WHOLE_PHRASE_BOOST)
-            if phrase is not None:
-                bonus.append(phrase)
-    return wq.Or(bonus)
-
-
-def _excluding(query: wq.Query, parsed: ParsedQuery) -> wq.Query:
-    """Remove documents that match any excluded term."""
-    excluded = [concept_query(text) for text in parsed.excluded]
-    excluded = [q for q in excluded if q.subqueries]
-    return wq.AndNot(query, wq.Or(excluded)) if excluded else query
-
-
-def _filters(parsed: ParsedQuery, kind: str | None) -> wq.Query | None:
-    """The kind and rank filters as one query, or ``None``."""
-    filters = []
-    if kind:
-        filters.append(wq.Term("kind", kind))
-    if parsed.ranks:
-        filters.append(wq.NumericRange("rank", *parsed.ranks))
-    return wq.And(filters) if filters else None
-
-
 def _document(stored: dict) -> dict:
     """A stored Whoosh document as the API's document dict."""
     return {"id": stored["id"], "kind": stored["kind"], "title": stored.get("title", ""),
             "rank": stored.get("rank"), "body": stored.get("body", ""),
             **(stored.get("fields") or {})}
-
-
-def highlight_needles(parsed: ParsedQuery, synonyms: Synonyms | None = None) -> list[str]:
-    """Normalised strings to mark in results: each concept, its synonyms and their words,
-    down to the dictionary words a compound matches apart."""
-    needles = []
-    for concept in parsed.concepts:
-        concept = join_cjk(concept)
-        alternatives = synonyms.expansions(concept) if synonyms else []
-        for text in [concept, *alternatives]:
-            needles.append(normalize_text(text))
-            needles.extend(t.text for t in word_analyzer()(text, mode="query"))
-            needles.extend(dictionary_parts(exact_key(text)) or [])
-    return needles
 
 
 def open_index(path: Path | str | None = None) -> SearchEngine:
