@@ -65,7 +65,7 @@ def document_fields(doc: Document) -> dict:
 
 
 def default_procs() -> int:
-    """Indexing processes by default: the machine's cores, at most :data:`MAX_PROCS`."""
+    """Processes by default, to index or to serve: the machine's cores, at most :data:`MAX_PROCS`."""
     return max(1, min(os.cpu_count() or 1, MAX_PROCS))
 
 

@@ -86,19 +86,22 @@ def _plain(html: str) -> str:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
               envvar="EGOV_PORT", help="Port to listen on.")
 @INDEX_OPTION
+@click.option("--workers", default=default_procs, show_default="cores, at most 4",
+              type=click.IntRange(1, 64), envvar="EGOV_WORKERS", show_envvar=True,
+              help="Processes answering requests, sharing the port.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
-              help="Worker threads answering requests.")
+              help="Threads per process.")
 @click.option("--debug", is_flag=True, help="Flask's development server with reloader and debugger.")
-def serve(host: str, port: int, index_dir: Path | None, threads: int, debug: bool) -> None:
+def serve(host: str, port: int, index_dir: Path | None, workers: int, threads: int, debug: bool) -> None:
     """Serve the search site and JSON API (waitress); build the index first if it is missing.
 
     A damaged index is not replaced: it may hold a collection the seed cannot rebuild.
     """
     import logging
 
-    from webui import create_app
+    from webui import create_app, serving
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(process)d] %(name)s %(message)s")
     index_dir = index_dir or default_index_dir()
     try:
         open_index(index_dir)
@@ -111,19 +114,19 @@ def serve(host: str, port: int, index_dir: Path | None, threads: int, debug: boo
         except (CorpusError, BuildError) as build_err:
             raise click.ClickException(f"cannot build the index: {build_err}") from None
     app = create_app({"INDEX": str(index_dir)})
-    click.echo(f"egov-search on http://{host}:{port}/ (index {index_dir}, {threads} threads)", err=True)
     if debug:
         app.run(host=host, port=port, debug=True, threaded=True)
         return
-    import waitress
-
-    # URLs up to 2 MB reach the app, so a 100,000-character query is answered (cut to the
-    # query cap, with a notice) instead of getting waitress's plain-text 431.
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="egov-search",
-                       max_request_header_size=2 << 20)
+        sock = serving.listen(host, port)
     except OSError as err:  # the port is taken, or the host is not an address of this machine
         raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+    click.echo(f"egov-search on http://{host}:{port}/ (index {index_dir}, "
+               f"--workers {workers} --threads {threads})", err=True)
+    try:
+        serving.serve(app, sock, threads=threads, workers=workers)
+    except serving.WorkerFailed as err:
+        raise click.ClickException(str(err)) from None
 
 
 @main.command("eval")

@@ -29,10 +29,13 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(index: Path, log_path: Path, env: dict | None = None,
-                   threads: int = 4) -> Iterator[dict]:
-    """``egov-search serve`` over ``index`` until the block ends: its url, port, log and process."""
+                   threads: int = 4, workers: int | None = None) -> Iterator[dict]:
+    """``egov-search serve`` over ``index`` until the block ends: its url, port, log and process
+    (``workers`` processes, by default as many as the machine's cores, at most 4)."""
     port = free_port()
     args = [*COMMAND, "serve", "--index", str(index), "--port", str(port), "--threads", str(threads)]
+    if workers is not None:
+        args += ["--workers", str(workers)]
     with open(log_path, "wb") as log:  # a file, not a pipe: the access log never blocks the server
         process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
                                    env={**os.environ, **(env or {})})
