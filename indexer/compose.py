@@ -8,6 +8,7 @@ a lower weight still. Exact titles and the whole query as a phrase only add scor
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from whoosh import query as wq
 
@@ -39,10 +40,22 @@ def match_all(parsed: ParsedQuery, synonyms: Synonyms) -> wq.Query:
     return excluding(wq.AndMaybe(matches, _bonus(parsed)), parsed)
 
 
-def match_any(parsed: ParsedQuery, synonyms: Synonyms) -> wq.Query:
-    """Fallback: any concept may match, more matches rank higher."""
-    required = wq.Or([concept(c, synonyms, c in parsed.terms) for c in parsed.concepts])
+def match_any(parsed: ParsedQuery, synonyms: Synonyms, concepts: list[str]) -> wq.Query:
+    """Fallback: any of ``concepts`` may match, more matches rank higher."""
+    required = wq.Or([concept(c, synonyms, c not in parsed.phrases) for c in concepts])
     return excluding(wq.AndMaybe(required, _bonus(parsed)), parsed)
+
+
+def split_unmatched(parsed: ParsedQuery, matches: Callable[[str], bool]) -> list[str]:
+    """The concepts for the fallback: each as typed if it ``matches`` anywhere, else (unless
+    quoted) its dictionary words, so 手机办事 falls back like 手机 办事 does."""
+    units: list[str] = []
+    for text in parsed.concepts:
+        parts = None
+        if text not in parsed.phrases and not matches(text):
+            parts = dictionary_parts(exact_key(join_cjk(text)))
+        units.extend(unit for unit in parts or [text] if unit not in units)
+    return units
 
 
 def concept(text: str, synonyms: Synonyms, loose: bool = True) -> wq.Query:

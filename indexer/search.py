@@ -15,7 +15,16 @@ from whoosh import sorting
 from . import matching as _matching  # noqa: F401  (installs the faster OR matcher)
 from . import store
 from .analysis import add_words, char_analyzer, dictionary_parts, exact_key, normalize_text, read_userdict
-from .compose import concept, filters, highlight_needles, match_all, match_any, named_titles, sequence
+from .compose import (
+    concept,
+    filters,
+    highlight_needles,
+    match_all,
+    match_any,
+    named_titles,
+    sequence,
+    split_unmatched,
+)
 from .correct import PinyinWords, correct_query
 from .highlight import highlight
 from .pinyin import matched_text, pinyin_key, pinyin_query
@@ -209,17 +218,30 @@ class SearchEngine:
 
     def _answer(self, searcher, parsed: ParsedQuery, kind: str | None, limit: int):
         """(results, query, fell back): documents matching every concept, then those titled as
-        one of them; if none match every concept, documents matching any (fell back)."""
+        one of them; if none match every concept, documents matching any (fell back), with a
+        concept that matches nowhere counted by its dictionary words."""
         query = match_all(parsed, self._synonyms)
-        if len(parsed.concepts) < 2:
-            return self._run(searcher, query, parsed, kind, limit), query, False
-        if not _matches_any(searcher, query, filters(parsed, kind)):
-            query = match_any(parsed, self._synonyms)
-            return self._run(searcher, query, parsed, kind, limit), query, True
-        named = named_titles(parsed, searcher.reader())
-        if named is not None:  # one search of both, not one to check and one to rank
-            query = wq.Or([query, named])
-        return self._run(searcher, query, parsed, kind, limit), query, False
+        results = None
+        if len(parsed.concepts) > 1:
+            if _matches_any(searcher, query, filters(parsed, kind)):
+                named = named_titles(parsed, searcher.reader())
+                if named is not None:  # one search of both, not one to check and one to rank
+                    query = wq.Or([query, named])
+                return self._run(searcher, query, parsed, kind, limit), query, False
+        else:
+            results = self._run(searcher, query, parsed, kind, limit)
+            if not results.is_empty():
+                return results, query, False
+        units = split_unmatched(parsed, lambda text: _matches_any(
+            searcher, concept(text, self._synonyms, text in parsed.terms)))
+        if len(units) > 1:
+            fallback = match_any(parsed, self._synonyms, units)
+            results = self._run(searcher, fallback, parsed, kind, limit)
+            if not results.is_empty():
+                return results, fallback, True
+        if results is None:
+            results = self._run(searcher, query, parsed, kind, limit)
+        return results, query, False
 
     def _finds(self, searcher, term: str) -> bool:
         """Whether ``term`` (or a synonym) matches any document as written, not only apart."""

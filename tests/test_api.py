@@ -234,12 +234,12 @@ def test_a_rebuild_is_seen_without_restart(tmp_path):
     index = tmp_path / "ix"
     build_index(index_dir=index)
     client = create_app({"TESTING": True, "INDEX": str(index)}).test_client()
-    assert get_json(client, "/api/search", q="量子通信")["total"] == 0
+    assert get_json(client, "/api/search", q="量子纠缠")["total"] == 0
     corpus = tmp_path / "docs.jsonl"
-    corpus.write_text(json.dumps({"id": "q1", "title": "量子通信网络", "body": "政务外网"},
+    corpus.write_text(json.dumps({"id": "q1", "title": "量子纠缠通信网络", "body": "政务外网"},
                                  ensure_ascii=False) + "\n", encoding="utf-8")
     build_index([corpus], index)
-    assert get_json(client, "/api/search", q="量子通信")["hits"][0]["id"] == "q1"
+    assert get_json(client, "/api/search", q="量子纠缠")["hits"][0]["id"] == "q1"
     assert get_json(client, "/healthz")["documents"] == 1
 
 

@@ -54,6 +54,21 @@ def test_falls_back_to_any_term_and_says_so(engine):
     assert titles(result)[0] == "华宇软件"
 
 
+def test_a_compound_no_document_holds_falls_back_like_its_words_typed_apart(engine):
+    joined, apart = engine.search("手机办事", per_page=100), engine.search("手机 办事", per_page=100)
+    assert joined.mode == apart.mode == "any" and joined.notices
+    assert {hit.id for hit in joined.hits} == {hit.id for hit in apart.hits} != set()
+    for hit in joined.hits:
+        doc = engine.document(hit.id)
+        assert "手机" in doc["title"] + doc["body"] or "办事" in doc["title"] + doc["body"]
+
+
+def test_a_quoted_compound_and_a_fallback_that_finds_nothing_are_plain_misses(engine):
+    for query in ('"手机办事"', "量子纠缠", "量子 纠缠"):
+        result = engine.search(query)
+        assert (result.total, result.mode, result.notices) == (0, "all", []), query
+
+
 def test_whole_phrase_ranks_above_scattered_terms(engine):
     hits = engine.search("城市 大脑").hits
     assert {hit.title for hit in hits[:2]} == {"银江股份", "数字政通"}
