@@ -1,4 +1,4 @@
-"""Whoosh's on-disk format with two speed-ups for many short Chinese terms.
+"""Whoosh's on-disk format, unchanged, written and read faster for many short Chinese terms.
 
 - Short posting lists live in the term table. A CJK n-gram field has many terms that occur
   in a handful of documents; Whoosh's default writes each as its own pickled, compressed
@@ -9,9 +9,14 @@
 - Term lookups are remembered per reader. One search asks for the same terms several times
   (frequency, term info, postings, the existence check), and each ask hashes the key with
   MD5 and probes the on-disk hash table in Python. A segment never changes once written.
+- The term table's writer keeps each term's hash and position in typed arrays until it
+  writes the table, not in a tuple a term: a few hundred MB less per writer on millions of
+  terms.
 """
 
 from __future__ import annotations
+
+from array import array
 
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
@@ -104,6 +109,27 @@ class TermCachingReader(W3TermsReader):
         return W3TermInfo.from_bytes(self._dbfile.get(*found))
 
 
+class PairArray:
+    """A hash table bucket's (hash, position) pairs in two typed arrays: 12 bytes a term,
+    where Whoosh's list of tuples takes about 120 until the term table is written."""
+
+    __slots__ = ("hashes", "positions")
+
+    def __init__(self):
+        self.hashes = array("I")
+        self.positions = array("q")
+
+    def append(self, pair: tuple[int, int]) -> None:
+        self.hashes.append(pair[0])
+        self.positions.append(pair[1])
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def __iter__(self):
+        return zip(self.hashes, self.positions, strict=True)
+
+
 class IndexCodec(W3Codec):
     """Whoosh's current codec with inlined short posting lists and cached field lengths."""
 
@@ -112,6 +138,11 @@ class IndexCodec(W3Codec):
 
     def per_document_reader(self, storage, segment) -> LengthCachingReader:
         return LengthCachingReader(storage, segment)
+
+    def field_writer(self, storage, segment):
+        writer = super().field_writer(storage, segment)
+        writer._tindex.buckets = [PairArray() for _ in range(256)]
+        return writer
 
     def terms_reader(self, storage, segment) -> TermCachingReader:
         name = segment.make_filename(self.TERMS_EXT)
