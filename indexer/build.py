@@ -81,7 +81,7 @@ def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise
-        with whoosh_index.open_dir(str(generation)).reader() as reader:
+        with store.unmapped_reader(generation) as reader:
             terms, segments = term_count(reader), len(reader.leaf_readers())
         store.publish(index_dir, generation)
     return BuildSummary(dict(counts), terms, segments, time.perf_counter() - started,
@@ -162,10 +162,10 @@ def _write(generation: Path, paths: list, progress: Progress | None, procs: int)
     except BaseException:
         cancel_writer(writer)
         raise
-    indexed = whoosh_index.open_dir(str(generation)).doc_count()
-    if indexed != sum(counts.values()):  # a crashed sub-process loses its documents silently
-        raise BuildError(f"only {indexed} of {sum(counts.values())} documents were indexed")
     write_dictionary(generation, dictionary)
-    with whoosh_index.open_dir(str(generation)).reader() as reader:
+    with store.unmapped_reader(generation) as reader:
+        indexed = reader.doc_count()
+        if indexed != sum(counts.values()):  # a crashed sub-process loses its documents silently
+            raise BuildError(f"only {indexed} of {sum(counts.values())} documents were indexed")
         write_pinyin_words(reader, generation / store.PINYIN_WORDS, dictionary)
     return counts

@@ -23,19 +23,26 @@ MIN_WORD_COUNT = 2  # a word seen once is as likely a typo as the query
 MAX_WORD_CHARS = 8
 TITLE_CANDIDATES = 20
 HAN_CHAR = re.compile(f"[{HAN}]")
-WORD_FIELDS = ("title", "body")
+WORD_FIELDS = ("title", "body")  # titles first: see write_pinyin_words
 
 
 def write_pinyin_words(reader, path: Path, dictionary: Iterable[str] = ()) -> None:
     """Write ``pinyin<TAB>fuzzy pinyin<TAB>word<TAB>count`` for every Chinese word of a title or
-    of the ``dictionary``, and every one indexed at least ``MIN_WORD_COUNT`` times."""
+    of the ``dictionary``, and every one indexed at least ``MIN_WORD_COUNT`` times.
+
+    Titles come first, so that a body word seen too rarely, and in no title, is never held:
+    on a large collection those are most of the words."""
     counts: dict[str, int] = {exact_key(word): MIN_WORD_COUNT for word in dictionary}
     for fieldname in WORD_FIELDS:
         for term, info in reader.iter_field(fieldname):
             word = term.decode("utf-8") if isinstance(term, bytes) else term
             if 2 <= len(word) <= MAX_WORD_CHARS and HAN_RUN.fullmatch(word):
                 weight = int(info.weight())
-                counts[word] = counts.get(word, 0) + max(weight, MIN_WORD_COUNT * (fieldname == "title"))
+                if fieldname == "title":
+                    weight = max(weight, MIN_WORD_COUNT)
+                elif weight < MIN_WORD_COUNT and word not in counts:
+                    continue
+                counts[word] = counts.get(word, 0) + weight
     lines = []
     for word, count in sorted(counts.items()):
         if count >= MIN_WORD_COUNT:
