@@ -32,6 +32,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 from whoosh.reading import IndexReader
 
+from . import mapping as _mapping  # noqa: F401  (segment files read in place, not copied)
 from .schema import make_schema
 
 CURRENT = "current"
