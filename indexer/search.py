@@ -232,8 +232,7 @@ class SearchEngine:
             results = self._run(searcher, query, parsed, kind, limit)
             if not results.is_empty():
                 return results, query, False
-        units = split_unmatched(parsed, lambda text: _matches_any(
-            searcher, concept(text, self._synonyms, text in parsed.terms)))
+        units = split_unmatched(parsed, lambda text: self._finds(searcher, text, text in parsed.terms))
         if len(units) > 1:
             fallback = match_any(parsed, self._synonyms, units)
             results = self._run(searcher, fallback, parsed, kind, limit)
@@ -243,9 +242,10 @@ class SearchEngine:
             results = self._run(searcher, query, parsed, kind, limit)
         return results, query, False
 
-    def _finds(self, searcher, term: str) -> bool:
-        """Whether ``term`` (or a synonym) matches any document as written, not only apart."""
-        return _matches_any(searcher, concept(term, self._synonyms, loose=False))
+    def _finds(self, searcher, term: str, loose: bool = False) -> bool:
+        """Whether ``term`` (or a synonym) matches any document as written (if ``loose``, also
+        as its words apart)."""
+        return _matches_any(searcher, concept(term, self._synonyms, loose))
 
     def _run(self, searcher, query: wq.Query, parsed: ParsedQuery, kind: str | None, limit: int):
         """Run ``query`` with the kind and rank filters, grouping matches by kind."""
