@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 INDEX ?= .egov-index
 HOST ?= 127.0.0.1
 PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+BROWSER_PACKAGES := chromium fonts-noto-cjk
 
 .PHONY: run test build lint bench clean
 
@@ -19,6 +21,18 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
+# The browser tests need Debian's Chromium: installed here where we may, else the exact command.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing $(BROWSER_PACKAGES) for the browser tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES) >/dev/null; \
+	else \
+		echo "the browser tests need Chromium at $(CHROMIUM); install it with:"; \
+		echo "    sudo apt-get install -y --no-install-recommends $(BROWSER_PACKAGES)"; \
+		exit 1; \
+	fi
+
 run: $(VENV)/.installed
 	test -e $(INDEX)/current || $(BIN)/egov-search build --index $(INDEX)
 	$(BIN)/egov-search serve --index $(INDEX) --host $(HOST) --port $(PORT)
@@ -29,7 +43,7 @@ build: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check indexer webui tests bench
 
-test: lint
+test: lint $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-test

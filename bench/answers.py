@@ -48,12 +48,20 @@ def record_answers(corpus: Path, limit: int | None, procs: int) -> dict:
     return {"corpus": corpus.name, "documents": len(docs), "answers": answers}
 
 
+def _tie_order(answer: dict | None) -> dict | None:
+    """The answer with hits of equal score in id order: a parallel build spreads documents
+    over segments in whatever order its processes finish, and ties follow that order."""
+    if answer is None:
+        return None
+    return {**answer, "hits": sorted(answer["hits"], key=lambda hit: (-hit[1], hit[0]))}
+
+
 def differences(before: dict, after: dict) -> list[str]:
     """Every query whose answer differs, described in one line each."""
     found = []
     for query, old in before["answers"].items():
         new = after["answers"].get(query)
-        if new != old:
+        if _tie_order(new) != _tie_order(old):
             found.append(f"{query!r}: {json.dumps(old, ensure_ascii=False)[:300]} -> "
                          f"{json.dumps(new, ensure_ascii=False)[:300]}")
     return found

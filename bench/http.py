@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 HOST = "127.0.0.1"
-SERVE = [sys.executable, "-c", "from indexer.cli import main; main()", "serve"]
+SERVE = [sys.executable, "-m", "webui", "serve"]
 
 
 @dataclass
@@ -25,13 +25,6 @@ class LoadResult:
     per_second: float
     p99_ms: float
     errors: int
-
-
-def serve_available() -> bool:
-    """Whether this checkout has the ``serve`` command."""
-    from indexer.cli import main
-
-    return "serve" in main.commands
 
 
 def free_port() -> int:

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import rjieba
 
-from indexer.analysis import HAN
-from indexer.corpus import Document
+from indexer import Document
+from indexer.analysis.normalize import HAN
 
 HAN_WORD = re.compile(f"[{HAN}]{{2,}}")
 HAN_CHAR = re.compile(f"[{HAN}]")

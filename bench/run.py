@@ -17,10 +17,9 @@ from pathlib import Path
 
 import click
 
-from indexer import build_index, load_documents, open_index
-from indexer.build import default_procs
-from indexer.corpus import Document
-from indexer.store import current_generation, folder_size
+from indexer import build_index, config, load_documents, open_index
+from indexer.evaluate.baselines import jieba_whoosh
+from indexer.index.store import current_generation, folder_size
 
 from . import http
 from .measure import run_measured
@@ -31,8 +30,7 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 SHARED_MODERN = ROOT.parent / "shared" / "bench" / "modern.jsonl.gz"
 NOTES = "\n## Notes"  # RESULTS.md keeps everything from this heading on across runs
 SMOKE_DOCS = 600
-BUILD = [sys.executable, "-c", "from indexer.cli import main; main()", "build"]
-MISSING = "n/a (serve missing)"
+BUILD = [sys.executable, "-m", "indexer", "build"]
 HEADER = ("| # | measure | egov-search | baseline | target | met |", "|---|---|---:|---:|---|---|")
 
 
@@ -80,27 +78,6 @@ def segmentation(texts: Sequence[str], chars: int) -> Row:
                f"{chars / stock:,.0f}")
 
 
-def baseline_build(docs: Sequence[Document], folder: Path):
-    """2. A plain Whoosh index of title and body with jieba's stock ChineseAnalyzer, one process."""
-    from jieba.analyse import ChineseAnalyzer
-    from whoosh import index as whoosh_index
-    from whoosh.fields import ID, TEXT, Schema
-
-    analyzer = ChineseAnalyzer()
-    schema = Schema(id=ID(stored=True, unique=True), title=TEXT(analyzer=analyzer, stored=True),
-                    body=TEXT(analyzer=analyzer, stored=True))
-    folder.mkdir(parents=True)
-    index = whoosh_index.create_in(str(folder), schema)
-
-    def write() -> None:
-        writer = index.writer()
-        for doc in docs:
-            writer.add_document(id=doc.id, title=doc.title, body=doc.body)
-        writer.commit()
-
-    return index, timed(write)
-
-
 def our_build(corpus: Path, folder: Path, procs: int):
     """3. ``egov-search build`` in a child process: wall time and peak memory of its processes."""
     measured = run_measured([*BUILD, "--corpus", str(corpus), "--index", str(folder),
@@ -117,15 +94,6 @@ def latencies(search: Callable[[str], object], queries: Sequence[str]) -> list[f
     return [timed(lambda q=query: search(q)) * 1000 for query in queries]
 
 
-def baseline_search(index) -> Callable[[str], object]:
-    """Plain Whoosh: QueryParser over title and body, the top 10 with their stored fields."""
-    from whoosh.qparser import MultifieldParser
-
-    parser = MultifieldParser(["title", "body"], schema=index.schema)
-    searcher = index.searcher()
-    return lambda query: [hit["title"] for hit in searcher.search(parser.parse(query), limit=10)]
-
-
 def latency_rows(ours: list[float], base: list[float], count: int, mix: str) -> list[Row]:
     """4. p50/p95/p99 of both engines over the same queries."""
     rows = []
@@ -140,10 +108,6 @@ def latency_rows(ours: list[float], base: list[float], count: int, mix: str) -> 
 def http_rows(seed_index: Path, queries: Sequence[str], requests: int) -> list[Row]:
     """5. ``serve`` on the seed index under 8 concurrent keep-alive clients."""
     label = f"HTTP on the seed, 8 clients, {requests} searches"
-    if not http.serve_available():
-        return [Row("5", f"{label}: req/s", MISSING, target="≥ 300"),
-                Row("5", f"{label}: p99, ms", MISSING),
-                Row("5", f"{label}: errors", MISSING, target="0")]
     port = http.free_port()
     server = http.start_server(seed_index, port)
     try:
@@ -161,8 +125,6 @@ def http_rows(seed_index: Path, queries: Sequence[str], requests: int) -> list[R
 
 def cold_start_row(index_dir: Path, query: str) -> Row:
     """6. Seconds from launching ``serve`` on our index to its first answered search."""
-    if not http.serve_available():
-        return Row("6", "cold start: serve → first answer, s", MISSING, target="≤ 2 s")
     seconds = http.cold_start(index_dir, query)
     return Row("6", "cold start: serve → first answer, s", f"{seconds:.2f}", target="≤ 2 s",
                met=check(seconds <= 2))
@@ -193,7 +155,8 @@ def run_benchmark(corpus: Path, limit: int | None, procs: int, requests: int) ->
             for doc in docs:
                 out.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
         rows = [segmentation(texts, chars)]
-        base_index, base_seconds = baseline_build(docs, work / "baseline")
+        baseline = jieba_whoosh([{"id": d.id, "title": d.title, "body": d.body} for d in docs], queries)
+        base_seconds = baseline["build_seconds"]
         built = our_build(sample, work / "ours", procs)
         ours_dir = work / "ours"
         ratio = (chars / built.seconds) / (chars / base_seconds)
@@ -204,26 +167,20 @@ def run_benchmark(corpus: Path, limit: int | None, procs: int, requests: int) ->
                 f"{len(docs) / base_seconds:,.0f}"),
             Row("3", "build peak RSS, MB (all its processes)", f"{built.peak_rss / 1e6:,.0f}"),
             Row("3", "index size on disk, MB", f"{folder_size(current_generation(ours_dir)) / 1e6:,.1f}",
-                f"{folder_size(work / 'baseline') / 1e6:,.1f}"),
+                f"{baseline['index_bytes'] / 1e6:,.1f}"),
         ]
         engine = open_index(ours_dir)
-        rows += latency_rows(latencies(engine.search, queries),
-                             latencies(baseline_search(base_index), queries), len(queries), mix)
+        rows += latency_rows(latencies(engine.search, queries), baseline["latencies_ms"],
+                             len(queries), mix)
         seed_dir = work / "seed"
         build_index(index_dir=seed_dir)
-        seed_queries = [q for _, q in sample_queries(list(load_documents([_seed()])))]
+        seed_queries = [q for _, q in sample_queries(list(load_documents([config.seed_path()])))]
         rows += http_rows(seed_dir, seed_queries, requests)
         rows.append(cold_start_row(ours_dir, queries[0]))
     intro = (f"Machine: {machine()}.  \nCorpus: `{corpus.name}`, {len(docs):,} documents, "
              f"{chars:,} characters. Our build: `egov-search build --procs {procs}` (wall time of "
              f"the whole command, in a child process). Run {time.strftime('%Y-%m-%d %H:%M %Z')}.")
     return "\n".join([intro, "", *HEADER, *(_line(row) for row in rows)]) + "\n"
-
-
-def _seed() -> Path:
-    from indexer.corpus import SEED_PATH
-
-    return SEED_PATH
 
 
 def _line(row: Row) -> str:
@@ -247,7 +204,7 @@ def write_results(report: str, output: Path) -> None:
               help="Use only the first N documents [default: all].")
 @click.option("--smoke", is_flag=True, help=f"Quick check: the first {SMOKE_DOCS} documents, "
               "fewer HTTP requests.")
-@click.option("--procs", type=click.IntRange(1, 64), default=default_procs,
+@click.option("--procs", type=click.IntRange(1, 64), default=config.default_procs,
               show_default="cores, at most 4", help="Processes for our build.")
 @click.option("--requests", type=click.IntRange(10), default=None,
               help="HTTP requests to send [default: 3000, smoke 200].")

@@ -1,18 +1,29 @@
 """egov-search's engine: read a corpus, analyse Chinese, build a Whoosh index, search it.
 
-Usage::
+Importing it changes nothing in Whoosh (see :mod:`indexer.whoosh_ext`). Usage::
 
     from indexer import build_index, open_index
     build_index()                              # the seed corpus into .egov-index
     open_index().search("华宇").hits[0].title   # '华宇软件'
+
+Data flows through the sub-packages in this order: ``readers`` → ``analysis`` → ``index``
+→ ``search``; ``fields`` is the table they share and ``config`` the settings.
 """
 
-from .build import BuildError, BuildSummary, build_index
-from .corpus import CorpusError, Document, load_documents
-from .search import Hit, SearchEngine, SearchResult, open_index
-from .store import IndexMissingError
+from .config import ConfigError
+from .index.build import BuildError, BuildSummary, build_index
+from .index.store import IndexDamagedError, IndexMissingError
+from .index.update import UpdateSummary, add_documents, delete_documents
+from .readers import CorpusError, Document, load_documents
+from .search.engine import SearchEngine, open_index
+from .search.highlight import highlight
+from .search.pipeline import MAX_QUERY_CHARS
+from .search.related import documents_of_kind, mentions, similar
+from .search.results import Hit, SearchResult
 
 __all__ = [
-    "BuildError", "BuildSummary", "CorpusError", "Document", "Hit", "IndexMissingError",
-    "SearchEngine", "SearchResult", "build_index", "load_documents", "open_index",
+    "MAX_QUERY_CHARS", "BuildError", "BuildSummary", "ConfigError", "CorpusError", "Document", "Hit",
+    "IndexDamagedError", "IndexMissingError", "SearchEngine", "SearchResult", "UpdateSummary",
+    "add_documents", "build_index", "delete_documents", "documents_of_kind", "highlight",
+    "load_documents", "mentions", "open_index", "similar",
 ]

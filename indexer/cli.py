@@ -1,4 +1,8 @@
-"""The ``egov-search`` command: build, add, delete, search, eval, serve and bench."""
+"""The ``egov-search`` command's index commands: build, add, delete, search and eval.
+
+``python -m indexer`` runs just these; the installed ``egov-search`` command is this group
+with ``serve`` and ``bench`` added by :mod:`webui.cli`.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,13 @@ from pathlib import Path
 
 import click
 
-from .build import BuildError, build_index, default_procs
-from .corpus import CorpusError
-from .progress import progress_reporter
-from .search import open_index
-from .store import IndexDamagedError, IndexMissingError, default_index_dir
-from .update import add_documents, delete_documents
+from . import config
+from .index.build import BuildError, build_index
+from .index.progress import progress_reporter
+from .index.store import IndexMissingError
+from .index.update import add_documents, delete_documents
+from .readers import CorpusError
+from .search.engine import open_index
 
 INDEX_OPTION = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -29,12 +34,12 @@ def main() -> None:
 @main.command()
 @click.option("--corpus", "corpus_paths", multiple=True, type=click.Path(path_type=Path),
               help="Seed .txt, .jsonl[.gz], .md or a folder; repeatable [default: the seed].")
-@click.option("--procs", type=click.IntRange(1, 64), default=default_procs, show_default="cores, at most 4",
-              help="Processes that analyse documents.")
+@click.option("--procs", type=click.IntRange(1, 64), default=config.default_procs,
+              show_default="cores, at most 4", help="Processes that analyse documents.")
 @INDEX_OPTION
 def build(corpus_paths: tuple[Path, ...], procs: int, index_dir: Path | None) -> None:
     """Build a new index and swap it in atomically."""
-    index_dir = index_dir or default_index_dir()
+    index_dir = config.index_dir(index_dir)
     with progress_reporter("indexing") as progress:
         try:
             summary = build_index(corpus_paths, index_dir, progress=progress, procs=procs)
@@ -78,55 +83,6 @@ def _plain(html: str) -> str:
     text = html.replace("<mark>", "\033[1m" if bold else "[").replace(
         "</mark>", "\033[0m" if bold else "]")
     return unescape(text)
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="EGOV_HOST",
-              help="Address to listen on; 0.0.0.0 exposes the site to the network.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
-              envvar="EGOV_PORT", help="Port to listen on.")
-@INDEX_OPTION
-@click.option("--workers", default=default_procs, show_default="cores, at most 4",
-              type=click.IntRange(1, 64), envvar="EGOV_WORKERS", show_envvar=True,
-              help="Processes answering requests, sharing the port.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
-              help="Threads per process.")
-@click.option("--debug", is_flag=True, help="Flask's development server with reloader and debugger.")
-def serve(host: str, port: int, index_dir: Path | None, workers: int, threads: int, debug: bool) -> None:
-    """Serve the search site and JSON API (waitress); build the index first if it is missing.
-
-    A damaged index is not replaced: it may hold a collection the seed cannot rebuild.
-    """
-    import logging
-
-    from webui import create_app, serving
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(process)d] %(name)s %(message)s")
-    index_dir = index_dir or default_index_dir()
-    try:
-        open_index(index_dir)
-    except IndexDamagedError as err:
-        raise click.ClickException(str(err)) from None
-    except IndexMissingError as err:
-        click.echo(f"{err}\nbuilding it now …", err=True)
-        try:
-            click.echo(str(build_index(index_dir=index_dir)), err=True)
-        except (CorpusError, BuildError) as build_err:
-            raise click.ClickException(f"cannot build the index: {build_err}") from None
-    app = create_app({"INDEX": str(index_dir)})
-    if debug:
-        app.run(host=host, port=port, debug=True, threaded=True)
-        return
-    try:
-        sock = serving.listen(host, port)
-    except OSError as err:  # the port is taken, or the host is not an address of this machine
-        raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
-    click.echo(f"egov-search on http://{host}:{port}/ (index {index_dir}, "
-               f"--workers {workers} --threads {threads})", err=True)
-    try:
-        serving.serve(app, sock, threads=threads, workers=workers)
-    except serving.WorkerFailed as err:
-        raise click.ClickException(str(err)) from None
 
 
 @main.command("eval")
@@ -178,16 +134,7 @@ def delete(ids: tuple[str, ...], index_dir: Path | None) -> None:
 def _update(change, index_dir: Path | None) -> None:
     """Apply an incremental change, turning its errors into a message and exit code 1."""
     try:
-        summary = change(index_dir or default_index_dir())
+        summary = change(config.index_dir(index_dir))
     except (CorpusError, BuildError, IndexMissingError) as err:
         raise click.ClickException(f"update aborted, live index untouched: {err}") from None
     click.echo(str(summary))
-
-
-@main.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def bench(args: tuple[str, ...]) -> None:
-    """Run the benchmark (same options as `python -m bench`; see `egov-search bench --help`)."""
-    from bench.run import bench as run_bench
-
-    run_bench.main(list(args), prog_name="egov-search bench")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 CLI = shutil.which("egov-search", path=str(Path(sys.executable).parent))
-COMMAND = [CLI] if CLI else [sys.executable, "-c", "from indexer.cli import main; main()"]
+COMMAND = [CLI] if CLI else [sys.executable, "-m", "webui"]
 
 
 def free_port() -> int:

@@ -8,13 +8,14 @@ share one :class:`indexer.SearchEngine` per app.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Mapping
 from urllib.parse import quote
 
 from flask import Flask, Response, g, request
 from werkzeug.routing import PathConverter
+
+from indexer import config
 
 from . import admin, api, engine, errors, pages
 
@@ -31,7 +32,7 @@ SECURITY_HEADERS = {
 def create_app(test_config: Mapping | None = None) -> Flask:
     """Build the app; ``INDEX`` is the index folder (default ``$EGOV_INDEX`` or ``.egov-index``)."""
     app = Flask(__name__)
-    app.config.from_mapping(INDEX=os.environ.get("EGOV_INDEX"))
+    app.config.from_mapping(INDEX=str(config.index_dir()))
     if test_config is not None:
         app.config.from_mapping(test_config)
     app.json.ensure_ascii = False  # readable Chinese in curl output

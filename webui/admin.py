@@ -9,20 +9,18 @@ separated by ``os.pathsep``; default: the seed), never one named in the request.
 from __future__ import annotations
 
 import hmac
-import os
 
 from flask import Blueprint, Flask, abort, current_app, jsonify, request
 
-from indexer import BuildError, CorpusError, build_index
+from indexer import BuildError, ConfigError, CorpusError, build_index, config
 
 bp = Blueprint("admin", __name__)
 
 
 def init_app(app: Flask) -> None:
     """Read the token and corpus from the environment; register the endpoint only with a token."""
-    app.config.setdefault("ADMIN_TOKEN", os.environ.get("EGOV_ADMIN_TOKEN") or None)
-    corpus = os.environ.get("EGOV_CORPUS", "")
-    app.config.setdefault("CORPUS", [path for path in corpus.split(os.pathsep) if path])
+    app.config.setdefault("ADMIN_TOKEN", config.admin_token())
+    app.config.setdefault("CORPUS", config.served_corpus())
     if app.config["ADMIN_TOKEN"]:
         app.register_blueprint(bp)
 
@@ -33,7 +31,7 @@ def rebuild():
     _require_token()
     try:
         summary = build_index(current_app.config["CORPUS"], current_app.config["INDEX"])
-    except (CorpusError, BuildError) as err:
+    except (CorpusError, BuildError, ConfigError) as err:
         abort(422, f"重建中止，当前索引未改动 / build aborted, live index untouched: {err}")
     return jsonify(status="ok", documents=summary.documents, size_bytes=summary.size_bytes,
                    seconds=round(summary.seconds, 2), generation=summary.generation.name)

@@ -17,6 +17,7 @@ def index():
         "/api/search?q=&kind=&page=&limit=": "ranked, faceted results (limit 1–100, default 10)",
         "/api/suggest?q=&limit=": "up to 8 completions for a search box",
         "/api/documents/<id>": "one whole document",
+        "/api/doc/<id>?q=": "the document page: the document highlighted for q, and related documents",
         "/api/related?id=": "documents that mention it, and similar documents",
         "/api/overview?sort=rank|-rank|name|-name": "the home page: ranking and sections",
         "/healthz": "status and document count",
@@ -45,6 +46,12 @@ def overview():
 def document(doc_id: str):
     """One whole document, or 404."""
     return jsonify(data.document_data(doc_id))
+
+
+@bp.get("/api/doc/<docid:doc_id>")
+def document_page(doc_id: str):
+    """The document page's data: the document highlighted for ``?q=``, and related documents."""
+    return jsonify(data.document_page_data(doc_id, request.args))
 
 
 @bp.get("/api/related")

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict
 
 from flask import abort, url_for
 from pypinyin import lazy_pinyin
 
-from indexer.highlight import highlight
-from indexer.related import documents_of_kind, mentions, similar
-from indexer.search import MAX_QUERY_CHARS, Hit
+from indexer import MAX_QUERY_CHARS, Hit, documents_of_kind, highlight, mentions, similar
 
 from .engine import get_engine
 
@@ -64,7 +61,7 @@ def document_url(doc_id: str, q: str = "") -> str:
 
 def hit_data(hit: Hit, q: str = "") -> dict:
     """A hit as JSON, with the URL of its page."""
-    return {**asdict(hit), "url": document_url(hit.id, q)}
+    return {**hit.to_dict(), "url": document_url(hit.id, q)}
 
 
 def search_data(args: Mapping[str, str], required: bool = True) -> dict:

@@ -48,8 +48,9 @@ def results():
 def document(doc_id: str):
     """A whole document, highlighted for ``?q=``, with related documents."""
     page = data.document_page_data(doc_id, request.args)
-    html, headers = _render("document.html", url_for("api.document", doc_id=doc_id), page=page,
-                            query=page["query"])
+    html, headers = _render("document.html", url_for("api.document_page", doc_id=doc_id,
+                                                     q=page["query"] or None),
+                            page=page, query=page["query"])
     headers["Link"] += f', <{url_for("api.related", id=doc_id)}>; rel="related"; type="application/json"'
     return html, headers
 

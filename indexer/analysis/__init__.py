@@ -1,0 +1,1 @@
+"""Analysis: normalisation, segmentation (jieba), the Whoosh tokenizers, pinyin and synonyms."""

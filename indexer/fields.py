@@ -1,0 +1,101 @@
+"""The one table of a document's fields. Every stage reads it: the schema, the build, the
+query language's filters, facets, sorting, stored documents, hits and the pages' labels.
+
+Adding a field is one row here plus its reader's mapping (readers put values in
+``Document.fields`` under the field's name).
+
+- ``text``: searched (title and body only: words, characters and, for the title, pinyin and
+  the exact title; see :mod:`indexer.index.schema`);
+- ``id``: the unique document id;
+- ``keyword``: one exact value (or a list, with ``multi``), for filters and facets;
+- ``number``: an integer, for ranges and sorting;
+- ``date``: an ISO date (``2021-03-05``), indexed as the number 20210305 for ranges and sorting;
+- ``stored``: only kept, shown with the document.
+
+>>> published = Field("published", "date", "发布日期", filterable=True, sortable=True)
+>>> published.to_index("2021-03-05"), published.from_index(20210305)
+(20210305, '2021-03-05')
+>>> [f.name for f in filterable()]
+['kind', 'rank']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TYPES = ("text", "id", "keyword", "number", "date", "stored")
+SEPARATOR = ","  # between the values of a multi-valued keyword field, as Whoosh's KEYWORD splits
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One row of the table."""
+
+    name: str
+    type: str
+    label: str  # Chinese, for pages
+    stored: bool = True
+    filterable: bool = False  # ``name:value`` (or ``name:a..b`` for numbers and dates)
+    facet: bool = False  # counted in ``SearchResult.facets``
+    sortable: bool = False
+    multi: bool = False  # keyword fields: several values (a list)
+    in_hits: bool = False  # carried by every hit (``None`` where unknown)
+
+    def __post_init__(self) -> None:
+        if self.type not in TYPES:
+            raise ValueError(f"field {self.name}: unknown type {self.type!r}")
+
+    def to_index(self, value):
+        """The value as the index holds it: dates as YYYYMMDD numbers, several keywords joined."""
+        if value is None or value == "" or value == []:
+            return None
+        if self.type == "date":
+            found = ISO_DATE.match(str(value))
+            return int("".join(found.groups())) if found else None
+        if self.type == "number":
+            return int(value)
+        if self.type == "keyword":
+            values = value if isinstance(value, list | tuple) else [value]
+            cleaned = [" ".join(str(v).replace(SEPARATOR, " ").split()) for v in values]
+            cleaned = [v for v in cleaned if v]
+            return (SEPARATOR.join(cleaned) if self.multi else cleaned[0]) if cleaned else None
+        return value
+
+    def from_index(self, value):
+        """The stored value as documents and hits show it."""
+        if value is None:
+            return None
+        if self.type == "date":
+            text = f"{int(value):08d}"
+            return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+        if self.type == "keyword" and self.multi:
+            return value.split(SEPARATOR)
+        return value
+
+
+FIELD_LIST = [
+    Field("id", "id", "编号"),
+    Field("kind", "keyword", "类型", filterable=True, facet=True, sortable=True, in_hits=True),
+    Field("title", "text", "标题"),
+    Field("rank", "number", "排名", filterable=True, sortable=True, in_hits=True),
+    Field("body", "text", "正文"),
+]
+FIELDS = {field.name: field for field in FIELD_LIST}
+CORE = ("id", "kind", "title", "body", "rank")  # attributes of every Document
+
+
+def filterable() -> list[Field]:
+    """Fields the query language and the API filter on."""
+    return [field for field in FIELD_LIST if field.filterable]
+
+
+def facets() -> list[Field]:
+    """Fields counted as facets."""
+    return [field for field in FIELD_LIST if field.facet]
+
+
+def hit_fields() -> list[Field]:
+    """Fields every hit carries."""
+    return [field for field in FIELD_LIST if field.in_hits]

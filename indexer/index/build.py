@@ -1,0 +1,145 @@
+"""Build an index from a corpus into a new generation and swap it in atomically."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+from whoosh.writing import IndexWriter
+
+from .. import config
+from ..analysis.segment import read_userdict
+from ..analysis.synonyms import SynonymError, Synonyms
+from ..readers import load_documents
+from ..whoosh_ext.codec import index_codec, term_count
+from . import sidecars, store
+from .schema import index_fields, make_schema
+
+ENTITY_KINDS = ("vendor",)  # titles of these kinds join the segmenter's dictionary
+POOL_MB = 512  # Whoosh's posting pools, shared by the writing processes; beyond, runs spill to disk
+BATCH_DOCS = 100  # documents per job file handed to an indexing sub-process
+PROGRESS_EVERY = 1000
+
+Progress = Callable[[int, int], None]  # called with (documents written, documents in total)
+
+
+@dataclass
+class BuildSummary:
+    """What a build produced."""
+
+    documents: dict[str, int]
+    terms: int
+    segments: int
+    seconds: float
+    size_bytes: int
+    generation: Path
+
+    def __str__(self) -> str:
+        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(self.documents.items()))
+        total = sum(self.documents.values())
+        return (f"indexed {total} documents ({kinds}); {self.terms} terms in "
+                f"{self.segments} segment(s); "
+                f"{self.seconds:.2f} s; {self.size_bytes / 1e6:.2f} MB at {self.generation}")
+
+
+class BuildError(ValueError):
+    """The corpus cannot be indexed as given; the live index is untouched."""
+
+
+def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
+                progress: Progress | None = None, procs: int = 1) -> BuildSummary:
+    """Index ``paths`` (default: the seed corpus) with ``procs`` processes and make it live."""
+    index_dir = config.index_dir(index_dir)
+    started = time.perf_counter()
+    try:  # a missing word list or a bad synonym file stops the build before any work
+        userdict, synonyms = config.userdict_path(), config.synonyms_path()
+        Synonyms.load(synonyms)
+    except (config.ConfigError, SynonymError) as err:
+        raise BuildError(str(err)) from None
+    with store.build_lock(index_dir):
+        generation = store.new_generation(index_dir)
+        try:
+            sidecars.copy_synonyms(generation, synonyms)
+            counts = _write(generation, list(paths) or [config.seed_path()], read_userdict(userdict),
+                            progress, procs)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        with store.unmapped_reader(generation) as reader:
+            terms, segments = term_count(reader), len(reader.leaf_readers())
+        store.publish(index_dir, generation)
+    return BuildSummary(dict(counts), terms, segments, time.perf_counter() - started,
+                        store.folder_size(generation), generation)
+
+
+def scan_corpus(paths: Sequence[Path | str]) -> tuple[int, list[str]]:
+    """First pass, before anything is written: validate ids; return the document count and
+    the dictionary words the documents bring (titles of :data:`ENTITY_KINDS`).
+
+    Knowing every word before the first document is segmented makes a build independent of
+    document order and of how documents are spread over processes.
+    """
+    seen: set[str] = set()
+    words: list[str] = []
+    for doc in load_documents(paths):
+        if doc.id in seen:
+            raise BuildError(f"duplicate document id {doc.id!r}")
+        seen.add(doc.id)
+        if doc.kind in ENTITY_KINDS:
+            words.append(doc.title)
+    if not seen:
+        raise BuildError(f"no documents in {', '.join(map(str, paths))}")
+    return len(seen), words
+
+
+def open_writer(index: Index, procs: int = 1, total: int = 0) -> IndexWriter:
+    """A Whoosh writer; with ``procs`` > 1 sub-processes analyse and each writes a segment.
+
+    Batches shrink for small collections so that every process gets a share of ``total``.
+    """
+    if procs > 1:
+        batch = max(1, min(BATCH_DOCS, -(-total // procs)))
+        return index.writer(procs=procs, batchsize=batch, multisegment=True,
+                            limitmb=POOL_MB // procs, codec=index_codec())
+    return index.writer(limitmb=POOL_MB, codec=index_codec())
+
+
+def cancel_writer(writer: IndexWriter) -> None:
+    """Abandon a writer, stopping its sub-processes (Whoosh's own cancel cannot reach them)."""
+    for task in getattr(writer, "tasks", ()):
+        task.terminate()
+        task.join()
+    writer.cancel()
+
+
+def _write(generation: Path, paths: list, userdict: list[str], progress: Progress | None,
+           procs: int) -> Counter:
+    """Stream the documents into a Whoosh index in ``generation``; return counts by kind."""
+    total, entity_words = scan_corpus(paths)
+    dictionary = userdict + entity_words
+    index = whoosh_index.create_in(str(generation), make_schema(dictionary))
+    writer = open_writer(index, procs, total)
+    counts: Counter = Counter()
+    try:
+        for done, doc in enumerate(load_documents(paths), 1):
+            writer.add_document(**index_fields(doc))
+            counts[doc.kind] += 1
+            if progress and (done % PROGRESS_EVERY == 0 or done == total):
+                progress(done, total)
+        writer.commit()
+    except BaseException:
+        cancel_writer(writer)
+        raise
+    sidecars.write_dictionary(generation, dictionary)
+    with store.unmapped_reader(generation) as reader:
+        indexed = reader.doc_count()
+        if indexed != sum(counts.values()):  # a crashed sub-process loses its documents silently
+            raise BuildError(f"only {indexed} of {sum(counts.values())} documents were indexed")
+        sidecars.write_pinyin_words(reader, generation, dictionary)
+    return counts

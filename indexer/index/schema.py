@@ -1,0 +1,76 @@
+"""The Whoosh schema, made from the field table (:mod:`indexer.fields`).
+
+Each text field is indexed twice, as jieba words (``title``) and as CJK n-grams
+(``title_chars``); the title also as its exact normalised form and its pinyin, for ranking
+and for users who type Latin letters. Fields the table does not know are kept in one stored
+``extra`` mapping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from whoosh import fields as wf
+
+from ..analysis.normalize import exact_key
+from ..analysis.pinyin import title_initials, title_pinyin
+from ..analysis.tokenizers import char_analyzer, word_analyzer
+from ..fields import FIELD_LIST, Field
+
+EXTRA = "extra"  # stored: what a reader knew beyond the table
+
+
+def whoosh_fields(field: Field, words: wf.FieldType, chars: wf.FieldType) -> dict[str, wf.FieldType]:
+    """The Whoosh field(s) of one table row."""
+    name = field.name
+    if field.type == "text":
+        made = {name: wf.TEXT(analyzer=words, stored=field.stored), f"{name}_chars": wf.TEXT(analyzer=chars)}
+        if name == "title":
+            made.update(title_exact=wf.ID(), title_pinyin=wf.KEYWORD(), title_initials=wf.KEYWORD())
+        return made
+    if field.type == "id":
+        return {name: wf.ID(stored=True, unique=True)}
+    if field.type == "keyword":
+        if field.multi:
+            return {name: wf.KEYWORD(stored=field.stored, commas=True, lowercase=False, scorable=False)}
+        return {name: wf.ID(stored=field.stored, sortable=field.sortable)}
+    if field.type in ("number", "date"):
+        return {name: wf.NUMERIC(int, bits=64, stored=field.stored, sortable=field.sortable)}
+    return {name: wf.STORED()}
+
+
+def make_schema(dictionary: Iterable[str] = ()) -> wf.Schema:
+    """The schema of every index; ``dictionary`` words join the segmenter of each process
+    that opens it (the schema is pickled into the index)."""
+    words, chars = word_analyzer(dictionary), char_analyzer()
+    made: dict[str, wf.FieldType] = {}
+    for field in FIELD_LIST:
+        made.update(whoosh_fields(field, words, chars))
+    made[EXTRA] = wf.STORED()
+    return wf.Schema(**made)
+
+
+def index_fields(doc) -> dict:
+    """The Whoosh fields of one :class:`~indexer.readers.Document`."""
+    values: dict = {}
+    for field in FIELD_LIST:
+        value = field.to_index(doc.get(field.name))
+        if value is None:
+            continue
+        values[field.name] = value
+        if field.type == "text":
+            values[f"{field.name}_chars"] = value
+    title = doc.title
+    values.update(title_exact=exact_key(title), title_pinyin=title_pinyin(title),
+                  title_initials=title_initials(title))
+    known = {field.name for field in FIELD_LIST}
+    values[EXTRA] = {name: value for name, value in doc.fields.items() if name not in known}
+    return values
+
+
+def stored_document(stored: dict) -> dict:
+    """A stored Whoosh document as the API's document dict: every table field (``None`` where
+    unknown), then the extra fields."""
+    doc = {field.name: field.from_index(stored.get(field.name)) for field in FIELD_LIST if field.stored}
+    doc["title"], doc["body"] = doc.get("title") or "", doc.get("body") or ""
+    return {**doc, **(stored.get(EXTRA) or {})}

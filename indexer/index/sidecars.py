@@ -1,0 +1,99 @@
+"""The files a generation keeps beside its Whoosh index, written by both build and update:
+
+- ``dictionary.txt``: the segmenter's extra words (user dictionary, entity titles), one a line;
+- ``synonyms.txt``: the synonym groups the generation was built with;
+- ``pinyin-words.tsv``: ``pinyin<TAB>fuzzy pinyin<TAB>word<TAB>count``, the candidates of the
+  homophone correction (:mod:`indexer.search.correct`).
+
+Files are replaced, never rewritten in place: an update's generation shares its files with
+the live one (hard links) until it changes them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..analysis.normalize import HAN_RUN, exact_key
+from ..analysis.pinyin import fuzzy_syllable, syllables
+from ..analysis.segment import read_userdict
+from ..analysis.synonyms import Synonyms
+
+DICTIONARY = "dictionary.txt"
+SYNONYMS = "synonyms.txt"
+PINYIN_WORDS = "pinyin-words.tsv"
+MIN_WORD_COUNT = 2  # a word seen once is as likely a typo as the query
+MAX_WORD_CHARS = 8
+WORD_FIELDS = ("title", "body")  # titles first: see write_pinyin_words
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write ``text`` to a new file and move it over ``path``."""
+    staging = path.with_name(f"{path.name}.new")
+    staging.write_text(text, encoding="utf-8")
+    os.replace(staging, path)
+
+
+def write_dictionary(generation: Path, words: Iterable[str]) -> None:
+    """Save the generation's dictionary words (one per line)."""
+    _replace(generation / DICTIONARY, "".join(f"{w}\n" for w in words))
+
+
+def read_dictionary(generation: Path) -> list[str]:
+    """The generation's dictionary words (none for a generation without the file)."""
+    path = generation / DICTIONARY
+    return read_userdict(path) if path.exists() else []
+
+
+def copy_synonyms(generation: Path, source: Path) -> None:
+    """Keep the synonym file the generation is built with."""
+    shutil.copyfile(source, generation / SYNONYMS)
+
+
+def read_synonyms(generation: Path) -> Synonyms:
+    """The generation's synonym groups."""
+    return Synonyms.load(generation / SYNONYMS)
+
+
+def write_pinyin_words(reader, generation: Path, dictionary: Iterable[str] = ()) -> None:
+    """Write the correction's candidates: every Chinese word of a title or of the
+    ``dictionary``, and every one indexed at least ``MIN_WORD_COUNT`` times.
+
+    Titles come first, so that a body word seen too rarely, and in no title, is never held:
+    on a large collection those are most of the words."""
+    counts: dict[str, int] = {exact_key(word): MIN_WORD_COUNT for word in dictionary}
+    for fieldname in WORD_FIELDS:
+        for term, info in reader.iter_field(fieldname):
+            word = term.decode("utf-8") if isinstance(term, bytes) else term
+            if 2 <= len(word) <= MAX_WORD_CHARS and HAN_RUN.fullmatch(word):
+                weight = int(info.weight())
+                if fieldname == "title":
+                    weight = max(weight, MIN_WORD_COUNT)
+                elif weight < MIN_WORD_COUNT and word not in counts:
+                    continue
+                counts[word] = counts.get(word, 0) + weight
+    lines = []
+    for word, count in sorted(counts.items()):
+        if count >= MIN_WORD_COUNT:
+            parts = syllables(word)
+            lines.append(f"{''.join(parts)}\t{''.join(map(fuzzy_syllable, parts))}\t{word}\t{count}")
+    _replace(generation / PINYIN_WORDS, "\n".join(lines) + "\n")
+
+
+class PinyinWords:
+    """A generation's (fuzzy) pinyin → [(word, times indexed)] tables, most frequent first."""
+
+    def __init__(self, generation: Path):
+        self.exact: dict[str, list[tuple[str, int]]] = {}
+        self.fuzzy: dict[str, list[tuple[str, int]]] = {}
+        path = generation / PINYIN_WORDS
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                key, fuzzy, word, count = line.split("\t")
+                self.exact.setdefault(key, []).append((word, int(count)))
+                self.fuzzy.setdefault(fuzzy, []).append((word, int(count)))
+        for table in (self.exact, self.fuzzy):
+            for entries in table.values():
+                entries.sort(key=lambda entry: -entry[1])

@@ -1,0 +1,75 @@
+"""Homophone and typo correction: a Chinese term that finds nothing becomes the known title
+or frequent indexed word with the same pinyin (华雨软件 → 华宇软件, 健康马 → 健康码).
+
+Candidates come from the index, never from a list of queries: a title (or the part of one)
+whose pinyin equals the term's, or a word of a title or indexed at least twice, from a
+pinyin → word table written at build time (``pinyin-words.tsv`` in the generation, see
+:mod:`indexer.index.sidecars`). The candidate that changes the fewest characters wins; then titles; then the
+most frequent. Only when nothing has the same pinyin are near homophones tried, as fuzzy
+pinyin input methods hear them (zh=z, n=l, ing=in …): 神州数马 → 神州数码 is exact,
+森州数码 → 神州数码 is fuzzy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..analysis.normalize import HAN, exact_key
+from ..analysis.pinyin import fold, fuzzy_pinyin, matched_text, to_pinyin
+from ..index.sidecars import PinyinWords
+from .plan import BoundedPrefix
+
+TITLE_CANDIDATES = 20
+HAN_CHAR = re.compile(f"[{HAN}]")
+
+
+def correct_term(term: str, searcher, words: PinyinWords) -> str | None:
+    """The best same-pinyin title part or frequent word for a Chinese ``term``, or ``None``."""
+    typed = "".join(fold(term).split())  # not Traditional→Simplified, which misreads 乾 as 干
+    if len(typed) < 2 or not HAN_CHAR.search(typed):
+        return None
+    candidates: dict[str, tuple] = {}
+    # as read in context (同行 tong hang), and character by character (tong xing, as in 通行)
+    for key in dict.fromkeys([to_pinyin(typed), to_pinyin(typed, phrases=False)]):
+        if not key:  # characters without pinyin: an empty prefix would match every title
+            continue
+        titles = searcher.search(BoundedPrefix("title_pinyin", key), limit=TITLE_CANDIDATES)
+        for hit in titles:
+            part = matched_text(hit["title"], key)
+            if part and to_pinyin(part) == key:
+                whole = "".join(fold(hit["title"]).split()) == part
+                candidates.setdefault(part, (0 if whole else 1, 0))
+        for word, count in words.exact.get(key, []):
+            candidates.setdefault(word, (2, -count))
+    best = _best(typed, candidates)
+    if best is None and fuzzy_pinyin(typed):
+        near = {word: (2, -count) for word, count in words.fuzzy.get(fuzzy_pinyin(typed), [])}
+        best = _best(typed, near)
+    return best
+
+
+def _best(typed: str, candidates: dict[str, tuple]) -> str | None:
+    """The candidate that changes the fewest characters, then by its rank."""
+    ranked = sorted((_changed(typed, text), *rank, text) for text, rank in candidates.items()
+                    if len(text) == len(typed) and exact_key(text) != exact_key(typed))
+    return ranked[0][-1] if ranked else None
+
+
+def _changed(original: str, candidate: str) -> int:
+    """How many characters differ between two equally long strings."""
+    return sum(a != b for a, b in zip(original, candidate, strict=True))
+
+
+def correct_query(query: str, terms: list[str], finds: Callable[[str], bool], searcher,
+                  words: PinyinWords) -> str | None:
+    """``query`` with each Chinese term that finds nothing replaced by its correction, or None."""
+    corrected = query
+    for term in terms:
+        if not HAN_CHAR.search(term) or finds(term):
+            continue
+        better = correct_term(term, searcher, words)
+        if better:
+            corrected = corrected.replace(term, better, 1)
+    return corrected if corrected != query else None
+

@@ -1,0 +1,124 @@
+"""The index handle: the live generation of an index folder, one searcher per thread, stored
+documents. It follows rebuilds without a restart; searching itself is :mod:`.pipeline`."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.index import Index
+
+from .. import config, whoosh_ext
+from ..analysis.synonyms import Synonyms
+from ..index import sidecars, store
+from ..index.schema import stored_document
+from . import pipeline, suggest
+from .parse import parse, scrub
+from .plan import Planner
+from .results import SearchResult
+
+
+@dataclass
+class Generation:
+    """One generation's index and the word lists its searches use."""
+
+    path: Path
+    index: Index
+    synonyms: Synonyms
+    words: sidecars.PinyinWords
+    planner: Planner
+
+    @classmethod
+    def open(cls, path: Path) -> Generation:
+        """Open a generation (:class:`~indexer.index.store.IndexDamagedError` if unusable)."""
+        index = store.open_generation(path)
+        synonyms = sidecars.read_synonyms(path)
+        return cls(path, index, synonyms, sidecars.PinyinWords(path),
+                   Planner(index.schema["title"].analyzer, synonyms))
+
+
+@dataclass
+class View:
+    """A generation and this thread's searcher on it: what one search reads."""
+
+    generation: Generation
+    searcher: object
+
+    @property
+    def planner(self) -> Planner:
+        return self.generation.planner
+
+
+class SearchEngine:
+    """Searches the live generation of an index folder; follows rebuilds without a restart."""
+
+    def __init__(self, index_dir: Path | str | None = None):
+        whoosh_ext.install()
+        self.index_dir = config.index_dir(index_dir)
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._generation: Generation | None = None
+        self.view()  # fail now, with a clear message, if there is no usable index
+
+    def view(self) -> View:
+        """The live generation with this thread's searcher on it, reopened after a swap."""
+        path = store.current_generation(self.index_dir)
+        generation = self._generation
+        if generation is None or generation.path != path:
+            with self._lock:
+                if self._generation is None or self._generation.path != path:
+                    self._generation = Generation.open(path)
+                generation = self._generation
+        local = self._local
+        if getattr(local, "generation", None) is not generation:
+            if getattr(local, "searcher", None) is not None:
+                local.searcher.close()
+            local.searcher, local.generation = None, None
+            try:
+                local.searcher = generation.index.searcher(weighting=pipeline.scorer())
+            except OSError as err:  # a file of the generation went missing under us
+                raise store.IndexDamagedError(
+                    f"the index at {path} cannot be read ({err}); rebuild it with "
+                    f"`egov-search build --index {self.index_dir}`") from None
+            local.generation = generation
+        return View(generation, local.searcher)
+
+    def searcher(self):
+        """This thread's Whoosh searcher on the live index, for engine-side modules."""
+        return self.view().searcher
+
+    def doc_count(self) -> int:
+        """Documents in the live index."""
+        return self.searcher().doc_count()
+
+    def document(self, doc_id: str) -> dict | None:
+        """The stored document with this id, or ``None``."""
+        stored = self.searcher().document(id=scrub(doc_id))
+        return stored_document(stored) if stored else None
+
+    def all_documents(self) -> list[dict]:
+        """Every stored document (for evaluation and small tools, not for per-query work)."""
+        return [stored_document(stored) for stored in self.searcher().reader().all_stored_fields()]
+
+    def search(self, q: str, kind: str | None = None, page: int = 1, per_page: int = 10,
+               filters: dict[str, list[str]] | None = None, sort: str | None = None) -> SearchResult:
+        """Ranked results for query string ``q``: ``kind`` and ``filters`` (field → values, ORed
+        within a field) restrict, ``sort`` orders by a sortable field (``-`` first: descending)
+        instead of relevance, ``page`` counts from 1."""
+        filters = {**(filters or {}), **({"kind": [kind]} if kind else {})}
+        return pipeline.run(self.view(), q, page, per_page, filters, sort)
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Up to ``limit`` completions for what is typed so far."""
+        return suggest.completions(self.view(), prefix, limit)
+
+    def needles(self, q: str, title: str = "") -> list[str]:
+        """What to mark for query ``q`` in a document titled ``title``."""
+        query = parse(scrub(q)[:pipeline.MAX_QUERY_CHARS])
+        return pipeline.needles(self.view().planner, query, title)
+
+
+def open_index(path: Path | str | None = None) -> SearchEngine:
+    """Open the index folder (default ``$EGOV_INDEX`` or ``.egov-index``) for searching."""
+    return SearchEngine(path)

@@ -1,0 +1,88 @@
+"""Highlight matches in the original text: find needles in normalised text, mark original spans.
+
+Matching happens on normalised text, so a Traditional, full-width or variant-character
+original is still marked when the query matched its normalised form.
+
+>>> highlight("智慧城巿领域<b>", ["城市"])
+'智慧<mark>城巿</mark>领域&lt;b&gt;'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+from ..analysis.normalize import normalize
+
+ELLIPSIS = "…"
+
+
+def match_spans(text: str, needles: Iterable[str]) -> list[tuple[int, int]]:
+    """Sorted, merged [start, end) spans of ``text`` where any normalised needle occurs."""
+    normalised, offsets = normalize(text)
+    spans = []
+    for needle in {n for n in needles if n}:
+        start = normalised.find(needle)
+        while start >= 0:
+            end = start + len(needle)
+            if offsets is None:
+                spans.append((start, end))
+            else:
+                spans.append((offsets[start], offsets[end] if end < len(offsets) else len(text)))
+            start = normalised.find(needle, end)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text: str, needles: Iterable[str], width: int | None = None) -> str:
+    """HTML of ``text`` (or its best ``width``-character window) with matches in ``<mark>``."""
+    spans = match_spans(text, needles)
+    start, end = 0, len(text)
+    if width is not None and len(text) > width:
+        start = _best_window(spans, width, len(text))
+        end = start + width
+    parts = [ELLIPSIS if start > 0 else ""]
+    cursor = start
+    for span_start, span_end in spans:
+        if span_end <= start or span_start >= end:
+            continue
+        span_start, span_end = max(span_start, start), min(span_end, end)
+        parts.append(escape(text[cursor:span_start]))
+        parts.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        cursor = span_end
+    parts.append(escape(text[cursor:end]))
+    parts.append(ELLIPSIS if end < len(text) else "")
+    return "".join(parts)
+
+
+def _best_window(spans: list[tuple[int, int]], width: int, size: int) -> int:
+    """Start of the window that covers the most marked characters, with a little lead-in.
+
+    Candidate windows start a little before each span. Spans are sorted and disjoint and the
+    candidates move right, so the spans inside a window are a sliding range: linear time.
+    """
+    prefix = [0]
+    for span_start, span_end in spans:
+        prefix.append(prefix[-1] + span_end - span_start)
+    best_start, best_cover = 0, -1
+    first = last = 0  # spans[first:last] overlap the current window
+    for span_start, _ in spans:
+        start = max(0, min(span_start - width // 5, size - width))
+        end = start + width
+        while first < len(spans) and spans[first][1] <= start:
+            first += 1
+        last = max(last, first)
+        while last < len(spans) and spans[last][0] < end:
+            last += 1
+        cover = 0
+        if last > first:
+            cover = (prefix[last] - prefix[first] - max(0, start - spans[first][0])
+                     - max(0, spans[last - 1][1] - end))
+        if cover > best_cover:
+            best_start, best_cover = start, cover
+    return best_start

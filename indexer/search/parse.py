@@ -1,0 +1,127 @@
+"""The query language, parsed leniently into a :class:`~.tree.Query`: malformed syntax is
+searched as plain text, and parsing never raises.
+
+- space-separated terms must all match;
+- ``"a phrase"`` (also “…” and 「…」) matches as written;
+- ``-term`` or ``-"a phrase"`` excludes;
+- ``name:value`` filters a keyword field of the table (``kind:vendor``), and
+  ``name:3`` / ``name:1-10`` a number field (``rank``); ``name:2021``, ``name:2021-03`` and
+  ``name:2021-01..2021-06`` a date field.
+
+>>> for clause in parse('华宇 "城市 大脑" -医疗 kind:vendor rank:1-10').clauses:
+...     print(clause)
+Term(text='华宇')
+Phrase(text='城市 大脑')
+Not(clause=Term(text='医疗'))
+Filter(field='kind', value='vendor')
+Range(field='rank', low=1, high=10)
+>>> parse('"城市 大脑 rank:abc -').terms
+['城市', '大脑', 'rank:abc']
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+from ..fields import FIELDS, Field
+from .tree import Clause, Filter, Not, Phrase, Query, Range, Term
+
+QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
+TOKEN = re.compile(r'(-?)(["“「『])(.*?)(["”」』])|(\S+)')
+FILTER = re.compile(r"^([a-z_]+):(.+)$", re.IGNORECASE)
+NUMBERS = re.compile(r"^(\d{1,18})(?:(?:-|\.\.)(\d{1,18}))?$")
+DATE = r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?"
+DATES = re.compile(rf"^{DATE}(?:\.\.{DATE})?$")
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def parse(text: str) -> Query:
+    """Split a query string into terms, phrases, exclusions and filters; never raises."""
+    clauses: list[Clause] = []
+    for match in TOKEN.finditer(text):
+        sign, opening, quoted, closing, word = match.groups()
+        if opening is not None:
+            if QUOTES[opening] != closing:
+                clauses.extend(filter(None, map(_word, f"{sign}{opening}{quoted}{closing}".split())))
+            elif quoted.strip():
+                phrase = Phrase(quoted.strip())
+                clauses.append(Not(phrase) if sign else phrase)
+            continue
+        clause = _word(word)
+        if clause is not None:
+            clauses.append(clause)
+    return _last_restriction_wins(clauses)
+
+
+def scrub(text: str) -> str:
+    """``text`` made encodable: lone surrogates (from a bad URL or file name) become U+FFFD.
+
+    >>> scrub("华\\ud800宇") == "华\\ufffd宇"
+    True
+    """
+    return SURROGATE.sub("\ufffd", text)
+
+
+def restriction(field: Field, value: str) -> Filter | Range | None:
+    """A filter on ``field`` from typed text, or ``None`` if the value does not fit its type."""
+    value = value.strip()
+    if not value:
+        return None
+    if field.type == "keyword":
+        return Filter(field.name, value)
+    if field.type == "number":
+        found = NUMBERS.match(value)
+        if found:
+            low = int(found.group(1))
+            return Range(field.name, low, int(found.group(2) or low))
+        return None
+    if field.type == "date":
+        found = DATES.match(value)
+        if found:
+            low = _date_bound(*found.groups()[:3], last=False)
+            high = _date_bound(*(found.groups()[3:] if found.group(4) else found.groups()[:3]), last=True)
+            if low is not None and high is not None:
+                return Range(field.name, low, high)
+    return None
+
+
+def _date_bound(year: str, month: str | None, day: str | None, last: bool) -> int | None:
+    """YYYYMMDD of the first (or ``last``) day that a year, month or day names."""
+    y = int(year)
+    m = int(month) if month else (12 if last else 1)
+    if not 1 <= m <= 12:
+        return None
+    days = calendar.monthrange(y, m)[1]
+    d = int(day) if day else (days if last else 1)
+    return y * 10000 + m * 100 + d if 1 <= d <= days else None
+
+
+def _word(word: str) -> Clause | None:
+    """One bare word: a filter, an exclusion or a term."""
+    word = word.strip('"“”「」『』')
+    if not word or word == "-":
+        return None
+    found = FILTER.match(word)
+    if found:
+        field = FIELDS.get(found.group(1).lower())
+        if field is not None and field.filterable:
+            made = restriction(field, found.group(2))
+            if made is not None:
+                return made
+    if word.startswith("-") and len(word) > 1:
+        return Not(Term(word[1:]))
+    return Term(word)
+
+
+def _last_restriction_wins(clauses: list[Clause]) -> Query:
+    """Of several typed restrictions on one single-valued field, the last one counts."""
+    seen: set[str] = set()
+    kept: list[Clause] = []
+    for clause in reversed(clauses):
+        if isinstance(clause, Filter | Range):
+            if clause.field in seen and not FIELDS[clause.field].multi:
+                continue
+            seen.add(clause.field)
+        kept.append(clause)
+    return Query(tuple(reversed(kept)))

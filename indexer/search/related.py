@@ -1,0 +1,68 @@
+"""Browse without a query: documents of one kind, the documents that mention an entity,
+and documents similar to one document (more like this)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from whoosh import query as wq
+
+from ..index.build import ENTITY_KINDS
+from .engine import SearchEngine
+from .results import Hit, make_hit
+
+KEY_TERMS = 12  # words of a document that define "similar"
+COMMON = 0.3  # a word in more than this share of documents says nothing about similarity
+QUOTE_MARKS = re.compile(r'["“”「」『』]')
+
+
+def documents_of_kind(engine: SearchEngine, kind: str, limit: int = 500) -> list[dict]:
+    """Up to ``limit`` documents of ``kind`` in corpus order."""
+    searcher = engine.searcher()
+    found = []
+    for stored in searcher.documents(kind=kind):
+        if len(found) == limit:
+            break
+        found.append(engine.document(stored["id"]))
+    return found
+
+
+def mentions(engine: SearchEngine, doc: dict, limit: int = 10) -> list[Hit]:
+    """For an entity (a vendor), the documents of other kinds that name it: 神州数码 → 案例三."""
+    if doc["kind"] not in ENTITY_KINDS:
+        return []
+    phrase = QUOTE_MARKS.sub(" ", doc["title"]).strip()
+    if not phrase:
+        return []
+    query = f'"{phrase}"'
+    kinds = [kind for kind in engine.search(query, per_page=1).facets["kind"]
+             if kind not in ENTITY_KINDS]
+    hits = []
+    for kind in kinds:
+        result = engine.search(query, kind=kind, per_page=limit)
+        if result.mode == "all":  # not a fallback or a corrected query: the name itself
+            hits.extend(result.hits)
+    return sorted(hits, key=lambda hit: -hit.score)[:limit]
+
+
+def similar(engine: SearchEngine, doc_id: str, limit: int = 5,
+            exclude: Collection[str] = ()) -> list[Hit]:
+    """Documents that share the most telling words of document ``doc_id`` (more like this),
+    leaving out the ids in ``exclude`` (say, documents already shown as mentions)."""
+    doc = engine.document(doc_id)
+    if doc is None:
+        return []
+    searcher = engine.searcher()
+    reader, most = searcher.reader(), COMMON * searcher.doc_count()
+    terms = [(term, weight) for term, weight
+             in searcher.key_terms_from_text("body", f"{doc['title']}\n{doc['body']}", numterms=KEY_TERMS)
+             if reader.doc_frequency("body", term) <= most]
+    if not terms:
+        return []
+    query = wq.Or([wq.Term(fieldname, term, boost=weight)
+                   for term, weight in terms for fieldname in ("title", "body")])
+    hidden = wq.Or([wq.Term("id", hidden_id) for hidden_id in {doc_id, *exclude}])
+    results = searcher.search(query, limit=limit, mask=hidden)
+    needles = [term for term, _ in terms if len(term) > 1]  # a marked 以 or 的 only distracts
+    return [make_hit(engine.document(hit["id"]), hit.score, needles) for hit in results]

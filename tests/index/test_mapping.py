@@ -1,0 +1,41 @@
+"""Compound segment files are read in place through the map, exactly as Whoosh would read a copy."""
+
+from __future__ import annotations
+
+import io
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indexer import open_index
+from indexer.whoosh_ext.mapping import ViewFile, ViewReader
+
+OPERATIONS = st.lists(st.one_of(
+    st.tuples(st.just("read"), st.one_of(st.none(), st.integers(-1, 40))),
+    st.tuples(st.just("readline"), st.one_of(st.none(), st.integers(-1, 40))),
+    st.tuples(st.just("seek"), st.tuples(st.integers(0, 60), st.just(0))),
+    st.tuples(st.just("seek"), st.tuples(st.integers(-10, 10), st.sampled_from([1, 2]))),
+    st.tuples(st.just("tell"), st.none()),
+), max_size=30)
+
+
+@given(st.binary(max_size=600).map(lambda data: data.replace(b"\x00", b"\n")), OPERATIONS)
+def test_a_view_reads_like_a_copy(data, operations):
+    view, copy = ViewReader(memoryview(data)), io.BytesIO(data)
+    for name, argument in operations:
+        if name == "seek":
+            offset, whence = argument
+            if whence and copy.tell() + (offset if whence == 1 else len(data) + offset) < 0:
+                continue  # BytesIO refuses a negative position; nothing to compare
+            assert view.seek(offset, whence) == copy.seek(offset, whence)
+        elif name == "tell":
+            assert view.tell() == copy.tell()
+        else:
+            assert getattr(view, name)(argument) == getattr(copy, name)(argument), (name, argument)
+
+
+def test_a_searchers_segment_files_are_views_of_the_map(index_dir):
+    engine = open_index(index_dir)
+    files = [leaf._terms._dbfile for leaf, _ in engine.searcher().reader().leaf_readers()]
+    assert files and all(isinstance(file, ViewFile) for file in files)
+    assert engine.search("华宇").hits[0].title == "华宇软件"

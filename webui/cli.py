@@ -1,0 +1,77 @@
+"""The installed ``egov-search`` command: the index commands of :mod:`indexer.cli`, plus
+``serve`` (this package) and ``bench`` (the benchmark, imported only when it runs)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+from indexer import (
+    BuildError,
+    ConfigError,
+    CorpusError,
+    IndexDamagedError,
+    IndexMissingError,
+    build_index,
+    config,
+    open_index,
+)
+from indexer.cli import INDEX_OPTION, main
+
+from . import create_app, serving
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="EGOV_HOST",
+              help="Address to listen on; 0.0.0.0 exposes the site to the network.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              envvar="EGOV_PORT", help="Port to listen on.")
+@INDEX_OPTION
+@click.option("--workers", default=config.default_procs, show_default="cores, at most 4",
+              type=click.IntRange(1, 64), envvar="EGOV_WORKERS", show_envvar=True,
+              help="Processes answering requests, sharing the port.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per process.")
+@click.option("--debug", is_flag=True, help="Flask's development server with reloader and debugger.")
+def serve(host: str, port: int, index_dir: Path | None, workers: int, threads: int, debug: bool) -> None:
+    """Serve the search site and JSON API (waitress); build the index first if it is missing.
+
+    A damaged index is not replaced: it may hold a collection the seed cannot rebuild.
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(process)d] %(name)s %(message)s")
+    index_dir = config.index_dir(index_dir)
+    try:
+        open_index(index_dir)
+    except IndexDamagedError as err:
+        raise click.ClickException(str(err)) from None
+    except IndexMissingError as err:
+        click.echo(f"{err}\nbuilding it now …", err=True)
+        try:
+            click.echo(str(build_index(index_dir=index_dir)), err=True)
+        except (CorpusError, BuildError, ConfigError) as build_err:
+            raise click.ClickException(f"cannot build the index: {build_err}") from None
+    app = create_app({"INDEX": str(index_dir)})
+    if debug:
+        app.run(host=host, port=port, debug=True, threaded=True)
+        return
+    try:
+        sock = serving.listen(host, port)
+    except OSError as err:  # the port is taken, or the host is not an address of this machine
+        raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+    click.echo(f"egov-search on http://{host}:{port}/ (index {index_dir}, "
+               f"--workers {workers} --threads {threads})", err=True)
+    try:
+        serving.serve(app, sock, threads=threads, workers=workers)
+    except serving.WorkerFailed as err:
+        raise click.ClickException(str(err)) from None
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def bench(args: tuple[str, ...]) -> None:
+    """Run the benchmark (same options as `python -m bench`; see `egov-search bench --help`)."""
+    from bench.run import bench as run_bench
+
+    run_bench.main(list(args), prog_name="egov-search bench")
