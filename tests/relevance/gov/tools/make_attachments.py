@@ -128,6 +128,16 @@ def make_pdfs():
         print(out.relative_to(SITE), out.stat().st_size)
 
 
+def _fix_zip_times(path):
+    # python-docx stamps zip entries with the current time; rewrite them with a fixed one
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        items = [(i.filename, z.read(i)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in items:
+            z.writestr(zipfile.ZipInfo(name, date_time=FIXED.timetuple()[:6]), data, zipfile.ZIP_DEFLATED)
+
+
 def make_docxs():
     from docx import Document
 
@@ -152,6 +162,7 @@ def make_docxs():
         doc.add_paragraph(d["note"])
         doc.add_paragraph("申请人（单位）签字（盖章）：　　　　　　　　年　　月　　日")
         doc.save(out)
+        _fix_zip_times(out)
         print(out.relative_to(SITE), out.stat().st_size)
 
 
