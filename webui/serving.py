@@ -42,6 +42,7 @@ class Limits:
     idle_timeout: int = 15  # a connection with no request under way and no traffic is closed
     connection_limit: int = 200  # open connections per worker; more wait in the listen backlog
     client_connections: int = 20  # open connections per client address and worker; 0: no cap
+    max_body_bytes: int = 64 << 10  # the app takes no bodies: a bigger one gets a 413 at once
     max_header_bytes: int = 2 << 20  # URLs up to 2 MB reach the app: a 100,000-character query gets JSON
     sweep_interval: int = 1  # how often the deadlines are checked
 
@@ -56,7 +57,8 @@ class Limits:
         return Adjustments(threads=threads, ident="egov-search", asyncore_use_poll=True,
                            channel_timeout=self.idle_timeout, cleanup_interval=self.sweep_interval,
                            connection_limit=self.connection_limit,
-                           max_request_header_size=self.max_header_bytes)
+                           max_request_header_size=self.max_header_bytes,
+                           max_request_body_size=self.max_body_bytes)
 
 
 class WorkerFailed(RuntimeError):
@@ -102,6 +104,16 @@ class _Request(HTTPRequestParser):
     def __init__(self, adj: Adjustments):
         super().__init__(adj)
         self.started = time.time()  # waitress's own clock for channel activity
+
+    def received(self, data: bytes) -> int:
+        """Parse ``data``; a request complete without a body (or refused) asks for no 100 Continue.
+
+        Waitress would send ``100 Continue`` for it and then wait for a body that never comes.
+        """
+        consumed = super().received(data)
+        if self.completed:
+            self.expect_continue = False
+        return consumed
 
 
 class _Channel(HTTPChannel):
