@@ -25,6 +25,9 @@ from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.server import TcpWSGIServer
+from waitress.task import ErrorTask
+
+from . import SECURITY_HEADERS, errors, log_access
 
 LOG = logging.getLogger("egov_search.serve")
 MIN_WORKER_SECONDS = 5.0  # a worker that exits sooner by itself is a fault a restart won't fix
@@ -99,27 +102,61 @@ def _run(app: Flask, sock: socket.socket, threads: int, limits: Limits) -> None:
 
 
 class _Request(HTTPRequestParser):
-    """Waitress's request parser, remembering when the request's first bytes came."""
+    """Waitress's request parser, remembering when the request's first bytes came and how it began."""
+
+    START_BYTES = 512  # enough of the request line to name the method and where it goes
 
     def __init__(self, adj: Adjustments):
         super().__init__(adj)
         self.started = time.time()  # waitress's own clock for channel activity
+        self.start = b""  # the first bytes as sent, for errors waitress answers before parsing them
 
     def received(self, data: bytes) -> int:
         """Parse ``data``; a request complete without a body (or refused) asks for no 100 Continue.
 
         Waitress would send ``100 Continue`` for it and then wait for a body that never comes.
         """
+        if len(self.start) < self.START_BYTES:
+            self.start += data[:self.START_BYTES - len(self.start)]
         consumed = super().received(data)
         if self.completed:
             self.expect_continue = False
         return consumed
+
+    def request_line(self) -> tuple[str, str]:
+        """Method and target of the request line as far as it came (``-`` where missing)."""
+        words = self.start.lstrip().split(b"\r\n", 1)[0].decode("latin-1").split(" ")
+        return words[0] or "-", words[1] if len(words) > 1 else "-"
+
+    def target_path(self) -> str:
+        """The path the request line names, without the query (``/`` if none), for an absolute URL too."""
+        target = self.request_line()[1].partition("?")[0]
+        if "://" in target:
+            target = "/" + target.split("://", 1)[1].partition("/")[2]
+        return target if target.startswith("/") else "/"
+
+
+class _ErrorTask(ErrorTask):
+    """An error waitress answers by itself (400, 413, 431, 501, …), worded and dressed like the app's."""
+
+    def execute(self) -> None:
+        """Write the error with the app's wording and security headers, and log it."""
+        error, request = self.request.error, self.request
+        content_type, body = errors.plain_error(error.code, request.target_path())
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers += [("Content-Type", content_type), *SECURITY_HEADERS.items()]
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+        log_access(self.channel.addr[0], *request.request_line(), error.code,
+                   (time.time() - request.started) * 1000)
 
 
 class _Channel(HTTPChannel):
     """One client connection."""
 
     parser_class = _Request
+    error_task_class = _ErrorTask
 
 
 class _Server(TcpWSGIServer):
