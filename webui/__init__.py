@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from collections.abc import Mapping
 from urllib.parse import quote
@@ -26,6 +27,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+UNPRINTABLE = re.compile(r"[^ -\[\]-~]")  # all but printable ASCII, and the backslash that escapes
 
 
 def create_app(test_config: Mapping | None = None) -> Flask:
@@ -64,11 +66,22 @@ def _finish(response: Response) -> Response:
     response.headers.update(SECURITY_HEADERS)
     took = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
     target = quote(request.path) + (f"?{request.query_string.decode('latin-1')}"
-                                    if request.query_string else "")  # as sent: one line, ASCII
+                                    if request.query_string else "")  # as sent
     log_access(request.remote_addr or "-", request.method, target, response.status_code, took)
     return response
 
 
 def log_access(client: str, method: str, target: str, status: int, took_ms: float) -> None:
-    """One access-log line: ``client method target status 1.2ms``."""
-    ACCESS_LOG.info("%s %s %s %d %.1fms", client, method, target, status, took_ms)
+    """One access-log line, ``client method target status 1.2ms``, its fields :func:`printable`."""
+    ACCESS_LOG.info("%s %s %s %d %.1fms", printable(client), printable(method), printable(target),
+                    status, took_ms)
+
+
+def printable(text: str) -> str:
+    r"""``text`` (a WSGI string: one character per byte as sent) in printable ASCII, every other
+    byte and the backslash as ``\xNN``, so that it can neither end a log line nor drive a terminal.
+
+    >>> print(printable("q=\x1b[2J\x0bfake\\line\xe5"))
+    q=\x1b[2J\x0bfake\x5cline\xe5
+    """
+    return UNPRINTABLE.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
