@@ -7,9 +7,7 @@ share one :class:`indexer.SearchEngine` per app.
 
 from __future__ import annotations
 
-import logging
 import os
-import re
 import time
 from collections.abc import Mapping
 from urllib.parse import quote
@@ -18,8 +16,8 @@ from flask import Flask, Response, g, request
 from werkzeug.routing import PathConverter
 
 from . import admin, api, engine, errors, pages
+from .logs import log_access
 
-ACCESS_LOG = logging.getLogger("egov_search.access")
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
                                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
@@ -27,7 +25,6 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
-UNPRINTABLE = re.compile(r"[^ -\[\]-~]")  # all but printable ASCII, and the backslash that escapes
 
 
 def create_app(test_config: Mapping | None = None) -> Flask:
@@ -69,19 +66,3 @@ def _finish(response: Response) -> Response:
                                     if request.query_string else "")  # as sent
     log_access(request.remote_addr or "-", request.method, target, response.status_code, took)
     return response
-
-
-def log_access(client: str, method: str, target: str, status: int, took_ms: float) -> None:
-    """One access-log line, ``client method target status 1.2ms``, its fields :func:`printable`."""
-    ACCESS_LOG.info("%s %s %s %d %.1fms", printable(client), printable(method), printable(target),
-                    status, took_ms)
-
-
-def printable(text: str) -> str:
-    r"""``text`` (a WSGI string: one character per byte as sent) in printable ASCII, every other
-    byte and the backslash as ``\xNN``, so that it can neither end a log line nor drive a terminal.
-
-    >>> print(printable("q=\x1b[2J\x0bfake\\line\xe5"))
-    q=\x1b[2J\x0bfake\x5cline\xe5
-    """
-    return UNPRINTABLE.sub(lambda match: f"\\x{ord(match[0]):02x}", text)

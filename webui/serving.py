@@ -28,7 +28,8 @@ from waitress.parser import HTTPRequestParser
 from waitress.server import TcpWSGIServer
 from waitress.task import ErrorTask
 
-from . import SECURITY_HEADERS, errors, log_access
+from . import SECURITY_HEADERS, errors
+from .logs import log_access
 
 LOG = logging.getLogger("egov_search.serve")
 MIN_WORKER_SECONDS = 5.0  # a worker that exits sooner by itself is a fault a restart won't fix

@@ -9,7 +9,7 @@ import pytest
 from live_server import running_server
 from raw_http import exchange, log_shows
 
-from webui import log_access
+from webui.logs import log_access
 
 FORGED = b"\x1b[31mred\x1b[0m\x0b2026-01-01%2000:00:00,000%20[1]%20egov_search.access%20GET%20/admin%20200"
 UNSAFE = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f-\xff]")  # what a log line must not hold (\n ends it)
