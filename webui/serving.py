@@ -54,9 +54,23 @@ class Limits:
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> Limits:
-        """The defaults, with any ``EGOV_<NAME>`` from ``environ`` instead."""
-        return cls(**{field.name: int(environ[key]) for field in dataclasses.fields(cls)
-                      if (key := f"EGOV_{field.name.upper()}") in environ})
+        """The defaults, with any ``EGOV_<NAME>`` from ``environ`` instead.
+
+        >>> Limits.from_environ({"EGOV_IDLE_TIMEOUT": "30"}).idle_timeout
+        30
+        >>> Limits.from_environ({"EGOV_IDLE_TIMEOUT": "30s"})
+        Traceback (most recent call last):
+        ValueError: EGOV_IDLE_TIMEOUT must be a whole number, not '30s'
+        """
+        values = {}
+        for name in (field.name for field in dataclasses.fields(cls)):
+            key = f"EGOV_{name.upper()}"
+            if key in environ:
+                try:
+                    values[name] = int(environ[key])
+                except ValueError:
+                    raise ValueError(f"{key} must be a whole number, not {environ[key]!r}") from None
+        return cls(**values)
 
     def adjustments(self, threads: int) -> Adjustments:
         """Waitress's settings for these limits and ``threads`` threads."""
@@ -171,7 +185,7 @@ class _Server(TcpWSGIServer):
         self.limits = limits
         self.refused: dict[str, int] = {}  # client address → connections refused since the last sweep
         sockinfo = (sock.family, sock.type, sock.proto, sock.getsockname())
-        super().__init__(app, None, True, sock, adj=adj, bind_socket=False, sockinfo=sockinfo)
+        super().__init__(app, _sock=sock, adj=adj, bind_socket=False, sockinfo=sockinfo)
 
     def accept(self) -> tuple[socket.socket, tuple] | None:
         """The next connection, unless its address already holds its share (then closed here)."""
