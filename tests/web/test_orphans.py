@@ -37,6 +37,16 @@ def alive(pid: int) -> bool:
         return False
 
 
+def can_listen(port: int) -> bool:
+    """Whether ``serve`` could listen on ``port`` now (the kernel frees it just after the last
+    process holding it exits)."""
+    try:
+        serving.listen("127.0.0.1", port).close()
+    except OSError:
+        return False
+    return True
+
+
 def within_bound(condition) -> bool:
     """Whether ``condition()`` comes true within :data:`BOUND`."""
     deadline = time.monotonic() + BOUND
@@ -56,7 +66,7 @@ def test_a_killed_supervisor_takes_its_workers_with_it(index_dir, tmp_path):
             supervisor.kill()
             supervisor.wait(BOUND)
             assert within_bound(lambda: not any(alive(pid) for pid in workers))
-            serving.listen("127.0.0.1", server["port"]).close()  # the next serve can bind the port
+            assert within_bound(lambda: can_listen(server["port"]))  # the next serve can bind it
         finally:
             for pid in workers:  # before the fix they live on: never leave them behind
                 try:
