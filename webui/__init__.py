@@ -7,7 +7,6 @@ share one :class:`indexer.SearchEngine` per app.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Mapping
 from urllib.parse import quote
@@ -18,8 +17,8 @@ from werkzeug.routing import PathConverter
 from indexer import config
 
 from . import admin, api, engine, errors, pages
+from .logs import log_access
 
-ACCESS_LOG = logging.getLogger("egov_search.access")
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
                                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
@@ -65,7 +64,6 @@ def _finish(response: Response) -> Response:
     response.headers.update(SECURITY_HEADERS)
     took = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
     target = quote(request.path) + (f"?{request.query_string.decode('latin-1')}"
-                                    if request.query_string else "")  # as sent: one line, ASCII
-    ACCESS_LOG.info("%s %s %s %d %.1fms", request.remote_addr, request.method, target,
-                    response.status_code, took)
+                                    if request.query_string else "")  # as sent
+    log_access(request.remote_addr or "-", request.method, target, response.status_code, took)
     return response

@@ -4,17 +4,73 @@ Without a configured token the endpoint does not exist (404). The rebuild is the
 ``build_index`` as ``egov-search build``: searches keep being answered from the live index
 until the new one is swapped in. The corpus is the server's own (``$EGOV_CORPUS``, paths
 separated by ``os.pathsep``; default: the seed), never one named in the request.
+
+A wrong or missing token is logged (the client's address, never the token) and answered 401
+with ``WWW-Authenticate: Bearer``; an address with :data:`MAX_FAILURES` of them in the last
+:data:`FAILURE_WINDOW` seconds gets 429 and ``Retry-After`` until the oldest leaves the window.
+The count is per worker process, in memory, for at most :data:`MAX_CLIENTS` addresses.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
+import math
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 
 from flask import Blueprint, Flask, abort, current_app, jsonify, request
 
 from indexer import BuildError, ConfigError, CorpusError, build_index, config
 
+from .errors import error_response
+from .logs import printable
+
+LOG = logging.getLogger("egov_search.admin")
+MAX_FAILURES = 5  # wrong tokens an address may send per window before it has to wait
+FAILURE_WINDOW = 60  # seconds
+MAX_CLIENTS = 10_000  # addresses remembered; the one that failed least recently is forgotten first
+REFUSED = "需要有效的管理令牌 / a valid admin token is required (Authorization: Bearer $EGOV_ADMIN_TOKEN)"
+
 bp = Blueprint("admin", __name__)
+
+
+class Failures:
+    """Recent failed token checks per client address: at most ``limit`` times each, for at
+    most ``capacity`` addresses, thread-safe."""
+
+    def __init__(self, limit: int = MAX_FAILURES, window: int = FAILURE_WINDOW,
+                 capacity: int = MAX_CLIENTS, clock: Callable[[], float] = time.monotonic):
+        self.limit, self.window, self.capacity, self.clock = limit, window, capacity, clock
+        self._times: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._times)
+
+    def retry_after(self, client: str) -> int:
+        """Whole seconds until ``client`` may try again: 0 if it may now."""
+        with self._lock:
+            times = self._recent(client)
+            if len(times) < self.limit:
+                return 0
+            return max(1, math.ceil(times[0] + self.window - self.clock()))
+
+    def add(self, client: str) -> int:
+        """Count a failure of ``client``; its failures within the window, this one included."""
+        with self._lock:
+            times = [*self._recent(client), self.clock()][-self.limit:]
+            self._times[client] = times
+            self._times.move_to_end(client)
+            if len(self._times) > self.capacity:
+                self._times.popitem(last=False)
+            return len(times)
+
+    def _recent(self, client: str) -> list[float]:
+        cutoff = self.clock() - self.window
+        return [moment for moment in self._times.get(client, ()) if moment > cutoff]
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +78,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("ADMIN_TOKEN", config.admin_token())
     app.config.setdefault("CORPUS", config.served_corpus())
     if app.config["ADMIN_TOKEN"]:
+        app.extensions["admin_failures"] = Failures()
         app.register_blueprint(bp)
 
 
@@ -38,9 +95,25 @@ def rebuild():
 
 
 def _require_token() -> None:
-    """401 unless ``Authorization: Bearer <token>`` matches, compared in constant time."""
+    """401 unless ``Authorization: Bearer <token>`` matches, compared in constant time; 429 while
+    this client address has too many recent failures."""
+    client = request.remote_addr or "-"
+    failures: Failures = current_app.extensions["admin_failures"]
+    wait = failures.retry_after(client)
+    if wait:
+        _refuse(429, f"尝试次数过多，请 {wait} 秒后再试 / too many wrong tokens: retry after {wait} s",
+                {"Retry-After": str(wait)})
     expected = current_app.config["ADMIN_TOKEN"].encode()
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected):
-        abort(401, "需要有效的管理令牌 / a valid admin token is required "
-                   "(Authorization: Bearer $EGOV_ADMIN_TOKEN)")
+        count = failures.add(client)
+        LOG.warning("wrong or missing admin token from %s (%d in %d s)", printable(client), count,
+                    failures.window)
+        _refuse(401, REFUSED, {"WWW-Authenticate": 'Bearer realm="egov-search admin"'})
+
+
+def _refuse(code: int, message: str, headers: dict[str, str]) -> None:
+    """Stop the request with the error ``code`` and these extra ``headers``."""
+    response = error_response(code, message)
+    response.headers.update(headers)
+    abort(response)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import logging
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
@@ -17,7 +19,9 @@ MESSAGES = {
     405: "不支持该请求方法 / method not allowed",
     413: "请求太大 / request too large",
     414: "网址太长 / URL too long",
+    431: "请求头太大 / request header fields too large",
     500: "服务器内部错误，请稍后再试 / internal server error",
+    501: "不支持该传输编码 / transfer coding not implemented",
     503: "搜索索引暂不可用：请运行 egov-search build 建立索引 / "
          "the search index is missing or damaged: run `egov-search build`",
 }
@@ -40,6 +44,21 @@ def error_response(code: int, message: str) -> Response:
                                                  detail=english))
     response.status_code = code
     return response
+
+
+def plain_error(code: int, path: str) -> tuple[str, bytes]:
+    """Content type and body of an error answered outside the app (by waitress): JSON for
+    the API, a short page like ``error.html`` for people."""
+    message = MESSAGES.get(code, f"请求无效 / HTTP {code}")
+    if (path + "/").startswith(JSON_PATHS):
+        return "application/json", json.dumps({"error": message}, ensure_ascii=False).encode()
+    chinese, _, english = (html.escape(part) for part in message.partition(" / "))
+    page = (f'<!doctype html>\n<html lang="zh-CN"><meta charset="utf-8">'
+            f'<title>{code} {chinese} - 政务搜索</title><link rel="stylesheet" href="/static/style.css">'
+            f'<main><section class="error">'
+            f'<h1>{chinese}</h1><p class="muted">错误代码 {code} · {english}</p>'
+            f'<p><a href="/">返回首页</a></p></section></main></html>\n')
+    return "text/html; charset=utf-8", page.encode()
 
 
 def _http_error(err: HTTPException):

@@ -4,22 +4,81 @@ Python answers one request at a time per process (the GIL), so ``workers`` proce
 socket and the kernel hands each connection to one of them. Each worker has its own engine and
 follows index swaps by itself. The parent only supervises: it replaces a worker that dies, and
 stops them all on SIGTERM or Ctrl-C.
+
+Each worker runs waitress with the :class:`Limits` below, plus what waitress lacks: a deadline
+for a whole request (a client trickling header lines in is cut off) and a cap on the
+connections one client address may hold.
 """
 
 from __future__ import annotations
 
+import ctypes
+import dataclasses
 import logging
 import os
 import signal
 import socket
 import time
+from collections.abc import Mapping
 
-import waitress
 from flask import Flask
+from waitress.adjustments import Adjustments
+from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
+from waitress.server import TcpWSGIServer
+from waitress.task import ErrorTask
+
+from . import SECURITY_HEADERS, errors
+from .logs import log_access
 
 LOG = logging.getLogger("egov_search.serve")
-MAX_HEADER_BYTES = 2 << 20  # URLs up to 2 MB reach the app: a 100,000-character query gets JSON
 MIN_WORKER_SECONDS = 5.0  # a worker that exits sooner by itself is a fault a restart won't fix
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>: a signal for this process when its parent dies
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """What one client may ask of one worker, and for how long (seconds, bytes, counts).
+
+    Each can be changed with the environment variable ``EGOV_<NAME>``, e.g. ``EGOV_IDLE_TIMEOUT=30``;
+    why these values: ``docs/reliability-notes.md``.
+    """
+
+    request_timeout: int = 10  # from a request's first byte to its last, headers and body
+    idle_timeout: int = 15  # a connection with no request under way and no traffic is closed
+    connection_limit: int = 200  # open connections per worker; more wait in the listen backlog
+    client_connections: int = 20  # open connections per client address and worker; 0: no cap
+    max_body_bytes: int = 64 << 10  # the app takes no bodies: a bigger one gets a 413 at once
+    max_header_bytes: int = 2 << 20  # URLs up to 2 MB reach the app: a 100,000-character query gets JSON
+    sweep_interval: int = 1  # how often the deadlines are checked
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] = os.environ) -> Limits:
+        """The defaults, with any ``EGOV_<NAME>`` from ``environ`` instead.
+
+        >>> Limits.from_environ({"EGOV_IDLE_TIMEOUT": "30"}).idle_timeout
+        30
+        >>> Limits.from_environ({"EGOV_IDLE_TIMEOUT": "30s"})
+        Traceback (most recent call last):
+        ValueError: EGOV_IDLE_TIMEOUT must be a whole number, not '30s'
+        """
+        values = {}
+        for name in (field.name for field in dataclasses.fields(cls)):
+            key = f"EGOV_{name.upper()}"
+            if key in environ:
+                try:
+                    values[name] = int(environ[key])
+                except ValueError:
+                    raise ValueError(f"{key} must be a whole number, not {environ[key]!r}") from None
+        return cls(**values)
+
+    def adjustments(self, threads: int) -> Adjustments:
+        """Waitress's settings for these limits and ``threads`` threads."""
+        return Adjustments(threads=threads, ident="egov-search", asyncore_use_poll=True,
+                           channel_timeout=self.idle_timeout, cleanup_interval=self.sweep_interval,
+                           connection_limit=self.connection_limit,
+                           max_request_header_size=self.max_header_bytes,
+                           max_request_body_size=self.max_body_bytes)
 
 
 class WorkerFailed(RuntimeError):
@@ -40,25 +99,127 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(app: Flask, sock: socket.socket, threads: int, workers: int = 1) -> None:
-    """Answer requests on ``sock`` with ``workers`` processes of ``threads`` threads each."""
+def serve(app: Flask, sock: socket.socket, threads: int, workers: int = 1,
+          limits: Limits | None = None) -> None:
+    """Answer requests on ``sock`` with ``workers`` processes of ``threads`` threads each
+    (``limits``: by default :meth:`Limits.from_environ`)."""
+    limits = limits or Limits.from_environ()
     if workers <= 1 or not hasattr(os, "fork"):
-        _run(app, sock, threads)
+        _run(app, sock, threads, limits)
         return
-    pool = _Pool(app, sock, threads)
+    pool = _Pool(app, sock, threads, limits)
     pool.run(workers)
 
 
-def _run(app: Flask, sock: socket.socket, threads: int) -> None:
-    waitress.serve(app, sockets=[sock], threads=threads, ident="egov-search",
-                   max_request_header_size=MAX_HEADER_BYTES)
+def _run(app: Flask, sock: socket.socket, threads: int, limits: Limits) -> None:
+    """Serve in this process until a stop signal."""
+    server = _Server(app, limits, sock, limits.adjustments(threads))
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
+
+
+class _Request(HTTPRequestParser):
+    """Waitress's request parser, remembering when the request's first bytes came and how it began."""
+
+    START_BYTES = 512  # enough of the request line to name the method and where it goes
+
+    def __init__(self, adj: Adjustments):
+        super().__init__(adj)
+        self.started = time.time()  # waitress's own clock for channel activity
+        self.start = b""  # the first bytes as sent, for errors waitress answers before parsing them
+
+    def received(self, data: bytes) -> int:
+        """Parse ``data``; a request complete without a body (or refused) asks for no 100 Continue.
+
+        Waitress would send ``100 Continue`` for it and then wait for a body that never comes.
+        """
+        if len(self.start) < self.START_BYTES:
+            self.start += data[:self.START_BYTES - len(self.start)]
+        consumed = super().received(data)
+        if self.completed:
+            self.expect_continue = False
+        return consumed
+
+    def request_line(self) -> tuple[str, str]:
+        """Method and target of the request line as far as it came (``-`` where missing)."""
+        words = self.start.lstrip().split(b"\r\n", 1)[0].decode("latin-1").split(" ")
+        return words[0] or "-", words[1] if len(words) > 1 else "-"
+
+    def target_path(self) -> str:
+        """The path the request line names, without the query (``/`` if none), for an absolute URL too."""
+        target = self.request_line()[1].partition("?")[0]
+        if "://" in target:
+            target = "/" + target.split("://", 1)[1].partition("/")[2]
+        return target if target.startswith("/") else "/"
+
+
+class _ErrorTask(ErrorTask):
+    """An error waitress answers by itself (400, 413, 431, 501, …), worded and dressed like the app's."""
+
+    def execute(self) -> None:
+        """Write the error with the app's wording and security headers, and log it."""
+        error, request = self.request.error, self.request
+        content_type, body = errors.plain_error(error.code, request.target_path())
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers += [("Content-Type", content_type), *SECURITY_HEADERS.items()]
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+        log_access(self.channel.addr[0], *request.request_line(), error.code,
+                   (time.time() - request.started) * 1000)
+
+
+class _Channel(HTTPChannel):
+    """One client connection."""
+
+    parser_class = _Request
+    error_task_class = _ErrorTask
+
+
+class _Server(TcpWSGIServer):
+    """Waitress's server on a socket of ours, enforcing the request deadline and the per-client cap."""
+
+    channel_class = _Channel
+
+    def __init__(self, app: Flask, limits: Limits, sock: socket.socket, adj: Adjustments):
+        self.limits = limits
+        self.refused: dict[str, int] = {}  # client address → connections refused since the last sweep
+        sockinfo = (sock.family, sock.type, sock.proto, sock.getsockname())
+        super().__init__(app, _sock=sock, adj=adj, bind_socket=False, sockinfo=sockinfo)
+
+    def accept(self) -> tuple[socket.socket, tuple] | None:
+        """The next connection, unless its address already holds its share (then closed here)."""
+        pair = super().accept()
+        if pair is None or not self.limits.client_connections:
+            return pair
+        conn, addr = pair
+        held = sum(channel.addr[0] == addr[0] for channel in self.active_channels.values())
+        if held < self.limits.client_connections:
+            return pair
+        self.refused[addr[0]] = self.refused.get(addr[0], 0) + 1
+        conn.close()
+        return None
+
+    def maintenance(self, now: float) -> None:
+        """Waitress's idle timeout; close connections whose request is overdue; log refusals."""
+        super().maintenance(now)
+        for client, count in self.refused.items():
+            LOG.warning("too many connections from %s: refused %d (at most %d open per address)",
+                        client, count, self.limits.client_connections)
+        self.refused.clear()
+        cutoff = now - self.limits.request_timeout
+        for channel in self.active_channels.values():
+            if not channel.requests and channel.request is not None and channel.request.started < cutoff:
+                LOG.info("closed the connection from %s: no complete request within %d s",
+                         channel.addr[0], self.limits.request_timeout)
+                channel.will_close = True
 
 
 class _Pool:
     """Worker processes forked from this one, kept at full strength until a stop signal."""
 
-    def __init__(self, app: Flask, sock: socket.socket, threads: int):
-        self.app, self.sock, self.threads = app, sock, threads
+    def __init__(self, app: Flask, sock: socket.socket, threads: int, limits: Limits):
+        self.app, self.sock, self.threads, self.limits = app, sock, threads, limits
         self.started: dict[int, float] = {}  # pid → when it started
         self.stopping = False
 
@@ -89,13 +250,16 @@ class _Pool:
     def _spawn(self) -> None:
         stops = {signal.SIGINT, signal.SIGTERM}
         signal.pthread_sigmask(signal.SIG_BLOCK, stops)  # a stop now still reaches the new worker
+        supervisor = os.getpid()
         pid = os.fork()
         if pid == 0:  # the worker: Ctrl-C reaches the parent, which stops every worker
+            if not _end_with(supervisor):
+                os._exit(0)
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_UNBLOCK, stops)
             try:
-                _run(self.app, self.sock, self.threads)
+                _run(self.app, self.sock, self.threads, self.limits)
             except BaseException:
                 LOG.exception("worker %d failed", os.getpid())
                 os._exit(1)
@@ -110,6 +274,20 @@ class _Pool:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
+
+
+def _end_with(supervisor: int) -> bool:
+    """Have the kernel send this worker SIGTERM when ``supervisor``, its parent, dies (however
+    it dies: a SIGKILL leaves no chance to stop the workers); False if it died already.
+
+    Linux only (``prctl``); elsewhere a warning, and workers outlive a killed supervisor.
+    """
+    try:
+        if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM) != 0:
+            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+    except (AttributeError, OSError) as err:  # no prctl in this libc, or it refused
+        LOG.warning("worker %d will not follow its supervisor's death: %s", os.getpid(), err)
+    return os.getppid() == supervisor  # it may have died between the fork and the prctl
 
 
 def _describe(status: int) -> str:
