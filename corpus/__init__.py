@@ -1,0 +1,1 @@
+"""The seed corpus and word lists, shipped inside the package as ``egov_corpus``."""

@@ -1,0 +1,88 @@
+"""Every path and setting in one place: an explicit argument, else ``$EGOV_*``, else the default.
+
+The shipped word lists and the seed corpus live in the top-level ``corpus/`` folder, which is
+packaged as ``egov_corpus``, so an installed wheel finds them as a source checkout does.
+
+>>> index_dir("/tmp/x"), seed_path().name
+(PosixPath('/tmp/x'), '2020-egov-top50.txt')
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+DEFAULT_INDEX = ".egov-index"
+SEGMENTERS = ("rjieba", "jieba")
+MAX_PROCS = 4  # more processes than this gain little: the parent reads every document
+
+
+class ConfigError(ValueError):
+    """A setting or configured file that cannot be used; the message says which and why."""
+
+
+def corpus_dir() -> Path:
+    """The folder of the shipped seed corpus and word lists."""
+    return Path(str(resources.files("egov_corpus")))
+
+
+def _setting(value: str | Path | None, variable: str) -> str | None:
+    """The explicit value, else the environment variable, else ``None``."""
+    if value is not None and str(value) != "":
+        return str(value)
+    return os.environ.get(variable) or None
+
+
+def index_dir(path: str | Path | None = None) -> Path:
+    """The index folder: ``path``, else ``$EGOV_INDEX``, else ``.egov-index``."""
+    return Path(_setting(path, "EGOV_INDEX") or DEFAULT_INDEX)
+
+
+def _shipped_file(path: str | Path | None, variable: str, name: str) -> Path:
+    """A word list: ``path``, else ``$variable``, else the shipped one; it must exist."""
+    chosen = Path(_setting(path, variable) or corpus_dir() / name)
+    if not chosen.is_file():
+        raise ConfigError(f"{chosen}: no such file (set by {variable} or the default); "
+                          "fix the path or unset the variable")
+    return chosen
+
+
+def seed_path() -> Path:
+    """The seed corpus shipped with egov-search."""
+    return corpus_dir() / "2020-egov-top50.txt"
+
+
+def userdict_path(path: str | Path | None = None) -> Path:
+    """The user dictionary (``$EGOV_USERDICT``)."""
+    return _shipped_file(path, "EGOV_USERDICT", "userdict.txt")
+
+
+def synonyms_path(path: str | Path | None = None) -> Path:
+    """The synonym groups (``$EGOV_SYNONYMS``)."""
+    return _shipped_file(path, "EGOV_SYNONYMS", "synonyms.txt")
+
+
+def segmenter(name: str | None = None) -> str:
+    """The segmentation engine: ``rjieba`` (jieba-rs, the default) or ``jieba`` (``$EGOV_SEGMENTER``)."""
+    chosen = (_setting(name, "EGOV_SEGMENTER") or SEGMENTERS[0]).lower()
+    if chosen not in SEGMENTERS:
+        raise ConfigError(f"EGOV_SEGMENTER must be one of {', '.join(SEGMENTERS)}, not {chosen!r}")
+    return chosen
+
+
+def default_procs() -> int:
+    """Processes by default, to index or to serve: the machine's cores, at most :data:`MAX_PROCS`."""
+    return max(1, min(os.cpu_count() or 1, MAX_PROCS))
+
+
+def served_corpus(paths: str | None = None) -> list[str]:
+    """What ``POST /api/admin/rebuild`` indexes: ``$EGOV_CORPUS`` (``os.pathsep``-separated),
+    or nothing, which means the seed."""
+    value = _setting(paths, "EGOV_CORPUS") or ""
+    return [path for path in value.split(os.pathsep) if path]
+
+
+def admin_token(token: str | None = None) -> str | None:
+    """The admin token (``$EGOV_ADMIN_TOKEN``); without one the admin endpoint does not exist."""
+    return _setting(token, "EGOV_ADMIN_TOKEN")
