@@ -36,6 +36,8 @@ part of one (``根据``, ``印发``, ``的``, …): ``国务院办公厅印发�
 ['国办发〔2021〕12号', '国办函[2020]3号', '京政发2019年5号']
 >>> find_numbers("2021年12月起施行，截至2021年12号仍有效，见国家发展改革委令第10号")
 [(27, 39, '国家发展改革委令第10号')]
+>>> [n for _, _, n in find_numbers("依据国发〔2020〕3号和住房和城乡建设部令第1号")]
+['国发〔2020〕3号', '住房和城乡建设部令第1号']
 """
 
 from __future__ import annotations
@@ -49,7 +51,9 @@ MAX_ORDER_ISSUER = 20  # 中华人民共和国住房和城乡建设部令 is 16 
 TYPICAL_ENDINGS = "发函字办令通告规电复文"
 #: Words after which an issuer starts, in running text: they cannot be part of one.
 STOP_WORDS = ("根据", "依据", "按照", "依照", "参照", "印发", "转发", "下发", "颁发", "批转", "废止", "关于")
-STOP_CHARS = "的据照按依见将对为于以由在是或经把被从向年月日号即"
+STOP_CHARS = "的据照按依见将对为于以由在是或经把被从向年月日号即和及与"
+#: Issuers' names that hold a stop character: 中华人民共和国, 住房和城乡建设部, ….
+KEPT_WORDS = ("共和国", "住房和城乡", "人力资源和社会", "工业和信息化", "文化和旅游", "生态环境和")
 
 _HAN = r"[\u3400-\u4dbf\u4e00-\u9fff]"
 _OPEN, _CLOSE = "[(【〖〔{", "])】〗〕}"
@@ -94,6 +98,11 @@ def canonical(text: str) -> str | None:
     return None
 
 
+def _all(text: str, word: str) -> list[int]:
+    """Every start of ``word`` in ``text``."""
+    return [at for at in range(len(text)) if text.startswith(word, at)]
+
+
 def _trim_issuer(issuer: str) -> str:
     """The issuer after the last stop word or character of running text."""
     cut = 0
@@ -101,8 +110,9 @@ def _trim_issuer(issuer: str) -> str:
         at = issuer.rfind(word)
         if at >= 0:
             cut = max(cut, at + len(word))
+    kept = [range(at, at + len(word)) for word in KEPT_WORDS for at in _all(issuer, word)]
     for at, char in enumerate(issuer):
-        if char in STOP_CHARS:
+        if char in STOP_CHARS and not any(at in span for span in kept):
             cut = max(cut, at + 1)
     return issuer[cut:]
 

@@ -15,6 +15,7 @@ else ``og:url``, else ``base_url`` joined with the page's relative path.
 from __future__ import annotations
 
 import copy
+import logging
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ _BLOCKS = {"p", "div", "br", "li", "tr", "table", "ul", "ol", "section", "articl
            "tbody", "thead", "caption", "figure", "figcaption", "address"}
 _TITLE_SEPARATORS = ("-", "_", "|", "—", "–", "——", "－", "｜")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+logging.getLogger("trafilatura").setLevel(logging.ERROR)  # its per-page notes are not warnings here
 
 
 @dataclass

@@ -171,7 +171,7 @@ def _text_file(path: Path, root: Path, doc_id: str, skipped: SkipCallback) -> It
 def read_site(root: Path | str, *, base_url: str | None = None,
               skipped: SkipCallback | None = None) -> Iterator[Document]:
     """The documents of a website folder, in the order of the module docstring."""
-    root, skipped = Path(root), skipped or log_skipped
+    root, skipped = Path(root), log_skipped if skipped is None else skipped
     files = walk(root, skipped)
     links: dict[str, tuple[str, list[str]]] = {}
     yield from _pages(root, [(i, p) for i, p in files if reader_of(i) == "html"], base_url, skipped, links)
@@ -196,7 +196,7 @@ def read_site(root: Path | str, *, base_url: str | None = None,
 def read_file(path: Path | str, *, base_url: str | None = None,
               skipped: SkipCallback | None = None) -> Iterator[Document]:
     """One page or attachment given on its own (id: its file name; no boilerplate, no links)."""
-    path, skipped = Path(path), skipped or log_skipped
+    path, skipped = Path(path), log_skipped if skipped is None else skipped
     reader = reader_of(path.name)
     try:
         if reader == "html":
