@@ -52,6 +52,10 @@ def serve(host: str, port: int, index_dir: Path | None, workers: int, threads: i
             click.echo(str(build_index(index_dir=index_dir)), err=True)
         except (CorpusError, BuildError, ConfigError) as build_err:
             raise click.ClickException(f"cannot build the index: {build_err}") from None
+    try:
+        limits = serving.Limits.from_environ()
+    except ValueError as err:
+        raise click.ClickException(str(err)) from None
     app = create_app({"INDEX": str(index_dir)})
     if debug:
         app.run(host=host, port=port, debug=True, threaded=True)
@@ -63,7 +67,7 @@ def serve(host: str, port: int, index_dir: Path | None, workers: int, threads: i
     click.echo(f"egov-search on http://{host}:{port}/ (index {index_dir}, "
                f"--workers {workers} --threads {threads})", err=True)
     try:
-        serving.serve(app, sock, threads=threads, workers=workers)
+        serving.serve(app, sock, threads=threads, workers=workers, limits=limits)
     except serving.WorkerFailed as err:
         raise click.ClickException(str(err)) from None
 
