@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-ABBREVIATIONS_PATH = Path(__file__).resolve().parent.parent / "corpus" / "abbreviations.txt"
+ABBREVIATIONS_PATH = Path(__file__).resolve().parents[2] / "corpus" / "abbreviations.txt"
 SEPARATORS = re.compile(r"[\s,，、]+")
 
 # 34 provincial-level divisions: one standard one-character abbreviation each
