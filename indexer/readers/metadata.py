@@ -135,7 +135,7 @@ def take_labelled_rows(tree: lxml_html.HtmlElement) -> dict[str, str]:
                 index += 1
             else:
                 break
-            known = known or pairs[-1][0] is not None
+            known = known or bool(pairs) and pairs[-1][0] is not None
         else:
             if not known:
                 continue

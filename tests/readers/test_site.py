@@ -118,6 +118,14 @@ def test_table_metadata_page(tmp_path: Path) -> None:
     assert "索引号" not in doc.body and "000014349" not in doc.body and doc.body.startswith(BODY)
 
 
+def test_table_rows_starting_with_an_empty_cell(tmp_path: Path) -> None:
+    table = ('<table><tr><td></td><td>发布机构：</td><td>浦东新区人民政府</td></tr>'
+             '<tr><td>&nbsp;</td><td>新闻正文的一部分</td></tr></table>')
+    write(tmp_path / "www.pudong.gov.cn/news/a.htm", page("浦东新闻", f"<p>{BODY}</p>", extra=table))
+    doc = read(tmp_path)[0]["www.pudong.gov.cn/news/a.htm"]
+    assert doc.fields["publisher"] == "浦东新区人民政府"
+
+
 def test_labelled_lines_with_spaced_labels(tmp_path: Path) -> None:
     body = ("<p>索\u3000引\u3000号：11110000000000000X/2021-00456　 发布日期：2021年3月5日</p>"
             "<p>发布机构：北京市发展和改革委员会</p><p>名 称: 关于开展检查工作的通知</p>"
