@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 
+from indexer import FIELDS
+
 from . import data
 
 bp = Blueprint("pages", __name__)
@@ -21,8 +23,9 @@ def kind_label(kind: str) -> str:
 
 @bp.app_template_filter("field_label")
 def field_label(name: str) -> str:
-    """The Chinese name of a document's extra field."""
-    return FIELD_LABELS.get(name, name)
+    """The Chinese name of a document's field: the table's label, else a known extra one."""
+    field = FIELDS.get(name)
+    return field.label if field else FIELD_LABELS.get(name, name)
 
 
 @bp.get("/")
