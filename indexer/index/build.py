@@ -6,7 +6,7 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -16,7 +16,8 @@ from whoosh.writing import IndexWriter
 from .. import config
 from ..analysis.segment import read_userdict
 from ..analysis.synonyms import SynonymError, Synonyms
-from ..readers import load_documents
+from ..readers import Skipped, load_documents
+from ..readers.skipped import describe
 from ..whoosh_ext.codec import index_codec, term_count
 from . import sidecars, store
 from .schema import index_fields, make_schema
@@ -39,11 +40,13 @@ class BuildSummary:
     seconds: float
     size_bytes: int
     generation: Path
+    skipped: dict[str, int] = field(default_factory=dict)  # files left out, by reason
 
     def __str__(self) -> str:
         kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(self.documents.items()))
         total = sum(self.documents.values())
-        return (f"indexed {total} documents ({kinds}); {self.terms} terms in "
+        left_out = f"; {describe(self.skipped)}" if self.skipped else ""
+        return (f"indexed {total} documents ({kinds}){left_out}; {self.terms} terms in "
                 f"{self.segments} segment(s); "
                 f"{self.seconds:.2f} s; {self.size_bytes / 1e6:.2f} MB at {self.generation}")
 
@@ -53,8 +56,10 @@ class BuildError(ValueError):
 
 
 def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
-                progress: Progress | None = None, procs: int = 1) -> BuildSummary:
-    """Index ``paths`` (default: the seed corpus) with ``procs`` processes and make it live."""
+                progress: Progress | None = None, procs: int = 1,
+                base_url: str | None = None) -> BuildSummary:
+    """Index ``paths`` (default: the seed corpus) with ``procs`` processes and make it live;
+    ``base_url`` is the address of a site folder, for pages that do not give their own."""
     index_dir = config.index_dir(index_dir)
     started = time.perf_counter()
     try:  # a missing word list or a bad synonym file stops the build before any work
@@ -68,8 +73,8 @@ def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
         generation = store.new_generation(index_dir)
         try:
             sidecars.copy_word_lists(generation, synonyms, abbreviations)
-            counts = _write(generation, list(paths) or [config.seed_path()], read_userdict(userdict),
-                            progress, procs)
+            corpus = Corpus(list(paths) or [config.seed_path()], base_url)
+            counts = _write(generation, corpus, read_userdict(userdict), progress, procs)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise
@@ -77,10 +82,25 @@ def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
             terms, segments = term_count(reader), len(reader.leaf_readers())
         store.publish(index_dir, generation)
     return BuildSummary(dict(counts), terms, segments, time.perf_counter() - started,
-                        store.folder_size(generation), generation)
+                        store.folder_size(generation), generation, dict(corpus.skipped.counts()))
 
 
-def scan_corpus(paths: Sequence[Path | str]) -> tuple[int, list[str]]:
+@dataclass
+class Corpus:
+    """What a build or an update reads: paths, a site's address, and the files left out (as the
+    first pass over the corpus found them)."""
+
+    paths: list
+    base_url: str | None = None
+    skipped: Skipped = field(default_factory=lambda: Skipped(log=True))
+
+    def documents(self, first_pass: bool = False):
+        """The documents; only the first pass reports the files it skips."""
+        report = self.skipped if first_pass else lambda path, reason: None
+        return load_documents(self.paths, base_url=self.base_url, skipped=report)
+
+
+def scan_corpus(corpus: Corpus) -> tuple[int, list[str]]:
     """First pass, before anything is written: validate ids; return the document count and
     the dictionary words the documents bring (titles of :data:`ENTITY_KINDS`).
 
@@ -89,14 +109,14 @@ def scan_corpus(paths: Sequence[Path | str]) -> tuple[int, list[str]]:
     """
     seen: set[str] = set()
     words: list[str] = []
-    for doc in load_documents(paths):
+    for doc in corpus.documents(first_pass=True):
         if doc.id in seen:
             raise BuildError(f"duplicate document id {doc.id!r}")
         seen.add(doc.id)
         if doc.kind in ENTITY_KINDS:
             words.append(doc.title)
     if not seen:
-        raise BuildError(f"no documents in {', '.join(map(str, paths))}")
+        raise BuildError(f"no documents in {', '.join(map(str, corpus.paths))}")
     return len(seen), words
 
 
@@ -120,16 +140,16 @@ def cancel_writer(writer: IndexWriter) -> None:
     writer.cancel()
 
 
-def _write(generation: Path, paths: list, userdict: list[str], progress: Progress | None,
+def _write(generation: Path, corpus: Corpus, userdict: list[str], progress: Progress | None,
            procs: int) -> Counter:
     """Stream the documents into a Whoosh index in ``generation``; return counts by kind."""
-    total, entity_words = scan_corpus(paths)
+    total, entity_words = scan_corpus(corpus)
     dictionary = userdict + entity_words
     index = whoosh_index.create_in(str(generation), make_schema(dictionary))
     writer = open_writer(index, procs, total)
     counts: Counter = Counter()
     try:
-        for done, doc in enumerate(load_documents(paths), 1):
+        for done, doc in enumerate(corpus.documents(), 1):
             writer.add_document(**index_fields(doc))
             counts[doc.kind] += 1
             if progress and (done % PROGRESS_EVERY == 0 or done == total):
