@@ -77,10 +77,8 @@ class SearchEngine:
             local.searcher, local.generation = None, None
             try:
                 local.searcher = generation.index.searcher(weighting=pipeline.scorer())
-            except OSError as err:  # a file of the generation went missing under us
-                raise store.IndexDamagedError(
-                    f"the index at {path} cannot be read ({err}); rebuild it with "
-                    f"`egov-search build --index {self.index_dir}`") from None
+            except Exception as err:  # a file went missing under us: OSError, EmptyIndexError, …
+                raise store.unreadable(generation.path, err) from None
             local.generation = generation
         return View(generation, local.searcher)
 
