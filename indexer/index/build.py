@@ -16,7 +16,7 @@ from whoosh.writing import IndexWriter
 from .. import config
 from ..analysis.segment import read_userdict
 from ..analysis.synonyms import SynonymError, Synonyms
-from ..readers import load_documents
+from ..readers import CorpusError, load_documents
 from ..whoosh_ext.codec import index_codec, term_count
 from . import sidecars, store
 from .schema import index_fields, make_schema
@@ -85,12 +85,12 @@ def scan_corpus(paths: Sequence[Path | str]) -> tuple[int, list[str]]:
     Knowing every word before the first document is segmented makes a build independent of
     document order and of how documents are spread over processes.
     """
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # id → "file:line" where it was first seen
     words: list[str] = []
     for doc in load_documents(paths):
         if doc.id in seen:
-            raise BuildError(f"duplicate document id {doc.id!r}")
-        seen.add(doc.id)
+            raise CorpusError(*doc.origin, f"duplicate document id {doc.id!r} (first at {seen[doc.id]})")
+        seen[doc.id] = "{}:{}".format(*doc.origin)
         if doc.kind in ENTITY_KINDS:
             words.append(doc.title)
     if not seen:
