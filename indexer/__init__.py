@@ -11,7 +11,7 @@ Data flows through the sub-packages in this order: ``readers`` → ``analysis`` 
 """
 
 from .config import ConfigError
-from .index.build import BuildError, BuildSummary, build_index
+from .index.build import BuildError, BuildSummary, StorageError, build_index
 from .index.store import IndexDamagedError, IndexMissingError
 from .index.update import UpdateSummary, add_documents, delete_documents
 from .readers import CorpusError, Document, load_documents
@@ -23,7 +23,7 @@ from .search.results import Hit, SearchResult
 
 __all__ = [
     "MAX_QUERY_CHARS", "BuildError", "BuildSummary", "ConfigError", "CorpusError", "Document", "Hit",
-    "IndexDamagedError", "IndexMissingError", "SearchEngine", "SearchResult", "UpdateSummary",
+    "IndexDamagedError", "IndexMissingError", "SearchEngine", "SearchResult", "StorageError", "UpdateSummary",
     "add_documents", "build_index", "delete_documents", "documents_of_kind", "highlight",
     "load_documents", "mentions", "open_index", "similar",
 ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +54,25 @@ class BuildError(ValueError):
     """The corpus cannot be indexed as given; the live index is untouched."""
 
 
+class StorageError(BuildError):
+    """The index folder cannot be written (read-only, full, …): the operator's to fix, not
+    the corpus's; the live index is untouched. ``full`` says whether space ran out."""
+
+    def __init__(self, index_dir: Path, err: OSError):
+        self.full = err.errno in (errno.ENOSPC, errno.EDQUOT)
+        where = f" ({err.filename})" if err.filename else ""
+        super().__init__(f"{index_dir}: cannot write the index: {err.strerror or err}{where}")
+
+
+@contextmanager
+def storage_errors(index_dir: Path) -> Iterator[None]:
+    """Turn a failed read or write of ``index_dir`` (``OSError``) into :class:`StorageError`."""
+    try:
+        yield
+    except OSError as err:
+        raise StorageError(index_dir, err) from None
+
+
 def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
                 progress: Progress | None = None, procs: int = 1) -> BuildSummary:
     """Index ``paths`` (default: the seed corpus) with ``procs`` processes and make it live."""
@@ -62,7 +83,7 @@ def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
         Synonyms.load(synonyms)
     except (config.ConfigError, SynonymError) as err:
         raise BuildError(str(err)) from None
-    with store.build_lock(index_dir):
+    with storage_errors(index_dir), store.build_lock(index_dir):
         generation = store.new_generation(index_dir)
         try:
             sidecars.copy_synonyms(generation, synonyms)
