@@ -72,8 +72,8 @@ class SearchEngine:
                 generation = self._generation
         local = self._local
         if getattr(local, "generation", None) is not generation:
-            if getattr(local, "searcher", None) is not None:
-                local.searcher.close()
+            # Dropped, not closed: results a search on it still holds keep it readable, and it
+            # closes its files when the last of them is gone.
             local.searcher, local.generation = None, None
             try:
                 local.searcher = generation.index.searcher(weighting=pipeline.scorer())
