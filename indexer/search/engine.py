@@ -62,6 +62,21 @@ class SearchEngine:
         self.view()  # fail now, with a clear message, if there is no usable index
 
     def view(self) -> View:
+        """The live generation with this thread's searcher on it, reopened after a swap; while
+        the thread is pinned, the view it had when :meth:`pin` was called."""
+        return getattr(self._local, "pinned", None) or self._live_view()
+
+    def pin(self) -> None:
+        """Keep this thread on the live generation of now until :meth:`unpin`, so that the
+        searches of one web request read one index even if a swap comes between them."""
+        if getattr(self._local, "pinned", None) is None:
+            self._local.pinned = self._live_view()
+
+    def unpin(self) -> None:
+        """Follow swaps again."""
+        self._local.pinned = None
+
+    def _live_view(self) -> View:
         """The live generation with this thread's searcher on it, reopened after a swap."""
         path = store.current_generation(self.index_dir)
         generation = self._generation
