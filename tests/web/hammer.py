@@ -14,10 +14,11 @@ SERVER_ERRORS_KEPT = 5
 
 
 class Hammer:
-    """``clients`` threads cycling through ``paths`` while the ``with`` block runs."""
+    """``clients`` threads cycling through ``paths`` while the ``with`` block runs, each
+    waiting ``pause`` seconds after every answer (to leave a small machine some CPU)."""
 
-    def __init__(self, port: int, paths: list[str], clients: int):
-        self.port, self.paths = port, paths
+    def __init__(self, port: int, paths: list[str], clients: int, pause: float = 0.0):
+        self.port, self.paths, self.pause = port, paths, pause
         self.statuses: Counter = Counter()
         self.server_errors: list[str] = []  # "path: status body" of answers >= 500 other than 503
         self._lock, self._stop = threading.Lock(), threading.Event()
@@ -42,6 +43,7 @@ class Hammer:
             except (OSError, http.client.HTTPException) as err:
                 status, body = 0, f"{type(err).__name__}: {err}".encode()
             self._record(path, status, body)
+            self._stop.wait(self.pause)
 
     def _record(self, path: str, status: int, body: bytes) -> None:
         with self._lock:
