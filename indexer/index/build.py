@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from whoosh.writing import IndexWriter
 from .. import config
 from ..analysis.segment import read_userdict
 from ..analysis.synonyms import SynonymError, Synonyms
-from ..readers import Skipped, load_documents
+from ..readers import CorpusError, Skipped, load_documents
 from ..readers.skipped import describe
 from ..whoosh_ext.codec import index_codec, term_count
 from . import sidecars, store
@@ -55,6 +57,25 @@ class BuildError(ValueError):
     """The corpus cannot be indexed as given; the live index is untouched."""
 
 
+class StorageError(BuildError):
+    """The index folder cannot be written (read-only, full, …): the operator's to fix, not
+    the corpus's; the live index is untouched. ``full`` says whether space ran out."""
+
+    def __init__(self, index_dir: Path, err: OSError):
+        self.full = err.errno in (errno.ENOSPC, errno.EDQUOT)
+        where = f" ({err.filename})" if err.filename else ""
+        super().__init__(f"{index_dir}: cannot write the index: {err.strerror or err}{where}")
+
+
+@contextmanager
+def storage_errors(index_dir: Path) -> Iterator[None]:
+    """Turn a failed read or write of ``index_dir`` (``OSError``) into :class:`StorageError`."""
+    try:
+        yield
+    except OSError as err:
+        raise StorageError(index_dir, err) from None
+
+
 def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
                 progress: Progress | None = None, procs: int = 1,
                 base_url: str | None = None) -> BuildSummary:
@@ -69,7 +90,7 @@ def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
         Synonyms.load(abbreviations, abbreviations=True)
     except (config.ConfigError, SynonymError) as err:
         raise BuildError(str(err)) from None
-    with store.build_lock(index_dir):
+    with storage_errors(index_dir), store.build_lock(index_dir):
         generation = store.new_generation(index_dir)
         try:
             sidecars.copy_word_lists(generation, synonyms, abbreviations)
@@ -107,12 +128,12 @@ def scan_corpus(corpus: Corpus) -> tuple[int, list[str]]:
     Knowing every word before the first document is segmented makes a build independent of
     document order and of how documents are spread over processes.
     """
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # id → "file:line" where it was first seen
     words: list[str] = []
     for doc in corpus.documents(first_pass=True):
         if doc.id in seen:
-            raise BuildError(f"duplicate document id {doc.id!r}")
-        seen.add(doc.id)
+            raise CorpusError(*doc.origin, f"duplicate document id {doc.id!r} (first at {seen[doc.id]})")
+        seen[doc.id] = "{}:{}".format(*doc.origin)
         if doc.kind in ENTITY_KINDS:
             words.append(doc.title)
     if not seen:
