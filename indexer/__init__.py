@@ -18,14 +18,15 @@ from .index.update import UpdateSummary, add_documents, delete_documents
 from .readers import CorpusError, Document, load_documents
 from .search.engine import SearchEngine, open_index
 from .search.highlight import highlight
-from .search.pipeline import MAX_QUERY_CHARS
+from .search.pipeline import MAX_FILTER_VALUES, MAX_QUERY_CHARS, SORTS, date_range
 from .search.related import documents_of_kind, mentions, similar
 from .search.results import Hit, SearchResult
 
 __all__ = [
-    "FIELDS", "MAX_QUERY_CHARS", "BuildError", "BuildSummary", "ConfigError", "CorpusError", "Document",
+    "FIELDS", "MAX_FILTER_VALUES", "MAX_QUERY_CHARS", "BuildError", "BuildSummary", "ConfigError",
+    "CorpusError", "Document",
     "Field", "Hit", "IndexDamagedError", "IndexMissingError", "SearchEngine", "SearchResult",
     "StorageError", "UpdateSummary", "add_documents", "build_index", "delete_documents",
-    "documents_of_kind", "facets", "highlight",
+    "SORTS", "date_range", "documents_of_kind", "facets", "highlight",
     "load_documents", "mentions", "open_index", "similar",
 ]

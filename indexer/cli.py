@@ -20,6 +20,7 @@ from .index.store import IndexMissingError
 from .index.update import add_documents, delete_documents
 from .readers import CorpusError
 from .search.engine import open_index
+from .search.pipeline import SORTS, date_range
 
 INDEX_OPTION = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -66,7 +67,7 @@ def _facet_options(command):
 @_facet_options
 @click.option("--from", "start", default=None, help="Published on or after this date (YYYY-MM-DD).")
 @click.option("--to", "end", default=None, help="Published on or before this date (YYYY-MM-DD).")
-@click.option("--sort", type=click.Choice(["relevance", "-published", "published"]), default="relevance",
+@click.option("--sort", type=click.Choice(SORTS), default="relevance",
               show_default=True, help="Order: relevance, newest first, or oldest first.")
 @click.option("--in", "scope", type=click.Choice(["all", "title"]), default="all", show_default=True,
               help="Search the whole text or the titles only.")
@@ -79,12 +80,14 @@ def search(query: str, start: str | None, end: str | None, sort: str, scope: str
     """Search the index and print ranked results."""
     filters = {name: list(values) for name, values in chosen.items() if values}
     if start or end:
-        filters["published"] = [f"{start or '1900-01-01'}..{end or '2099-12-31'}"]
+        filters["published"] = [date_range(start, end)]
     try:
         result = open_index(index_dir).search(query, per_page=limit, filters=filters, scope=scope,
                                               sort=None if sort == "relevance" else sort)
     except IndexMissingError as err:
         raise click.ClickException(str(err)) from None
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return

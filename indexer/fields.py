@@ -131,6 +131,7 @@ FIELD_LIST = [
     Field("doc_number", "keyword", "文号", filterable=True, in_hits=True, clean=canonical),
     Field("doc_number_key", "derived", "文号（不含机关）", stored=False, source="doc_number",
           derive=_number_key),
+    Field("cites", "keyword", "引用的文号", multi=True),  # the 文号 a document's text cites
     Field("index_number", "keyword", "索引号", filterable=True),
     Field("topic", "keyword", "主题分类", filterable=True, facet=True, multi=True, in_hits=True),
     Field("column", "keyword", "栏目", filterable=True, facet=True, in_hits=True),

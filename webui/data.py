@@ -13,7 +13,20 @@ from datetime import date
 from flask import abort, url_for
 from pypinyin import lazy_pinyin
 
-from indexer import MAX_QUERY_CHARS, Hit, documents_of_kind, facets, highlight, mentions, similar
+from indexer import (
+    MAX_FILTER_VALUES,
+    MAX_QUERY_CHARS,
+    Hit,
+    date_range,
+    documents_of_kind,
+    facets,
+    highlight,
+    mentions,
+    similar,
+)
+from indexer import (
+    SORTS as SEARCH_SORTS,
+)
 
 from .engine import get_engine
 
@@ -22,7 +35,6 @@ MAX_PAGE = 1000
 SUGGEST_LIMIT = 8
 KIND = re.compile(r"^[\w.-]{1,64}$")
 SORTS = ("rank", "-rank", "name", "-name")
-SEARCH_SORTS = ("relevance", "-published", "published")
 SCOPES = ("all", "title")
 FILTER_PARAMS = tuple(field.name for field in facets())  # kind, year, publisher, topic, column, site
 MAX_FILTER_CHARS = 200
@@ -76,6 +88,9 @@ def filter_args(args) -> dict[str, list[str]]:
     filters = {}
     for name in FILTER_PARAMS:
         values = [value.strip() for value in args.getlist(name) if value.strip()]
+        if len(values) > MAX_FILTER_VALUES:
+            abort(400, f"参数 {name} 最多 {MAX_FILTER_VALUES} 个 / "
+                       f"at most {MAX_FILTER_VALUES} values of {name}")
         for value in values:
             if len(value) > MAX_FILTER_CHARS:
                 abort(400, f"参数 {name} 太长 / {name} is longer than {MAX_FILTER_CHARS} characters")
@@ -117,9 +132,12 @@ def search_data(args, required: bool = True) -> dict:
     scope = choice_arg(args, "in", SCOPES)
     page = int_arg(args, "page", 1, 1, MAX_PAGE)
     limit = int_arg(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-    dated = {"published": [f"{start or '1900-01-01'}..{end or '2099-12-31'}"]} if start or end else {}
-    result = get_engine().search(q, page=page, per_page=limit, filters={**filters, **dated},
-                                 sort=None if sort == "relevance" else sort, scope=scope)
+    dated = {"published": [date_range(start, end)]} if start or end else {}
+    try:
+        result = get_engine().search(q, page=page, per_page=limit, filters={**filters, **dated},
+                                     sort=None if sort == "relevance" else sort, scope=scope)
+    except ValueError as err:  # a filter value that does not fit its field
+        abort(400, f"筛选条件无效 / invalid filter: {err}")
     searched = result.suggestion if result.mode == "corrected" and result.suggestion else result.query
     return {
         "query": result.query, "kind": (filters.get("kind") or [None])[0], "filters": filters,

@@ -20,7 +20,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import trafilatura
 from lxml import etree
@@ -28,6 +28,7 @@ from lxml import html as lxml_html
 
 from ..analysis.docnumber import find_numbers
 from . import metadata
+from .address import address
 from .document import Document
 from .encoding import decode_html
 from .skipped import CORRUPT, EMPTY, UNREADABLE, SkipFile
@@ -238,9 +239,7 @@ def page_url(tree: lxml_html.HtmlElement, meta: dict[str, str], page_id: str,
     for name in ("url", "og:url"):
         if meta.get(name):
             return meta[name]
-    if base_url:
-        return urljoin(base_url.rstrip("/") + "/", quote(page_id))
-    return None
+    return address(page_id, base_url)
 
 
 def labelled_blocks(tree: lxml_html.HtmlElement) -> list[str]:

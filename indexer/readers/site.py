@@ -27,9 +27,9 @@ import posixpath
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote, urljoin
 
 from . import html, jsonl, markdown
+from .address import address, site_of
 from .boilerplate import Boilerplate
 from .document import CorpusError, Document
 from .pdf import read_pdf
@@ -61,16 +61,6 @@ def reader_of(name: str) -> str | None:
     if lower.endswith(".jsonl.gz"):
         return "jsonl"
     return READERS.get(posixpath.splitext(lower)[1])
-
-
-def site_of(doc_id: str) -> str:
-    """The site a page belongs to, for boilerplate: its host folder in a mirror, else ``""``.
-
-    >>> site_of("www.beijing.gov.cn/zw/a.html"), site_of("zw/a.html"), site_of("a.html")
-    ('www.beijing.gov.cn', '', '')
-    """
-    first, sep, _ = doc_id.partition("/")
-    return first if sep and "." in first else ""
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -152,8 +142,9 @@ def read_attachment(path: Path, doc_id: str, reader: str, *, base_url: str | Non
         extra["parent"] = parent
         if texts:
             extra["link_text"] = "\n".join(texts)
-    if base_url:
-        extra["url"] = urljoin(base_url.rstrip("/") + "/", quote(doc_id))
+    url = address(doc_id, base_url)
+    if url:
+        extra["url"] = url
     title = title or (link[1][0] if link and link[1] else "") or path.stem
     return Document(doc_id, "attachment", title, body, fields=extra, origin=(str(path), 0))
 

@@ -15,6 +15,7 @@ from html import escape
 from ..analysis.normalize import normalize
 
 ELLIPSIS = "…"
+MAX_SCAN = 20_000  # characters of a long text a snippet reads
 
 
 def match_spans(text: str, needles: Iterable[str]) -> list[tuple[int, int]]:
@@ -40,7 +41,24 @@ def match_spans(text: str, needles: Iterable[str]) -> list[tuple[int, int]]:
 
 
 def highlight(text: str, needles: Iterable[str], width: int | None = None) -> str:
-    """HTML of ``text`` (or its best ``width``-character window) with matches in ``<mark>``."""
+    """HTML of ``text`` (or its best ``width``-character window) with matches in ``<mark>``.
+
+    For a snippet of a long text only :data:`MAX_SCAN` characters around the first place a
+    needle occurs as written are read, so a 1 MB attachment costs what a page does.
+
+    >>> highlight("前言" * 20000 + "居住证办理" + "后记" * 20000, ["居住证"], 10)
+    '…前言<mark>居住证</mark>办理后记后…'
+    """
+    needles = [n for n in needles if n]
+    if width is not None and len(text) > MAX_SCAN:
+        found = [at for at in (text.find(needle) for needle in needles) if at >= 0]
+        start = max(0, min(found, default=0) - MAX_SCAN // 4)
+        window = highlight(text[start:start + MAX_SCAN], needles, width)
+        if start > 0 and not window.startswith(ELLIPSIS):
+            window = ELLIPSIS + window
+        if start + MAX_SCAN < len(text) and not window.endswith(ELLIPSIS):
+            window += ELLIPSIS
+        return window
     spans = match_spans(text, needles)
     start, end = 0, len(text)
     if width is not None and len(text) > width:

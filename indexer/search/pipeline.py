@@ -30,7 +30,9 @@ from .results import SearchResult, make_hit
 from .tree import Query, Restriction, Series
 
 MAX_QUERY_CHARS = 256
-__all__ = ["MAX_QUERY_CHARS", "needles", "run", "scorer"]
+MAX_FILTER_VALUES = 20  # values of one field a search may filter on
+SORTS = ("relevance", "-published", "published")  # what callers may ask for; relevance is None
+__all__ = ["MAX_FILTER_VALUES", "MAX_QUERY_CHARS", "SORTS", "date_range", "needles", "run", "scorer"]
 
 
 def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
@@ -98,13 +100,27 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
 
 
 def caller_restrictions(filters: dict[str, list[str]]) -> list[Restriction]:
-    """The API's and CLI's filters as tree clauses; values that do not fit a field are ignored."""
+    """The API's and CLI's filters as tree clauses; ``ValueError`` names a field that cannot
+    be filtered, a value that does not fit its field, or more than :data:`MAX_FILTER_VALUES`."""
     made = []
     for name, values in filters.items():
         field = FIELDS.get(name)
-        if field is not None and field.filterable:
-            made.extend(r for r in (restriction(field, value) for value in values if value) if r)
+        if field is None or not field.filterable:
+            raise ValueError(f"cannot filter on {name!r}")
+        values = [value for value in values if value]
+        if len(values) > MAX_FILTER_VALUES:
+            raise ValueError(f"at most {MAX_FILTER_VALUES} values of {name!r}")
+        for value in values:
+            clause = restriction(field, value)
+            if clause is None:
+                raise ValueError(f"{value!r} is not a value of {name!r}")
+            made.append(clause)
     return made
+
+
+def date_range(start: str | None, end: str | None) -> str:
+    """A ``published`` filter value for the dates from ``start`` to ``end`` (either open)."""
+    return f"{start or '1900-01-01'}..{end or '2099-12-31'}"
 
 
 def answer(run: Execution, query: Query):
@@ -126,7 +142,7 @@ def answer(run: Execution, query: Query):
         if not results.is_empty() or not run.time_left:
             return results, whoosh_query, 0
     units = planner.split_unmatched(query, lambda concept: run.matches(planner.clause(concept)))
-    if len(units) > 1:
+    if len(units) > 1 or units != query.concepts:
         for minimum in dict.fromkeys([minimum_should_match(len(units)), 1]):
             if not run.time_left:
                 break

@@ -90,20 +90,31 @@ class Planner:
         for concept in query.concepts:
             if isinstance(concept, Term) and is_function_word(concept.text):
                 continue
-            parts = None
+            found = [concept]
             if isinstance(concept, Term) and not matches(concept):
-                parts = self.parts(concept.text) or content_words(
-                    t.text for t in self.words(join_cjk(concept.text), mode="query"))
-            found = [Term(part) for part in parts] if parts and len(parts) > 1 else [concept]
+                found = self._pieces(concept.text, matches) or found
+                if found == [Term(concept.text)]:
+                    found = [concept]
             units.extend(unit for unit in found if unit not in units)
         return units
+
+    def _pieces(self, text: str, matches: Callable[[Concept], bool]) -> list[Term]:
+        """A term that matches nowhere, as the pieces that can help: its dictionary words or its
+        words, without function words and pieces that match nowhere themselves, and without
+        single characters when longer words remain (人社部 → 社部 alone would find nothing)."""
+        words = self.parts(text) or [t.text for t in self.words(join_cjk(text), mode="query")]
+        pieces = [Term(word) for word in content_words(words)]
+        pieces = [piece for piece in pieces if matches(piece)]
+        longer = [piece for piece in pieces if len(piece.text) > 1]
+        return longer or pieces
 
     def clause(self, concept: Concept) -> wq.Query:
         """The Whoosh query of one concept of the tree."""
         if isinstance(concept, DocNumber):
             return self.doc_number(concept.text)
-        if isinstance(concept, Series):
-            return wq.ConstantScoreQuery(wq.Prefix("doc_number", concept.text), SERIES_SCORE)
+        if isinstance(concept, Series):  # the series' own documents, then those that cite one
+            return wq.Or([wq.ConstantScoreQuery(wq.Prefix("doc_number", concept.text), SERIES_SCORE),
+                          wq.ConstantScoreQuery(wq.Prefix("cites", concept.text), SERIES_SCORE / 4)])
         return self.concept(concept.text, loose=not isinstance(concept, Phrase))
 
     def doc_number(self, number: str) -> wq.Query:

@@ -24,7 +24,8 @@ class MinimumMatchMatcher(Matcher):
     """Documents on which at least ``minimum`` sub-matchers are."""
 
     def __init__(self, submatchers: list[Matcher], minimum: int, boost: float = 1.0):
-        self._subs = submatchers
+        self._all = list(submatchers)  # for reset: _subs drops the exhausted ones
+        self._subs = list(submatchers)
         self._minimum = max(1, minimum)
         self._boost = boost
         self._id: int | None = None
@@ -68,14 +69,15 @@ class MinimumMatchMatcher(Matcher):
         return sum(matcher.score() for matcher in self._here) * self._boost
 
     def children(self) -> list[Matcher]:
-        return list(self._subs)
+        return list(self._all)
 
     def copy(self) -> MinimumMatchMatcher:
-        return MinimumMatchMatcher([m.copy() for m in self._subs], self._minimum, self._boost)
+        return MinimumMatchMatcher([m.copy() for m in self._all], self._minimum, self._boost)
 
     def reset(self) -> None:
-        for matcher in self._subs:
+        for matcher in self._all:
             matcher.reset()
+        self._subs = list(self._all)
         self._find()
 
     def supports_block_quality(self) -> bool:

@@ -127,3 +127,15 @@ def test_stock_whoosh_codec_reads_what_ours_wrote(indexes):
     with Searcher(reader, weighting=BM25F()) as searcher:
         assert searcher.doc_count() == len(_documents())
         assert _run(searcher) == _answers(stock, BM25F())
+
+
+def test_minimum_match_resets_to_every_submatcher(indexes):
+    from indexer.whoosh_ext.minmatch import MinimumMatch
+
+    stock = indexes[0]
+    query = MinimumMatch([wq.Term("body_chars", c) for c in "智慧城市"], 2)
+    with stock.searcher() as searcher:
+        matcher = query.matcher(searcher)
+        first = list(matcher.all_ids())
+        matcher.reset()
+        assert first and list(matcher.all_ids()) == first

@@ -122,3 +122,17 @@ def test_an_attachment_is_found_by_the_text_of_the_links_to_it(gov):
     words = attachment["link_text"].replace("附件：", "").rsplit(".", 1)[0]
     hits = gov.search(f'"{words}"', scope="all").hits
     assert attachment["id"] in [hit.id for hit in hits[:3]]
+
+
+def test_too_many_filter_values_or_a_bad_one_are_refused(api, gov_index):
+    many = "&".join(f"publisher=机构{n}" for n in range(21))
+    response = api.get(f"/api/search?q=公积金&{many}")
+    assert response.status_code == 400 and "at most 20" in response.get_json()["error"]
+    result = CliRunner().invoke(main, ["search", "公积金", "--index", str(gov_index), "--from", "2021-02-30"])
+    assert result.exit_code == 2 and "is not a value of 'published'" in result.output
+
+
+def test_a_mirror_page_without_an_address_gets_its_host(gov):
+    docs = [doc for doc in gov.all_documents() if doc["url"]]
+    assert docs and all(doc["url"].startswith("http") for doc in docs)
+    assert all("/www." not in doc["url"].split("://", 1)[1] for doc in docs)  # no host folder twice
