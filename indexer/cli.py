@@ -7,6 +7,7 @@ with ``serve`` and ``bench`` added by :mod:`webui.cli`.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from .readers import CorpusError
 from .search.engine import open_index
 from .search.pipeline import SORTS, date_range
 
+CONTROL = re.compile("[\x00-\x01\x04-\x09\x0b-\x1f\x7f-\x9f]")  # all but \n and the mark stand-ins
 INDEX_OPTION = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
     default=None, envvar="EGOV_INDEX", show_envvar=True,
@@ -105,13 +107,17 @@ def search(query: str, start: str | None, end: str | None, sort: str, scope: str
 
 
 def _plain(html: str) -> str:
-    """A snippet for the terminal: marks in bold where the terminal supports it."""
+    """A snippet for the terminal: a document's control characters shown as ``?`` (no escape
+    sequence of a hostile corpus reaches the terminal), marks in bold where it supports it.
+
+    >>> _plain("华宇<mark>软件</mark>\x1b[2J&amp;")
+    '华宇[软件]?[2J&'
+    """
     from html import unescape
 
+    text = CONTROL.sub("?", unescape(html.replace("<mark>", "\x02").replace("</mark>", "\x03")))
     bold = sys.stdout.isatty()
-    text = html.replace("<mark>", "\033[1m" if bold else "[").replace(
-        "</mark>", "\033[0m" if bold else "]")
-    return unescape(text)
+    return text.replace("\x02", "\033[1m" if bold else "[").replace("\x03", "\033[0m" if bold else "]")
 
 
 @main.command("eval")
