@@ -102,12 +102,14 @@ class SearchEngine:
         return [stored_document(stored) for stored in self.searcher().reader().all_stored_fields()]
 
     def search(self, q: str, kind: str | None = None, page: int = 1, per_page: int = 10,
-               filters: dict[str, list[str]] | None = None, sort: str | None = None) -> SearchResult:
+               filters: dict[str, list[str]] | None = None, sort: str | None = None,
+               correct: bool = True) -> SearchResult:
         """Ranked results for query string ``q``: ``kind`` and ``filters`` (field → values, ORed
         within a field) restrict, ``sort`` orders by a sortable field (``-`` first: descending)
-        instead of relevance, ``page`` counts from 1."""
+        instead of relevance, ``page`` counts from 1; ``correct=False`` searches the query as
+        typed, never its homophone correction."""
         filters = {**(filters or {}), **({"kind": [kind]} if kind else {})}
-        return pipeline.run(self.view(), q, page, per_page, filters, sort)
+        return pipeline.run(self.view(), q, page, per_page, filters, sort, correct)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Up to ``limit`` completions for what is typed so far."""

@@ -31,7 +31,7 @@ __all__ = ["MAX_QUERY_CHARS", "needles", "run", "scorer"]
 
 
 def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
-        sort: str | None = None) -> SearchResult:
+        sort: str | None = None, correct: bool = True) -> SearchResult:
     """Answer query string ``q`` on ``view`` (a generation and a searcher)."""
     started = time.perf_counter()
     q, notices = scrub(q), []
@@ -53,7 +53,8 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
             return True  # it matched, and only a compound can match by its words apart
         return finds(view, term)
 
-    suggestion = correct_query(q, query.terms + query.phrases, found, searcher, view.generation.words)
+    suggestion = correct_query(q, query.terms + query.phrases, found, searcher,
+                               view.generation.words) if correct else None
     if suggestion:
         corrected = parse(suggestion).restricted(extra, replace_fields=True)
         better, better_query, better_fallback = answer(view, corrected, limit, sort)
