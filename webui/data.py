@@ -15,6 +15,7 @@ from pypinyin import lazy_pinyin
 from indexer import MAX_QUERY_CHARS, Hit, documents_of_kind, highlight, mentions, similar
 
 from .engine import get_engine
+from .suggestions import suggestion_items
 
 DEFAULT_LIMIT, MAX_LIMIT = 10, 100
 MAX_PAGE = 1000
@@ -70,7 +71,8 @@ def search_data(args: Mapping[str, str], required: bool = True) -> dict:
     kind = kind_arg(args)
     page = int_arg(args, "page", 1, 1, MAX_PAGE)
     limit = int_arg(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-    result = get_engine().search(q, kind=kind, page=page, per_page=limit)
+    exact = args.get("exact", "") in ("1", "true")  # 仍然搜索: the query as typed, uncorrected
+    result = get_engine().search(q, kind=kind, page=page, per_page=limit, correct=not exact)
     searched = result.suggestion if result.mode == "corrected" and result.suggestion else result.query
     return {
         "query": result.query, "kind": kind, "total": result.total, "page": page, "limit": limit,
@@ -84,7 +86,8 @@ def suggest_data(args: Mapping[str, str]) -> dict:
     """``/api/suggest``: completions for what is typed so far."""
     q = query_arg(args)
     limit = int_arg(args, "limit", SUGGEST_LIMIT, 1, SUGGEST_LIMIT)
-    return {"query": q, "suggestions": get_engine().suggest(q, limit)}
+    suggestions = get_engine().suggest(q, limit)
+    return {"query": q, "suggestions": suggestions, "items": suggestion_items(suggestions)}
 
 
 def overview_data(args: Mapping[str, str]) -> dict:
