@@ -79,7 +79,8 @@ def test_home_links_every_kind_for_browsing(client):
     _, tags = page(client, "/")
     assert hrefs(tags, r"kind=") == ["/?q=&kind=vendor", "/?q=&kind=section"]
     html, browse = page(client, "/?q=&kind=section")
-    assert len(hrefs(browse, r"^/doc/section-")) == 7 and "<title>全部文档 · 文章段落 - 政务搜索</title>" in html
+    assert len(hrefs(browse, r"^/doc/section-")) == 7
+    assert "<title>全部文档 · 文章段落 - 政务搜索</title>" in html
 
 
 def test_home_table_sorts_without_javascript(client):

@@ -1,0 +1,39 @@
+"""Fixtures for the page tests: the government collection of tests/relevance/gov, indexed once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from live_server import running_server
+
+from indexer import build_index
+
+GOV_SITE = Path(__file__).parent.parent / "relevance" / "gov" / "site"
+
+
+@pytest.fixture(scope="session")
+def gov_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real index of the government website folders (publishers, topics, dates, 文号)."""
+    path = tmp_path_factory.mktemp("gov") / "index"
+    build_index([GOV_SITE], index_dir=path)
+    return path
+
+
+@pytest.fixture
+def gov_client(gov_index: Path, tmp_path: Path):
+    """A test client over the government index, with a query log of its own."""
+    from webui import create_app
+
+    app = create_app({"TESTING": True, "INDEX": str(gov_index), "QUERY_LOG": str(tmp_path / "q.sqlite3"),
+                      "QUERY_LOG_CACHE": 0})
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def gov_server(gov_index: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A real ``egov-search serve`` over the government index."""
+    folder = tmp_path_factory.mktemp("gov-live")
+    with running_server(gov_index, folder / "serve.log",
+                        env={"EGOV_QUERY_LOG": str(folder / "queries.sqlite3")}, workers=1) as server:
+        yield server
