@@ -63,6 +63,11 @@ def synonyms_path(path: str | Path | None = None) -> Path:
     return _shipped_file(path, "EGOV_SYNONYMS", "synonyms.txt")
 
 
+def abbreviations_path(path: str | Path | None = None) -> Path:
+    """The abbreviations, 简称 → full forms (``$EGOV_ABBREVIATIONS``)."""
+    return _shipped_file(path, "EGOV_ABBREVIATIONS", "abbreviations.txt")
+
+
 def segmenter(name: str | None = None) -> str:
     """The segmentation engine: ``rjieba`` (jieba-rs, the default) or ``jieba`` (``$EGOV_SEGMENTER``)."""
     chosen = (_setting(name, "EGOV_SEGMENTER") or SEGMENTERS[0]).lower()

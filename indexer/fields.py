@@ -9,22 +9,35 @@ Adding a field is one row here plus its reader's mapping (readers put values in
 - ``id``: the unique document id;
 - ``keyword``: one exact value (or a list, with ``multi``), for filters and facets;
 - ``number``: an integer, for ranges and sorting;
-- ``date``: an ISO date (``2021-03-05``), indexed as the number 20210305 for ranges and sorting;
+- ``date``: an ISO date (``2021-03-05``; with ``clean=parse_date`` any written form), indexed
+  as the number 20210305 for ranges and sorting;
+- ``derived``: a keyword made by ``derive`` from the indexed value of field ``source`` (the
+  year of ``published``, for the 年份 facet);
 - ``stored``: only kept, shown with the document.
+
+A ``text`` field other than the title and body is made of the fields it ``gathers`` (``meta``:
+the publisher, site, column, topics, keywords and 文号, searched like the body).
+
+A ``clean`` function turns what a reader found into the stored value (``doc_number``: the
+canonical 文号, whatever way it was written).
 
 >>> published = Field("published", "date", "发布日期", filterable=True, sortable=True)
 >>> published.to_index("2021-03-05"), published.from_index(20210305)
 (20210305, '2021-03-05')
->>> [f.name for f in filterable()]
-['kind', 'rank']
+>>> [f.name for f in facets()]
+['kind', 'year', 'publisher', 'topic', 'column', 'site']
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-TYPES = ("text", "id", "keyword", "number", "date", "stored")
+from .analysis.dates import parse_date
+from .analysis.docnumber import canonical, split_issuer
+
+TYPES = ("text", "id", "keyword", "number", "date", "derived", "stored")
 SEPARATOR = ","  # between the values of a multi-valued keyword field, as Whoosh's KEYWORD splits
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -42,6 +55,10 @@ class Field:
     sortable: bool = False
     multi: bool = False  # keyword fields: several values (a list)
     in_hits: bool = False  # carried by every hit (``None`` where unknown)
+    clean: Callable[[str], str | None] | None = None  # the reader's text → the stored value
+    source: str | None = None  # ``derived`` fields: the field it is made from
+    derive: Callable[[object], str | None] | None = None  # ``derived``: source value → keyword
+    gathers: tuple[str, ...] = ()  # ``text`` fields made of other fields
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -51,6 +68,10 @@ class Field:
         """The value as the index holds it: dates as YYYYMMDD numbers, several keywords joined."""
         if value is None or value == "" or value == []:
             return None
+        if self.clean is not None:
+            value = self.clean(str(value))
+            if value is None:
+                return None
         if self.type == "date":
             found = ISO_DATE.match(str(value))
             return int("".join(found.groups())) if found else None
@@ -75,12 +96,40 @@ class Field:
         return value
 
 
+def _year(value: object) -> str:
+    """The year of a date as the index holds it (20210305 → ``2021``)."""
+    return str(value)[:4]
+
+
+def _number_key(value: object) -> str:
+    """A 文号 without its issuer (``〔2021〕87号``, ``令第16号``)."""
+    return split_issuer(str(value))[1]
+
+
 FIELD_LIST = [
     Field("id", "id", "编号"),
     Field("kind", "keyword", "类型", filterable=True, facet=True, sortable=True, in_hits=True),
     Field("title", "text", "标题"),
     Field("rank", "number", "排名", filterable=True, sortable=True, in_hits=True),
     Field("body", "text", "正文"),
+    Field("url", "stored", "网址", in_hits=True),
+    Field("published", "date", "发布日期", filterable=True, sortable=True, in_hits=True,
+          clean=parse_date),
+    Field("written", "date", "成文日期", filterable=True, sortable=True, in_hits=True,
+          clean=parse_date),
+    Field("year", "derived", "年份", stored=False, filterable=True, facet=True, source="published",
+          derive=_year),
+    Field("publisher", "keyword", "发布机构", filterable=True, facet=True, in_hits=True),
+    Field("doc_number", "keyword", "文号", filterable=True, in_hits=True, clean=canonical),
+    Field("doc_number_key", "derived", "文号（不含机关）", stored=False, source="doc_number",
+          derive=_number_key),
+    Field("index_number", "keyword", "索引号", filterable=True),
+    Field("topic", "keyword", "主题分类", filterable=True, facet=True, multi=True, in_hits=True),
+    Field("column", "keyword", "栏目", filterable=True, facet=True, in_hits=True),
+    Field("site", "keyword", "网站", filterable=True, facet=True, in_hits=True),
+    Field("keywords", "keyword", "主题词", multi=True),
+    Field("meta", "text", "机构与主题", stored=False,
+          gathers=("publisher", "site", "column", "topic", "keywords", "doc_number")),
 ]
 FIELDS = {field.name: field for field in FIELD_LIST}
 CORE = ("id", "kind", "title", "body", "rank")  # attributes of every Document

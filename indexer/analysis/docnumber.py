@@ -98,6 +98,19 @@ def canonical(text: str) -> str | None:
     return None
 
 
+_KEY = re.compile(r"^(.*?)((?:〔\d{4}〕|令第)\d+号)$")
+
+
+def split_issuer(number: str) -> tuple[str, str]:
+    """(issuer, the rest) of a canonical 文号: what stays the same however the issuer is named.
+
+    >>> split_issuer("苏政发〔2021〕87号"), split_issuer("中华人民共和国国家发展和改革委员会令第16号")
+    (('苏政发', '〔2021〕87号'), ('中华人民共和国国家发展和改革委员会', '令第16号'))
+    """
+    found = _KEY.match(number)
+    return (found.group(1), found.group(2)) if found else ("", number)
+
+
 def _all(text: str, word: str) -> list[int]:
     """Every start of ``word`` in ``text``."""
     return [at for at in range(len(text)) if text.startswith(word, at)]

@@ -59,13 +59,15 @@ def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
     started = time.perf_counter()
     try:  # a missing word list or a bad synonym file stops the build before any work
         userdict, synonyms = config.userdict_path(), config.synonyms_path()
+        abbreviations = config.abbreviations_path()
         Synonyms.load(synonyms)
+        Synonyms.load(abbreviations, abbreviations=True)
     except (config.ConfigError, SynonymError) as err:
         raise BuildError(str(err)) from None
     with store.build_lock(index_dir):
         generation = store.new_generation(index_dir)
         try:
-            sidecars.copy_synonyms(generation, synonyms)
+            sidecars.copy_word_lists(generation, synonyms, abbreviations)
             counts = _write(generation, list(paths) or [config.seed_path()], read_userdict(userdict),
                             progress, procs)
         except BaseException:

@@ -15,7 +15,7 @@ from whoosh import fields as wf
 from ..analysis.normalize import exact_key
 from ..analysis.pinyin import title_initials, title_pinyin
 from ..analysis.tokenizers import char_analyzer, word_analyzer
-from ..fields import FIELD_LIST, Field
+from ..fields import FIELD_LIST, SEPARATOR, Field
 
 EXTRA = "extra"  # stored: what a reader knew beyond the table
 
@@ -36,6 +36,8 @@ def whoosh_fields(field: Field, words: wf.FieldType, chars: wf.FieldType) -> dic
         return {name: wf.ID(stored=field.stored, sortable=field.sortable)}
     if field.type in ("number", "date"):
         return {name: wf.NUMERIC(int, bits=64, stored=field.stored, sortable=field.sortable)}
+    if field.type == "derived":
+        return {name: wf.ID(stored=field.stored)}
     return {name: wf.STORED()}
 
 
@@ -54,12 +56,22 @@ def index_fields(doc) -> dict:
     """The Whoosh fields of one :class:`~indexer.readers.Document`."""
     values: dict = {}
     for field in FIELD_LIST:
+        if field.type == "derived" or field.gathers:
+            continue
         value = field.to_index(doc.get(field.name))
         if value is None:
             continue
         values[field.name] = value
         if field.type == "text":
             values[f"{field.name}_chars"] = value
+    for field in FIELD_LIST:
+        if field.type == "derived" and values.get(field.source) is not None:
+            values[field.name] = field.derive(values[field.source])
+        elif field.gathers:
+            text = "\n".join(str(values[name]).replace(SEPARATOR, "\n") for name in field.gathers
+                             if values.get(name))
+            if text:
+                values[field.name] = values[f"{field.name}_chars"] = text
     title = doc.title
     values.update(title_exact=exact_key(title), title_pinyin=title_pinyin(title),
                   title_initials=title_initials(title))

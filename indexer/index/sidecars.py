@@ -1,7 +1,7 @@
 """The files a generation keeps beside its Whoosh index, written by both build and update:
 
 - ``dictionary.txt``: the segmenter's extra words (user dictionary, entity titles), one a line;
-- ``synonyms.txt``: the synonym groups the generation was built with;
+- ``synonyms.txt`` and ``abbreviations.txt``: the word lists the generation was built with;
 - ``pinyin-words.tsv``: ``pinyin<TAB>fuzzy pinyin<TAB>word<TAB>count``, the candidates of the
   homophone correction (:mod:`indexer.search.correct`).
 
@@ -23,6 +23,7 @@ from ..analysis.synonyms import Synonyms
 
 DICTIONARY = "dictionary.txt"
 SYNONYMS = "synonyms.txt"
+ABBREVIATIONS = "abbreviations.txt"
 PINYIN_WORDS = "pinyin-words.tsv"
 MIN_WORD_COUNT = 2  # a word seen once is as likely a typo as the query
 MAX_WORD_CHARS = 8
@@ -47,14 +48,20 @@ def read_dictionary(generation: Path) -> list[str]:
     return read_userdict(path) if path.exists() else []
 
 
-def copy_synonyms(generation: Path, source: Path) -> None:
-    """Keep the synonym file the generation is built with."""
-    shutil.copyfile(source, generation / SYNONYMS)
+def copy_word_lists(generation: Path, synonyms: Path, abbreviations: Path) -> None:
+    """Keep the synonym and abbreviation files the generation is built with."""
+    shutil.copyfile(synonyms, generation / SYNONYMS)
+    shutil.copyfile(abbreviations, generation / ABBREVIATIONS)
 
 
 def read_synonyms(generation: Path) -> Synonyms:
     """The generation's synonym groups."""
     return Synonyms.load(generation / SYNONYMS)
+
+
+def read_abbreviations(generation: Path) -> Synonyms:
+    """The generation's abbreviations (none for a generation without the file)."""
+    return Synonyms.load(generation / ABBREVIATIONS, abbreviations=True)
 
 
 def write_pinyin_words(reader, generation: Path, dictionary: Iterable[str] = ()) -> None:

@@ -226,6 +226,9 @@ def attachment_links(tree: lxml_html.HtmlElement, page_id: str, base_url: str | 
     return links
 
 
+LABEL_BLOCKS = ("li", "span", "p", "div", "dd", "dt", "td", "em", "b", "strong", "font", "label")
+
+
 def page_url(tree: lxml_html.HtmlElement, meta: dict[str, str], page_id: str,
              base_url: str | None) -> str | None:
     """The page's URL by the order of the module docstring."""
@@ -238,6 +241,19 @@ def page_url(tree: lxml_html.HtmlElement, meta: dict[str, str], page_id: str,
     if base_url:
         return urljoin(base_url.rstrip("/") + "/", quote(page_id))
     return None
+
+
+def labelled_blocks(tree: lxml_html.HtmlElement) -> list[str]:
+    """The texts of the page's innermost blocks (list items, spans, paragraphs, …) that start
+    with a known label: 政府信息公开 fields shown beside the text rather than in it."""
+    found = []
+    for element in tree.iter(*LABEL_BLOCKS):
+        if any(child.tag in LABEL_BLOCKS for child in element):
+            continue
+        text = " ".join(element.text_content().split())
+        if metadata.starts_with_label(text):
+            found.append(text)
+    return found
 
 
 def parse_html(data: bytes, page_id: str, *, base_url: str | None = None) -> Page:
@@ -256,7 +272,8 @@ def parse_html(data: bytes, page_id: str, *, base_url: str | None = None) -> Pag
     labelled = metadata.take_labelled_rows(tree)
     _clean_tree(tree)
     from_lines, lines = metadata.take_labelled_lines(main_lines(tree))
-    for name, value in from_lines.items():
+    from_blocks, _ = metadata.take_labelled_lines(labelled_blocks(tree))
+    for name, value in {**from_blocks, **from_lines}.items():
         labelled.setdefault(name, value)
     fields = metadata.page_fields(meta, labelled)
     title = page_title(meta, labelled, tree, str(fields.get("site") or "") or None,

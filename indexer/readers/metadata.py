@@ -3,16 +3,17 @@
 Sources, by order of preference when several give one field (the first that has it wins):
 
 1. the labelled fields of 政府信息公开 pages, in a ``<table>`` (label cell, value cell, several
-   pairs a row, colon optional) or as ``标签：值`` lines of the text; labels may be spaced out
-   (``索 引 号``, ``标　　题``) and the colon full-width or ASCII. The labelled block is removed from
-   the body text;
+   pairs a row, colon optional) or as ``标签：值`` lines of the text, or of any list item or
+   other block of the page outside the text (``<li>文号：苏政发〔2021〕87号</li>``); labels may
+   be spaced out (``索 引 号``, ``标　　题``) and the colon full-width or ASCII. The labelled block is
+   removed from the body text;
 2. the ``<meta name=…>`` of 《政府网站发展指引》;
 3. common ``<meta>``: Open Graph and ``article:published_time``.
 
 | field | 1. labelled (政府信息公开) | 2. 《指引》 meta | 3. common meta |
 | --- | --- | --- | --- |
 | ``index_number`` | 索引号 | | |
-| ``topic`` (list) | 主题分类 | | |
+| ``topic`` (list) | 主题分类, 分类 | | |
 | ``publisher`` | 发文机关, 发布机构, 发布单位, 发文单位, 来源, 信息来源 | ContentSource | |
 | ``written`` (ISO) | 成文日期 | | |
 | ``title`` | 标题, 名称 (after ArticleTitle) | ArticleTitle (first) | og:title |
@@ -60,8 +61,9 @@ COMMON_META = {
     "article:published_time": "published",
 }
 LABELS = {
-    "索引号": "index_number", "主题分类": "topic", "发文机关": "publisher", "发布机构": "publisher",
-    "发布单位": "publisher", "发文单位": "publisher", "来源": "publisher", "信息来源": "publisher",
+    "索引号": "index_number", "主题分类": "topic", "分类": "topic", "发文机关": "publisher",
+    "发布机构": "publisher", "发布单位": "publisher", "发文单位": "publisher", "来源": "publisher",
+    "信息来源": "publisher",
     "成文日期": "written", "标题": "title", "名称": "title", "发文字号": "doc_number", "文号": "doc_number",
     "发布日期": "published", "发布时间": "published", "主题词": "keywords", "有效性": "validity",
 }
@@ -115,6 +117,7 @@ def take_labelled_rows(tree: lxml_html.HtmlElement) -> dict[str, str]:
     short and ending in a colon) or the value after one.
     """
     fields: dict[str, str] = {}
+    ranks: dict[str, int] = {}
     for row in list(tree.iter("tr")):
         if row.find(".//tr") is not None:
             continue
@@ -141,9 +144,30 @@ def take_labelled_rows(tree: lxml_html.HtmlElement) -> dict[str, str]:
                 continue
             for label, value in pairs:
                 if label and value:
-                    fields.setdefault(LABELS[label], value)
+                    _keep(fields, ranks, label, value)
             row.drop_tree()
     return fields
+
+
+_RANK = {label: rank for rank, label in enumerate(LABELS)}
+
+
+def _keep(fields: dict[str, str], ranks: dict[str, int], label: str, value: str) -> None:
+    """Record ``value`` under ``label``'s field unless a label earlier in :data:`LABELS` (发文机关
+    before 来源) already gave that field a value (``ranks``: field → rank of its label); the
+    first of equal labels wins."""
+    name = LABELS[label]
+    if name not in ranks or _RANK[label] < ranks[name]:
+        fields[name], ranks[name] = value, _RANK[label]
+
+
+def starts_with_label(text: str) -> bool:
+    """Whether ``text`` starts with a known label and its colon.
+
+    >>> starts_with_label("文号：苏政发〔2021〕87号"), starts_with_label("来源说明很长的一段话")
+    (True, False)
+    """
+    return _LABEL_AT.match(text.strip()) is not None
 
 
 def take_labelled_lines(lines: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -160,10 +184,11 @@ def take_labelled_lines(lines: list[str]) -> tuple[dict[str, str], list[str]]:
     """
     fields: dict[str, str] = {}
     kept: list[str] = []
+    ranks: dict[str, int] = {}
     waiting: str | None = None
     for number, line in enumerate(lines):
         if waiting is not None:
-            fields.setdefault(LABELS[waiting], line.strip())
+            _keep(fields, ranks, waiting, line.strip())
             waiting = None
             continue
         first = _LABEL_AT.match(line.strip()) if number < _LINES_SCANNED else None
@@ -179,7 +204,7 @@ def take_labelled_lines(lines: list[str]) -> tuple[dict[str, str], list[str]]:
             value = (value[:other.start()] if other else value).strip()
             label = label_of(match.group(1))
             if label and value:
-                fields.setdefault(LABELS[label], value)
+                _keep(fields, ranks, label, value)
             elif label and at == len(starts) - 1 and not text[match.end():].strip():
                 waiting = label
     return fields, kept

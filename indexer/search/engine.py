@@ -34,20 +34,17 @@ class Generation:
         """Open a generation (:class:`~indexer.index.store.IndexDamagedError` if unusable)."""
         index = store.open_generation(path)
         synonyms = sidecars.read_synonyms(path)
-        return cls(path, index, synonyms, sidecars.PinyinWords(path),
-                   Planner(index.schema["title"].analyzer, synonyms))
+        planner = Planner(index.schema["title"].analyzer, synonyms, sidecars.read_abbreviations(path))
+        return cls(path, index, synonyms, sidecars.PinyinWords(path), planner)
 
 
 @dataclass
 class View:
-    """A generation and this thread's searcher on it: what one search reads."""
+    """A generation, this thread's searcher on it and the planner: what one search reads."""
 
     generation: Generation
     searcher: object
-
-    @property
-    def planner(self) -> Planner:
-        return self.generation.planner
+    planner: Planner
 
 
 class SearchEngine:
@@ -82,7 +79,7 @@ class SearchEngine:
                     f"the index at {path} cannot be read ({err}); rebuild it with "
                     f"`egov-search build --index {self.index_dir}`") from None
             local.generation = generation
-        return View(generation, local.searcher)
+        return View(generation, local.searcher, generation.planner)
 
     def searcher(self):
         """This thread's Whoosh searcher on the live index, for engine-side modules."""
@@ -103,13 +100,16 @@ class SearchEngine:
 
     def search(self, q: str, kind: str | None = None, page: int = 1, per_page: int = 10,
                filters: dict[str, list[str]] | None = None, sort: str | None = None,
-               correct: bool = True) -> SearchResult:
+               scope: str = "all", correct: bool = True) -> SearchResult:
         """Ranked results for query string ``q``: ``kind`` and ``filters`` (field → values, ORed
         within a field) restrict, ``sort`` orders by a sortable field (``-`` first: descending)
-        instead of relevance, ``page`` counts from 1; ``correct=False`` searches the query as
-        typed, never its homophone correction."""
+        instead of relevance, ``scope`` ``title`` searches titles only, ``page`` counts from 1;
+        ``correct=False`` searches the query as typed, never its homophone correction."""
         filters = {**(filters or {}), **({"kind": [kind]} if kind else {})}
-        return pipeline.run(self.view(), q, page, per_page, filters, sort, correct)
+        view = self.view()
+        if scope == "title":
+            view = View(view.generation, view.searcher, view.planner.scoped(("title",)))
+        return pipeline.run(view, q, page, per_page, filters, sort, correct)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Up to ``limit`` completions for what is typed so far."""

@@ -6,7 +6,9 @@ searched as plain text, and parsing never raises.
 - ``-term`` or ``-"a phrase"`` excludes;
 - ``name:value`` filters a keyword field of the table (``kind:vendor``), and
   ``name:3`` / ``name:1-10`` a number field (``rank``); ``name:2021``, ``name:2021-03`` and
-  ``name:2021-01..2021-06`` a date field.
+  ``name:2021-01..2021-06`` a date field;
+- a 文号 typed any way (苏政发[2021]8号, 苏政发 2021 8号, …) is one concept, and a series
+  with its year (苏政办发〔2022〕) finds the whole series.
 
 >>> for clause in parse('华宇 "城市 大脑" -医疗 kind:vendor rank:1-10').clauses:
 ...     print(clause)
@@ -17,6 +19,8 @@ Filter(field='kind', value='vendor')
 Range(field='rank', low=1, high=10)
 >>> parse('"城市 大脑 rank:abc -').terms
 ['城市', '大脑', 'rank:abc']
+>>> parse("苏政发 2021 87号 营商环境").clauses, parse("苏政办发[2022]").clauses
+((DocNumber(text='苏政发〔2021〕87号'), Term(text='营商环境')), (Series(text='苏政办发〔2022〕'),))
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ from __future__ import annotations
 import calendar
 import re
 
+from ..analysis import docnumber
 from ..fields import FIELDS, Field
-from .tree import Clause, Filter, Not, Phrase, Query, Range, Term
+from .tree import Clause, DocNumber, Filter, Not, Phrase, Query, Range, Series, Term
 
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
 TOKEN = re.compile(r'(-?)(["“「『])(.*?)(["”」』])|(\S+)')
@@ -36,9 +41,13 @@ DATES = re.compile(rf"^{DATE}(?:\.\.{DATE})?$")
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+YEAR = re.compile(r"\d{4}")
+
+
 def parse(text: str) -> Query:
     """Split a query string into terms, phrases, exclusions and filters; never raises."""
     clauses: list[Clause] = []
+    text = _take_doc_numbers(text, clauses)
     for match in TOKEN.finditer(text):
         sign, opening, quoted, closing, word = match.groups()
         if opening is not None:
@@ -68,7 +77,7 @@ def restriction(field: Field, value: str) -> Filter | Range | None:
     value = value.strip()
     if not value:
         return None
-    if field.type == "keyword":
+    if field.type in ("keyword", "year"):
         return Filter(field.name, value)
     if field.type == "number":
         found = NUMBERS.match(value)
@@ -97,11 +106,26 @@ def _date_bound(year: str, month: str | None, day: str | None, last: bool) -> in
     return y * 10000 + m * 100 + d if 1 <= d <= days else None
 
 
+def _take_doc_numbers(text: str, clauses: list[Clause]) -> str:
+    """Add a clause for each 文号 in ``text``; return the text without them."""
+    kept, cursor = [], 0
+    for start, end, number in docnumber.find_numbers(text):
+        if start > 0 and text[start - 1] == "-":  # an exclusion: parsed as a term below
+            continue
+        clauses.append(DocNumber(number))
+        kept.append(text[cursor:start])
+        cursor = end
+    return " ".join(kept + [text[cursor:]])
+
+
 def _word(word: str) -> Clause | None:
-    """One bare word: a filter, an exclusion or a term."""
+    """One bare word: a filter, a document number series, an exclusion or a term."""
     word = word.strip('"“”「」『』')
     if not word or word == "-":
         return None
+    found_series = docnumber.series(word) if YEAR.search(word) else None
+    if found_series:
+        return Series(found_series)
     found = FILTER.match(word)
     if found:
         field = FIELDS.get(found.group(1).lower())

@@ -21,9 +21,9 @@ from ..index.schema import stored_document
 from .correct import correct_query
 from .parse import parse, restriction, scrub
 from .plan import Planner, restrictions
-from .ranking import scorer
+from .ranking import minimum_should_match, scorer
 from .results import SearchResult, make_hit
-from .tree import Query, Restriction
+from .tree import Query, Restriction, Series
 
 MAX_QUERY_CHARS = 256
 MISSING_KEY = (1 << 64) - 1  # the sort key of a 64-bit NUMERIC column without a value
@@ -42,10 +42,12 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
                        f"(query truncated to {MAX_QUERY_CHARS} characters)")
     extra = caller_restrictions(filters)
     query = parse(q).restricted(extra, replace_fields=True)
+    if sort is None and any(isinstance(c, Series) for c in query.concepts):
+        sort = "-published"  # a series of 文号 alike: the most recent first
     limit = page * per_page
     results, whoosh_query, fallback = answer(view, query, limit, sort)
     mode = "any" if fallback else "all"
-    weak = results.is_empty() or fallback
+    weak = results.is_empty() or bool(fallback)
     planner, searcher = view.planner, view.searcher
 
     def found(term: str) -> bool:  # as written: else it may be a homophone typo
@@ -65,9 +67,12 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
             mode = "corrected"
             notices.append(f"没有找到“{q}”的结果，以下是“{suggestion}”的结果 "
                            f"(no good match for {q!r}; showing results for {suggestion!r})")
-    if fallback:
+    if fallback == 1:
         notices.append("没有同时包含所有词的结果，以下结果至少包含其中一个词 "
                        "(no document matches every term; showing documents that match any)")
+    elif fallback:
+        notices.append(f"没有同时包含所有词的结果，以下结果至少包含其中 {fallback} 个词 "
+                       f"(no document matches every term; showing documents that match {fallback})")
     counted = facet_counts(view, whoosh_query, query, results)
     marks = needles(planner, query)
     key = pinyin_key(query.text)
@@ -98,9 +103,10 @@ def caller_restrictions(filters: dict[str, list[str]]) -> list[Restriction]:
 
 
 def answer(view, query: Query, limit: int, sort: str | None = None):
-    """(results, Whoosh query, fell back): documents matching every concept, then those titled
-    as one of them; if none match every concept, documents matching any (fell back), with a
-    concept that matches nowhere counted by its dictionary words."""
+    """(results, Whoosh query, minimum): documents matching every concept, then those titled
+    as one of them (minimum 0); if none match every concept, the fallback's units (a concept
+    that matches nowhere counted by its words), first at least :func:`minimum_should_match`
+    of them, then any one; ``minimum`` says how many the answer needs."""
     planner, searcher = view.planner, view.searcher
     whoosh_query = planner.match_all(query)
     results = None
@@ -109,21 +115,21 @@ def answer(view, query: Query, limit: int, sort: str | None = None):
             named = planner.named_titles(query, searcher.reader())
             if named is not None:  # one search of both, not one to check and one to rank
                 whoosh_query = wq.Or([whoosh_query, named])
-            return execute(searcher, whoosh_query, query, limit, sort), whoosh_query, False
+            return execute(searcher, whoosh_query, query, limit, sort), whoosh_query, 0
     else:
         results = execute(searcher, whoosh_query, query, limit, sort)
         if not results.is_empty():
-            return results, whoosh_query, False
-    terms = query.terms
-    units = planner.split_unmatched(query, lambda text: finds(view, text, text in terms))
+            return results, whoosh_query, 0
+    units = planner.split_unmatched(query, lambda concept: matches_any(searcher, planner.clause(concept)))
     if len(units) > 1:
-        fallback = planner.match_any(query, units)
-        results = execute(searcher, fallback, query, limit, sort)
-        if not results.is_empty():
-            return results, fallback, True
+        for minimum in dict.fromkeys([minimum_should_match(len(units)), 1]):
+            fallback = planner.match_some(query, units, minimum)
+            results = execute(searcher, fallback, query, limit, sort)
+            if not results.is_empty():
+                return results, fallback, minimum
     if results is None:
         results = execute(searcher, whoosh_query, query, limit, sort)
-    return results, whoosh_query, False
+    return results, whoosh_query, 0
 
 
 def finds(view, term: str, loose: bool = False) -> bool:
@@ -157,14 +163,15 @@ def sort_facet(sort: str) -> sorting.FacetType:
 
 
 def facet_counts(view, whoosh_query: wq.Query, query: Query, results) -> dict[str, dict[str, int]]:
-    """Each facet's counts under the query's restrictions on the other fields."""
+    """Each facet's counts under the query's restrictions on the other fields, most first."""
     counted = {}
     restricted = {r.field for r in query.restrictions}
     for field in facets():
         source = results
         if field.name in restricted:  # counted as if this field were not filtered
             source = execute(view.searcher, whoosh_query, query.without_field(field.name), 1)
-        counted[field.name] = {str(name): count for name, count in sorted(source.groups(field.name).items())}
+        groups = [(str(name), count) for name, count in source.groups(field.name).items() if name is not None]
+        counted[field.name] = dict(sorted(groups, key=lambda group: (-group[1], group[0])))
     return counted
 
 

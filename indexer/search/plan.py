@@ -13,41 +13,59 @@ from collections.abc import Callable
 
 from whoosh import query as wq
 
+from ..analysis.docnumber import split_issuer
 from ..analysis.normalize import HAN, exact_key, normalize_text
 from ..analysis.pinyin import START, WHOLE, pinyin_key
+from ..analysis.question import content_words, is_function_word
 from ..analysis.synonyms import Synonyms
 from ..analysis.tokenizers import JiebaTokenizer, char_analyzer
+from ..whoosh_ext.minmatch import MinimumMatch
 from .ranking import (
+    ABBREVIATION_WEIGHT,
     BOOSTS,
+    DOC_NUMBER_BOOST,
     EXACT_TITLE_BOOST,
     LOOSE_WEIGHT,
     NAMED_TITLE_SCORE,
     PINYIN_BOOSTS,
+    SERIES_SCORE,
     SYNONYM_WEIGHT,
     WHOLE_PHRASE_BOOST,
     WHOLE_SYLLABLES_BOOST,
 )
-from .tree import Filter, Query, Range
+from .tree import Concept, DocNumber, Filter, Phrase, Query, Range, Series, Term
+
+TEXT_FIELDS = ("title", "body", "meta")
 
 CJK_GAP = re.compile(rf"(?<=[{HAN}])\s+(?=[{HAN}])")
 MAX_PREFIX_EXPANSIONS = 200
 
 
 class Planner:
-    """Turns query trees into Whoosh queries with one generation's segmenter and synonyms."""
+    """Turns query trees into Whoosh queries with one generation's segmenter and word lists;
+    ``fields`` are the text fields searched (the title alone for a title-only search)."""
 
-    def __init__(self, words: JiebaTokenizer, synonyms: Synonyms):
+    def __init__(self, words: JiebaTokenizer, synonyms: Synonyms, abbreviations: Synonyms | None = None,
+                 fields: tuple[str, ...] = TEXT_FIELDS):
         self.words, self.synonyms = words, synonyms
+        self.abbreviations = abbreviations or Synonyms()
+        self.fields = fields
         self.chars = char_analyzer()
+
+    def scoped(self, fields: tuple[str, ...]) -> Planner:
+        """The same planner searching only ``fields``."""
+        return Planner(self.words, self.synonyms, self.abbreviations, fields)
 
     def parts(self, text: str) -> list[str] | None:
         """The dictionary words that spell a compound (智慧医疗 → 智慧 医疗), or None."""
         return self.words.segmenter.dictionary_parts(exact_key(join_cjk(text)))
 
     def match_all(self, query: Query) -> wq.Query:
-        """Every concept must match; exact title and whole-phrase matches rank higher."""
-        terms = query.terms
-        required = [self.concept(c.text, c.text in terms) for c in query.concepts]
+        """Every concept must match (function words of a question need not); exact title and
+        whole-phrase matches rank higher."""
+        concepts = query.concepts
+        needed = [c for c in concepts if not (isinstance(c, Term) and is_function_word(c.text))]
+        required = [self.clause(c) for c in needed or concepts]
         if not required:
             return self.excluding(wq.Every(), query)
         matches: wq.Query = wq.And(required)
@@ -56,30 +74,61 @@ class Planner:
             matches = wq.Or([matches, pinyin_query(key)])
         return self.excluding(wq.AndMaybe(matches, self._bonus(query)), query)
 
-    def match_any(self, query: Query, units: list[str]) -> wq.Query:
-        """Fallback: any of ``units`` may match, more matches rank higher."""
-        phrases = query.phrases
-        required = wq.Or([self.concept(unit, unit not in phrases) for unit in units])
+    def match_some(self, query: Query, units: list[Concept], minimum: int) -> wq.Query:
+        """The fallback: at least ``minimum`` of ``units`` match, more matches rank higher."""
+        clauses = [self.clause(unit) for unit in units]
+        required = wq.Or(clauses) if minimum <= 1 else MinimumMatch(clauses, minimum)
         return self.excluding(wq.AndMaybe(required, self._bonus(query)), query)
 
-    def split_unmatched(self, query: Query, matches: Callable[[str], bool]) -> list[str]:
-        """The concepts for the fallback: each as typed if it ``matches`` anywhere, else (unless
-        quoted) its dictionary words, so 手机办事 falls back like 手机 办事 does."""
-        units: list[str] = []
-        phrases = query.phrases
+    def split_unmatched(self, query: Query, matches: Callable[[Concept], bool]) -> list[Concept]:
+        """The units of the fallback: each concept as typed if it ``matches`` anywhere, else an
+        unquoted term as its dictionary words (手机办事 → 手机 办事) or, for a question, its
+        content words (外地户口怎么办理居住证 → 外地 户口 办理 居住证)."""
+        units: list[Concept] = []
         for concept in query.concepts:
+            if isinstance(concept, Term) and is_function_word(concept.text):
+                continue
             parts = None
-            if concept.text not in phrases and not matches(concept.text):
-                parts = self.parts(concept.text)
-            units.extend(unit for unit in parts or [concept.text] if unit not in units)
+            if isinstance(concept, Term) and not matches(concept):
+                parts = self.parts(concept.text) or content_words(
+                    t.text for t in self.words(join_cjk(concept.text), mode="query"))
+            found = [Term(part) for part in parts] if parts and len(parts) > 1 else [concept]
+            units.extend(unit for unit in found if unit not in units)
         return units
 
+    def clause(self, concept: Concept) -> wq.Query:
+        """The Whoosh query of one concept of the tree."""
+        if isinstance(concept, DocNumber):
+            return self.doc_number(concept.text)
+        if isinstance(concept, Series):
+            return wq.ConstantScoreQuery(wq.Prefix("doc_number", concept.text), SERIES_SCORE)
+        return self.concept(concept.text, loose=not isinstance(concept, Phrase))
+
+    def doc_number(self, number: str) -> wq.Query:
+        """A 文号: the document that has it far above the documents whose text cites it; one
+        whose number has another name of the issuer (发改委令第16号 for 国家发展和改革委员会令第16号)
+        in between."""
+        issuer, key = split_issuer(number)
+        options = [wq.Term("doc_number", number, boost=DOC_NUMBER_BOOST), self.concept_query(number)]
+        if issuer:
+            named = wq.And([wq.Term("doc_number_key", key), self.scoped(("meta",)).concept(issuer)])
+            options.append(wq.ConstantScoreQuery(named, DOC_NUMBER_BOOST / 2))
+        return wq.Or(options)
+
+    def alternatives(self, text: str) -> list[tuple[str, float]]:
+        """(variant, weight): the synonyms, then the abbreviations' other forms, of ``text``."""
+        text = join_cjk(text)
+        found = [(alt, SYNONYM_WEIGHT) for alt in self.synonyms.expansions(text)]
+        known = {alt for alt, _ in found}
+        found += [(alt, ABBREVIATION_WEIGHT) for alt in self.abbreviations.expansions(text)
+                  if alt not in known]
+        return found
+
     def concept(self, text: str, loose: bool = True) -> wq.Query:
-        """A concept as typed or (with a lower weight) as any of its synonyms; if ``loose``,
-        each also as its dictionary words apart (with a lower weight still)."""
+        """A concept as typed or (with a lower weight) as any of its synonyms or abbreviations'
+        forms; if ``loose``, each also as its dictionary words apart (lower still)."""
         options = []
-        alternatives = self.synonyms.expansions(join_cjk(text))
-        for variant, weight in [(text, 1.0)] + [(alt, SYNONYM_WEIGHT) for alt in alternatives]:
+        for variant, weight in [(text, 1.0), *self.alternatives(text)]:
             options.append(self.concept_query(variant, weight))
             if loose:
                 options.append(self._words_apart(variant, weight))
@@ -87,14 +136,14 @@ class Planner:
         return options[0] if len(options) == 1 else wq.Or(options)
 
     def concept_query(self, text: str, weight: float = 1.0) -> wq.Query:
-        """One term or phrase: its words, or any substring of its characters, in title or body."""
+        """One term or phrase: its words, or any substring of its characters, in the fields."""
         text = join_cjk(text)
         words = [t.text for t in self.words(text, mode="query")]
         chars = [t.text for t in self.chars(text, mode="query")]
         if words == chars and len(words) == 1 and len(words[0]) == 1:
             words = []  # one character is the same evidence in both fields: count it once
         options = []
-        for fieldname in ("title", "body"):
+        for fieldname in self.fields:
             options.append(sequence(fieldname, words, weight * BOOSTS[fieldname]))
             options.append(sequence(f"{fieldname}_chars", chars, weight * BOOSTS[f"{fieldname}_chars"]))
         return wq.Or([option for option in options if option is not None])
@@ -110,8 +159,9 @@ class Planner:
         return wq.ConstantScoreQuery(wq.Or(named), NAMED_TITLE_SCORE) if named else None
 
     def excluding(self, matches: wq.Query, query: Query) -> wq.Query:
-        """Remove documents that match any excluded term."""
-        excluded = [self.concept_query(text) for text in query.excluded]
+        """Remove documents that match any excluded term, wherever it is."""
+        everywhere = self.scoped(TEXT_FIELDS)
+        excluded = [everywhere.concept_query(text) for text in query.excluded]
         excluded = [q for q in excluded if q.subqueries]
         return wq.AndNot(matches, wq.Or(excluded)) if excluded else matches
 
@@ -121,7 +171,7 @@ class Planner:
         needles = []
         for concept in query.concepts:
             text = join_cjk(concept.text)
-            for variant in [text, *self.synonyms.expansions(text)]:
+            for variant in [text, *(alt for alt, _ in self.alternatives(text))]:
                 needles.append(normalize_text(variant))
                 needles.extend(t.text for t in self.words(variant, mode="query"))
                 needles.extend(self.parts(variant) or [])
@@ -134,14 +184,14 @@ class Planner:
             return None
         boost = weight * LOOSE_WEIGHT
         return wq.And([wq.Or([wq.Term(fieldname, part, boost=boost * BOOSTS[fieldname])
-                              for fieldname in ("title", "body")]) for part in parts])
+                              for fieldname in self.fields]) for part in parts])
 
     def _bonus(self, query: Query) -> wq.Query:
         """Optional clauses that only add score: the exact title, then the whole query as a phrase."""
         whole = join_cjk(query.text)
         bonus = [wq.Term("title_exact", exact_key(whole), boost=EXACT_TITLE_BOOST)]
         if len(query.concepts) > 1:
-            for fieldname in ("title_chars", "body_chars"):
+            for fieldname in (f"{name}_chars" for name in self.fields):
                 phrase = self.char_sequence(fieldname, whole, WHOLE_PHRASE_BOOST)
                 if phrase is not None:
                     bonus.append(phrase)

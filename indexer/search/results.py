@@ -27,7 +27,8 @@ class Hit:
     def to_dict(self) -> dict:
         """JSON-ready data, the extra fields at the top level."""
         data = asdict(self)
-        return {**data, **data.pop("fields")}
+        extra = data.pop("fields")
+        return {**data, **extra}
 
 
 def make_hit(doc: dict, score: float, needles: list[str]) -> Hit:

@@ -1,7 +1,8 @@
 """The query tree: what the query language parses into, and what every later stage walks.
 
-A query is a conjunction of clauses: concepts that must match (:class:`Term`, :class:`Phrase`),
-exclusions (:class:`Not`) and restrictions on fields (:class:`Filter`, :class:`Range`).
+A query is a conjunction of clauses: concepts that must match (:class:`Term`, :class:`Phrase`,
+a document number :class:`DocNumber` or a series of them :class:`Series`), exclusions
+(:class:`Not`) and restrictions on fields (:class:`Filter`, :class:`Range`).
 Planning, the fallback, correction, highlighting and concept counting all read it through
 :class:`Query`'s views.
 """
@@ -21,6 +22,20 @@ class Term:
 @dataclass(frozen=True)
 class Phrase:
     """A quoted phrase: matches as written, never split into its words."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class DocNumber:
+    """A 文号 however it was typed; ``text`` is its canonical form (苏政发〔2021〕87号)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Series:
+    """A 文号 series (苏政办发〔2022〕): every document whose number starts with ``text``."""
 
     text: str
 
@@ -49,9 +64,9 @@ class Range:
     high: int
 
 
-Concept = Term | Phrase
+Concept = Term | Phrase | DocNumber | Series
 Restriction = Filter | Range
-Clause = Term | Phrase | Not | Filter | Range
+Clause = Term | Phrase | DocNumber | Series | Not | Filter | Range
 
 
 @dataclass(frozen=True)
@@ -62,9 +77,9 @@ class Query:
 
     @property
     def concepts(self) -> list[Concept]:
-        """What must match, in order: terms, then phrases."""
+        """What must match, in order: terms, then phrases and document numbers."""
         kept = [c for c in self.clauses if isinstance(c, Term)]
-        return kept + [c for c in self.clauses if isinstance(c, Phrase)]
+        return kept + [c for c in self.clauses if isinstance(c, Phrase | DocNumber | Series)]
 
     @property
     def terms(self) -> list[str]:

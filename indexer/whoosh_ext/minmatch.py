@@ -1,0 +1,113 @@
+"""A minimum-should-match OR, which Whoosh's ``Or(minmatch=…)`` leaves "not yet implemented":
+documents that match at least ``minimum`` of the subqueries, scored by the sum of those
+that match (as Whoosh's OR scores).
+
+>>> from whoosh import fields, index, query
+>>> from whoosh.filedb.filestore import RamStorage
+>>> ix = RamStorage().create_index(fields.Schema(id=fields.ID(stored=True), t=fields.KEYWORD))
+>>> with ix.writer() as w:
+...     for i, text in enumerate(["a b c", "a b", "a", "c d"]):
+...         w.add_document(id=str(i), t=text)
+>>> with ix.searcher() as s:
+...     hits = s.search(MinimumMatch([query.Term("t", x) for x in "abcd"], 2))
+...     sorted(hit["id"] for hit in hits)
+['0', '1', '3']
+"""
+
+from __future__ import annotations
+
+from whoosh import query as wq
+from whoosh.matching import Matcher, NullMatcher
+
+
+class MinimumMatchMatcher(Matcher):
+    """Documents on which at least ``minimum`` sub-matchers are."""
+
+    def __init__(self, submatchers: list[Matcher], minimum: int, boost: float = 1.0):
+        self._subs = submatchers
+        self._minimum = max(1, minimum)
+        self._boost = boost
+        self._id: int | None = None
+        self._here: list[Matcher] = []
+        self._find()
+
+    def _find(self) -> None:
+        """Move to the first document at or after the sub-matchers' positions that enough match."""
+        while True:
+            active = [m for m in self._subs if m.is_active()]
+            self._subs = active
+            if len(active) < self._minimum:
+                self._id, self._here = None, []
+                return
+            first = min(m.id() for m in active)
+            here = [m for m in active if m.id() == first]
+            if len(here) >= self._minimum:
+                self._id, self._here = first, here
+                return
+            for matcher in here:
+                matcher.next()
+
+    def is_active(self) -> bool:
+        return self._id is not None
+
+    def id(self) -> int:
+        return self._id
+
+    def next(self) -> None:
+        for matcher in self._here:
+            matcher.next()
+        self._find()
+
+    def skip_to(self, id: int) -> None:
+        for matcher in self._subs:
+            if matcher.is_active() and matcher.id() < id:
+                matcher.skip_to(id)
+        self._find()
+
+    def score(self) -> float:
+        return sum(matcher.score() for matcher in self._here) * self._boost
+
+    def children(self) -> list[Matcher]:
+        return list(self._subs)
+
+    def copy(self) -> MinimumMatchMatcher:
+        return MinimumMatchMatcher([m.copy() for m in self._subs], self._minimum, self._boost)
+
+    def reset(self) -> None:
+        for matcher in self._subs:
+            matcher.reset()
+        self._find()
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+    def supports(self, astype: str) -> bool:
+        return False
+
+
+class MinimumMatch(wq.CompoundQuery):
+    """Matches documents that match at least ``minimum`` of ``subqueries``."""
+
+    JOINT = " MIN "
+
+    def __init__(self, subqueries: list[wq.Query], minimum: int, boost: float = 1.0):
+        super().__init__(subqueries, boost=boost)
+        self.minimum = minimum
+
+    def __eq__(self, other: object) -> bool:
+        return super().__eq__(other) and self.minimum == getattr(other, "minimum", None)
+
+    __hash__ = wq.CompoundQuery.__hash__
+
+    def normalize(self) -> wq.Query:
+        subqueries = [q.normalize() for q in self.subqueries]
+        subqueries = [q for q in subqueries if q is not wq.NullQuery]
+        if len(subqueries) < self.minimum:
+            return wq.NullQuery
+        return self.__class__(subqueries, self.minimum, boost=self.boost)
+
+    def _matcher(self, subs, searcher, context) -> Matcher:
+        matchers = [sub.matcher(searcher, context) for sub in subs]
+        if sum(m.is_active() for m in matchers) < self.minimum:
+            return NullMatcher()
+        return MinimumMatchMatcher(matchers, self.minimum, self.boost)
