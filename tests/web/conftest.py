@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from browser_setup import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 from live_server import running_server
 
 from indexer import build_index
@@ -37,3 +38,17 @@ def gov_server(gov_index: Path, tmp_path_factory: pytest.TempPathFactory):
     with running_server(gov_index, folder / "serve.log",
                         env={"EGOV_QUERY_LOG": str(folder / "queries.sqlite3")}, workers=1) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, shared by the browser tests."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: sudo apt-get install chromium fonts-noto-cjk")
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
