@@ -11,6 +11,7 @@ Data flows through the sub-packages in this order: ``readers`` → ``analysis`` 
 """
 
 from .config import ConfigError
+from .fields import FIELDS, Field, facets
 from .index.build import BuildError, BuildSummary, build_index
 from .index.store import IndexDamagedError, IndexMissingError
 from .index.update import UpdateSummary, add_documents, delete_documents
@@ -22,8 +23,9 @@ from .search.related import documents_of_kind, mentions, similar
 from .search.results import Hit, SearchResult
 
 __all__ = [
-    "MAX_QUERY_CHARS", "BuildError", "BuildSummary", "ConfigError", "CorpusError", "Document", "Hit",
+    "FIELDS", "MAX_QUERY_CHARS", "BuildError", "BuildSummary", "ConfigError", "CorpusError", "Document",
+    "Field", "Hit",
     "IndexDamagedError", "IndexMissingError", "SearchEngine", "SearchResult", "UpdateSummary",
-    "add_documents", "build_index", "delete_documents", "documents_of_kind", "highlight",
+    "add_documents", "build_index", "delete_documents", "documents_of_kind", "facets", "highlight",
     "load_documents", "mentions", "open_index", "similar",
 ]

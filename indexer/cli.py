@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from . import config
+from .fields import facets
 from .index.build import BuildError, build_index
 from .index.progress import progress_reporter
 from .index.store import IndexMissingError
@@ -48,18 +49,36 @@ def build(corpus_paths: tuple[Path, ...], procs: int, index_dir: Path | None) ->
     click.echo(str(summary))
 
 
+def _facet_options(command):
+    """``--kind``, ``--publisher``, … : one repeatable option for each facet of the field table."""
+    for field in reversed(facets()):
+        command = click.option(f"--{field.name}", field.name, multiple=True,
+                               help=f"Only this {field.name} ({field.label}); repeatable.")(command)
+    return command
+
+
 @main.command()
 @click.argument("query")
-@click.option("--kind", default=None, help="Only this kind (vendor, section, …).")
+@_facet_options
+@click.option("--from", "start", default=None, help="Published on or after this date (YYYY-MM-DD).")
+@click.option("--to", "end", default=None, help="Published on or before this date (YYYY-MM-DD).")
+@click.option("--sort", type=click.Choice(["relevance", "-published", "published"]), default="relevance",
+              show_default=True, help="Order: relevance, newest first, or oldest first.")
+@click.option("--in", "scope", type=click.Choice(["all", "title"]), default="all", show_default=True,
+              help="Search the whole text or the titles only.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100),
               help="How many results.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of the result.")
 @INDEX_OPTION
-def search(query: str, kind: str | None, limit: int, as_json: bool,
-           index_dir: Path | None) -> None:
+def search(query: str, start: str | None, end: str | None, sort: str, scope: str, limit: int,
+           as_json: bool, index_dir: Path | None, **chosen: tuple[str, ...]) -> None:
     """Search the index and print ranked results."""
+    filters = {name: list(values) for name, values in chosen.items() if values}
+    if start or end:
+        filters["published"] = [f"{start or '1900-01-01'}..{end or '2099-12-31'}"]
     try:
-        result = open_index(index_dir).search(query, kind=kind, per_page=limit)
+        result = open_index(index_dir).search(query, per_page=limit, filters=filters, scope=scope,
+                                              sort=None if sort == "relevance" else sort)
     except IndexMissingError as err:
         raise click.ClickException(str(err)) from None
     if as_json:
@@ -70,9 +89,12 @@ def search(query: str, kind: str | None, limit: int, as_json: bool,
     click.echo(f"{result.total} results ({result.took_ms} ms)")
     for number, hit in enumerate(result.hits, 1):
         rank = f"#{hit.rank}" if hit.rank is not None else ""
-        snippet = _plain(hit.snippet)
+        about = "  ".join(str(hit.fields[name]) for name in ("published", "publisher", "doc_number")
+                          if hit.fields.get(name))
         click.echo(f"{number:>3}. [{hit.kind}{rank}] {hit.title}  ({hit.score:.2f})  {hit.id}")
-        click.echo(f"     {snippet}")
+        if about:
+            click.echo(f"     {about}")
+        click.echo(f"     {_plain(hit.snippet)}")
 
 
 def _plain(html: str) -> str:

@@ -39,6 +39,7 @@ from .analysis.docnumber import canonical, split_issuer
 
 TYPES = ("text", "id", "keyword", "number", "date", "derived", "stored")
 SEPARATOR = ","  # between the values of a multi-valued keyword field, as Whoosh's KEYWORD splits
+WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
@@ -96,6 +97,12 @@ class Field:
         return value
 
 
+def _web_address(text: str) -> str | None:
+    """An http(s) address, or ``None``: a ``javascript:`` or other link is never shown."""
+    text = text.strip()
+    return text if WEB_ADDRESS.match(text) else None
+
+
 def _year(value: object) -> str:
     """The year of a date as the index holds it (20210305 → ``2021``)."""
     return str(value)[:4]
@@ -112,7 +119,7 @@ FIELD_LIST = [
     Field("title", "text", "标题"),
     Field("rank", "number", "排名", filterable=True, sortable=True, in_hits=True),
     Field("body", "text", "正文"),
-    Field("url", "stored", "网址", in_hits=True),
+    Field("url", "stored", "网址", in_hits=True, clean=_web_address),
     Field("published", "date", "发布日期", filterable=True, sortable=True, in_hits=True,
           clean=parse_date),
     Field("written", "date", "成文日期", filterable=True, sortable=True, in_hits=True,

@@ -24,6 +24,23 @@ def engine(index_dir: Path):
     return open_index(index_dir)
 
 
+GOV_SITE = Path(__file__).parent / "relevance" / "gov" / "site"
+
+
+@pytest.fixture(scope="session")
+def gov_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real index of our government website collection (pages, PDF and DOCX, UTF-8 and GBK)."""
+    path = tmp_path_factory.mktemp("gov")
+    build_index([GOV_SITE], path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def gov(gov_index: Path):
+    """A search engine over the government collection."""
+    return open_index(gov_index)
+
+
 def titles(result) -> list[str]:
     """Titles of a result's hits, in rank order."""
     return [hit.title for hit in result.hits]

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 
 from flask import abort, url_for
 from pypinyin import lazy_pinyin
 
-from indexer import MAX_QUERY_CHARS, Hit, documents_of_kind, highlight, mentions, similar
+from indexer import MAX_QUERY_CHARS, Hit, documents_of_kind, facets, highlight, mentions, similar
 
 from .engine import get_engine
 from .suggestions import suggestion_items
@@ -22,6 +23,11 @@ MAX_PAGE = 1000
 SUGGEST_LIMIT = 8
 KIND = re.compile(r"^[\w.-]{1,64}$")
 SORTS = ("rank", "-rank", "name", "-name")
+SEARCH_SORTS = ("relevance", "-published", "published")
+SCOPES = ("all", "title")
+FILTER_PARAMS = tuple(field.name for field in facets())  # kind, year, publisher, topic, column, site
+MAX_FILTER_CHARS = 200
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def int_arg(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -61,21 +67,66 @@ def document_url(doc_id: str, q: str = "") -> str:
 
 
 def hit_data(hit: Hit, q: str = "") -> dict:
-    """A hit as JSON, with the URL of its page."""
-    return {**hit.to_dict(), "url": document_url(hit.id, q)}
+    """A hit as JSON: its fields (``url`` is the document's own address, or null) and
+    ``doc_url``, its page here, carrying the query."""
+    return {**hit.to_dict(), "doc_url": document_url(hit.id, q)}
 
 
-def search_data(args: Mapping[str, str], required: bool = True) -> dict:
+def filter_args(args) -> dict[str, list[str]]:
+    """The facet filters of a request: each repeatable, values of one field ORed."""
+    filters = {}
+    for name in FILTER_PARAMS:
+        values = [value.strip() for value in args.getlist(name) if value.strip()]
+        for value in values:
+            if len(value) > MAX_FILTER_CHARS:
+                abort(400, f"参数 {name} 太长 / {name} is longer than {MAX_FILTER_CHARS} characters")
+        if name == "kind":
+            values = [kind for kind in (kind_arg({"kind": value}) for value in values) if kind]
+        if values:
+            filters[name] = values
+    return filters
+
+
+def date_arg(args: Mapping[str, str], name: str) -> str | None:
+    """An ISO date argument (``from``, ``to``), or a 400 that says the form."""
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        date.fromisoformat(raw)
+    except ValueError:
+        raw = ""
+    if not ISO_DATE.match(raw):
+        abort(400, f"参数 {name} 必须是日期，如 2021-03-05 / {name} must be a date such as 2021-03-05")
+    return raw
+
+
+def choice_arg(args: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (the first is the default), or a 400 that lists them."""
+    value = args.get(name, "").strip() or choices[0]
+    if value not in choices:
+        abort(400, f"参数 {name} 只能是 {'、'.join(choices)} / {name} must be one of {', '.join(choices)}")
+    return value
+
+
+def search_data(args, required: bool = True) -> dict:
     """``/api/search`` and the results page."""
     q = query_arg(args, required)
-    kind = kind_arg(args)
+    filters = filter_args(args)
+    start, end = date_arg(args, "from"), date_arg(args, "to")
+    sort = choice_arg(args, "sort", SEARCH_SORTS)
+    scope = choice_arg(args, "in", SCOPES)
     page = int_arg(args, "page", 1, 1, MAX_PAGE)
     limit = int_arg(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     exact = args.get("exact", "") in ("1", "true")  # 仍然搜索: the query as typed, uncorrected
-    result = get_engine().search(q, kind=kind, page=page, per_page=limit, correct=not exact)
+    dated = {"published": [f"{start or '1900-01-01'}..{end or '2099-12-31'}"]} if start or end else {}
+    result = get_engine().search(q, page=page, per_page=limit, filters={**filters, **dated},
+                                 sort=None if sort == "relevance" else sort, scope=scope, correct=not exact)
     searched = result.suggestion if result.mode == "corrected" and result.suggestion else result.query
     return {
-        "query": result.query, "kind": kind, "total": result.total, "page": page, "limit": limit,
+        "query": result.query, "kind": (filters.get("kind") or [None])[0], "filters": filters,
+        "from": start, "to": end, "sort": sort, "in": scope,
+        "total": result.total, "page": page, "limit": limit,
         "took_ms": result.took_ms, "hits": [hit_data(hit, searched) for hit in result.hits],
         "facets": result.facets, "suggestion": result.suggestion, "mode": result.mode,
         "notices": result.notices,

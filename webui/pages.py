@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from indexer import FIELDS
+
 from . import data, querylog
 
 bp = Blueprint("pages", __name__)
@@ -21,7 +23,7 @@ FIELD_LABELS = {"list": "榜单", "source": "来源", "article": "所属文章",
                 "validity": "有效性", "doctype": "文种", "author": "作者", "url": "原文地址"}
 HIDDEN_FIELDS = ("id", "kind", "title", "rank", "body", "url")  # shown elsewhere on the page, or internal
 FACETS = {"publisher": "发布机构", "topic": "主题分类", "column": "栏目", "site": "网站"}
-FILTERS = ("kind", *FACETS)  # repeatable parameters: values of one ORed, filters ANDed
+FILTERS = ("kind", "year", *FACETS)  # repeatable parameters: values of one ORed, filters ANDed
 PASSED = ("from", "to", "sort", "in", "limit", "exact")  # single parameters a new search keeps
 TIME_PRESETS = (("week", "一周内", 7), ("month", "一月内", 31), ("year", "一年内", 365))
 SORT_LABELS = {"relevance": "按相关度", "-published": "按时间"}
@@ -42,8 +44,9 @@ def kind_label(kind: str) -> str:
 
 @bp.app_template_filter("field_label")
 def field_label(name: str) -> str:
-    """The Chinese name of a document's extra field."""
-    return FIELD_LABELS.get(name, name)
+    """The Chinese name of a document's field: the table's label, else a known extra one."""
+    field = FIELDS.get(name)
+    return field.label if field else FIELD_LABELS.get(name, name)
 
 
 @bp.app_template_filter("chinese")
@@ -129,11 +132,11 @@ def search_state(page: dict) -> dict:
     """What this results page was asked for: the query, each filter's values and the single
     options, from the page's data where it says (else from the request)."""
     args = request.args
-    filters = page.get("filters") or {}
     state: dict = {"q": page["query"], "page": page["page"]}
     for name in FILTERS:
-        values = filters.get(name)
-        if values is None:
+        if "filters" in page:
+            values = page["filters"].get(name) or []
+        else:
             values = [v for v in args.getlist(name) if v.strip()]
         state[name] = [values] if isinstance(values, str) else list(values)
     for name in PASSED:
@@ -211,7 +214,7 @@ def typed_conflicts(state: dict, typed: dict[str, str]) -> list[str]:
 
 
 def _filter_label(name: str) -> str:
-    return "类型" if name == "kind" else FACETS.get(name, name)
+    return {"kind": "类型", "year": "年份"}.get(name, FACETS.get(name, name))
 
 
 def facet_groups(page: dict, state: dict) -> list[dict]:
@@ -236,15 +239,16 @@ def facet_groups(page: dict, state: dict) -> list[dict]:
 
 
 def year_links(page: dict, state: dict) -> list[dict]:
-    """年份: each year with its count; a link that sets (or clears) that year's dates."""
-    years = page["facets"].get("year") or {}
+    """年份: each year with its count, newest first; a link that toggles the ``year`` filter."""
+    years = dict(page["facets"].get("year") or {})
+    for year in state["year"]:
+        years.setdefault(year, 0)
     links = []
     for year in sorted(years, reverse=True):
-        start, end = f"{year}-01-01", f"{year}-12-31"
-        active = state["from"] == start and state["to"] == end
-        links.append({"value": year, "count": years[year], "active": active,
-                      "url": _url(state, page=None, **({"from": None, "to": None} if active
-                                                       else {"from": start, "to": end}))})
+        chosen = year in state["year"]
+        toggled = [y for y in state["year"] if y != year] if chosen else [*state["year"], year]
+        links.append({"value": year, "count": years[year], "active": chosen,
+                      "url": _url(state, year=toggled, page=None)})
     return links
 
 
@@ -292,6 +296,7 @@ def results_title(page: dict, state: dict, typed: dict[str, str]) -> str:
     parts = [page["query"] or "全部文档"]
     kinds = state["kind"] or ([typed["kind"]] if "kind" in typed else [])
     parts += [kind_label(kind) for kind in kinds]
+    parts += [f"{year} 年" for year in state["year"]]
     parts += [value for name in FACETS for value in state[name]]
     if state["from"] or state["to"]:
         parts.append(f"{state['from'] or ''}至{state['to'] or ''}")

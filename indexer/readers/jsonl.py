@@ -35,5 +35,12 @@ def read_jsonl(path: Path) -> Iterator[Document]:
         if not isinstance(kind, str) or not kind.strip():
             raise CorpusError(path, number, "'kind' must be a non-empty string")
         doc_id, title, body = record.pop("id"), record.pop("title"), record.pop("body")
-        extra = {key: str(value) for key, value in record.items()}
+        extra = {key: _field_value(value) for key, value in record.items()}
         yield Document(doc_id, kind.strip(), title, body, rank, extra)
+
+
+def _field_value(value):
+    """A record's extra value as a field holds it: text, or a list of texts (``topic``)."""
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return value
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

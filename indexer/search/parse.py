@@ -77,7 +77,7 @@ def restriction(field: Field, value: str) -> Filter | Range | None:
     value = value.strip()
     if not value:
         return None
-    if field.type in ("keyword", "year"):
+    if field.type in ("keyword", "derived"):
         return Filter(field.name, value)
     if field.type == "number":
         found = NUMBERS.match(value)

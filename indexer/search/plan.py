@@ -170,6 +170,9 @@ class Planner:
         down to the dictionary words a compound matches apart."""
         needles = []
         for concept in query.concepts:
+            if isinstance(concept, DocNumber | Series):  # the number as written, not its pieces
+                needles.append(normalize_text(concept.text))
+                continue
             text = join_cjk(concept.text)
             for variant in [text, *(alt for alt, _ in self.alternatives(text))]:
                 needles.append(normalize_text(variant))

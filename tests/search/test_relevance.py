@@ -109,3 +109,21 @@ def test_cli_eval_with_a_bad_file_says_why(tmp_path, index_dir):
     assert result.exit_code == 1 and "bad.tsv:1" in result.output and "Traceback" not in result.output
     missing = CliRunner().invoke(main, ["eval", str(tmp_path / "none.tsv"), "--index", str(index_dir)])
     assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+GOV_QRELS = QRELS.parent / "gov" / "qrels.tsv"
+
+
+def test_government_judgments_cover_the_issue_categories():
+    judgments = read_qrels(GOV_QRELS)
+    assert len(judgments) >= 40
+    categories = " ".join(set(judgments.categories.values()))
+    for category in ("topics", "colloquial", "abbreviations", "document numbers", "office",
+                     "Traditional", "place", "long questions"):
+        assert category in categories
+
+
+def test_engine_beats_both_baselines_on_government_pages(gov):
+    ours, jieba_whoosh, substring = evaluate(gov, read_qrels(GOV_QRELS))
+    for baseline in (jieba_whoosh, substring):
+        assert ours.ndcg > baseline.ndcg and ours.mrr > baseline.mrr and ours.recall > baseline.recall

@@ -12,7 +12,7 @@ from indexer import build_index
 from webui import create_app
 
 CONTRACT = {"query", "total", "page", "limit", "took_ms", "hits", "facets", "suggestion"}
-HIT_KEYS = {"id", "kind", "title", "rank", "score", "snippet", "url"}
+HIT_KEYS = {"id", "kind", "title", "rank", "score", "snippet", "url", "doc_url"}
 ODD_IDS = ["man/zh_CN/ls.1#2", "a b/中文?x=1&y=2", "../etc/passwd", "<script>x</script>", "/abs//x/", "100%"]
 
 
@@ -31,7 +31,7 @@ def test_search_follows_the_contract(client):
     hit = data["hits"][0]
     assert HIT_KEYS <= set(hit)
     assert (hit["id"], hit["kind"], hit["title"], hit["rank"]) == ("vendor-10", "vendor", "华宇软件", 10)
-    assert hit["url"] == "/doc/vendor-10?q=%E8%8F%AF%E5%AE%87"
+    assert hit["doc_url"] == "/doc/vendor-10?q=%E8%8F%AF%E5%AE%87"
     assert "<mark>" in hit["title_html"]
 
 
@@ -108,7 +108,7 @@ def test_corrected_query_links_documents_with_the_correction(client):
     assert data["mode"] == "corrected"
     assert data["suggestion"] == "华宇软件" and data["notices"]
     corrected = urllib.parse.quote(data["suggestion"])
-    assert data["hits"] and all(hit["url"].endswith(f"?q={corrected}") for hit in data["hits"])
+    assert data["hits"] and all(hit["doc_url"].endswith(f"?q={corrected}") for hit in data["hits"])
 
 
 def test_suggest(client):
@@ -258,7 +258,7 @@ def test_ids_with_slashes_and_symbols_round_trip_through_urls(odd_client):
     hits = get_json(odd_client, "/api/search", q="目录", limit=100)["hits"]
     assert sorted(hit["id"] for hit in hits) == sorted(ODD_IDS)
     for hit in hits:
-        page = odd_client.get(hit["url"])
-        assert page.status_code == 200, hit["url"]
-        api_url = hit["url"].split("?")[0].replace("/doc/", "/api/documents/", 1)
+        page = odd_client.get(hit["doc_url"])
+        assert page.status_code == 200, hit["doc_url"]
+        api_url = hit["doc_url"].split("?")[0].replace("/doc/", "/api/documents/", 1)
         assert get_json(odd_client, api_url)["id"] == hit["id"]

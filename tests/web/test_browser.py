@@ -75,7 +75,7 @@ def test_search_facet_pages_and_document(page, live_server):
 
 def test_vendor_page_links_the_case_that_mentions_it(page, live_server):
     vendor = api(live_server, "/api/search", q="神州数码", kind="vendor")["hits"][0]
-    page.goto(vendor["url"])
+    page.goto(vendor["doc_url"])
     mentions = page.locator("section.related").first
     assert "提到“神州数码”" in mentions.locator("h2").inner_text()
     mentions.locator(".hit-title a").first.click()

@@ -20,7 +20,7 @@ IMG = '"><img src=x onerror=alert(1)>'
 JS_URL = "javascript:alert(1)"
 DOCUMENTS = [
     {"id": "xss-script", "title": f"{SCRIPT}智慧政务", "body": f"正文 {SCRIPT} 智慧政务 {IMG}",
-     "url": JS_URL},
+     "url": JS_URL, "source": JS_URL},
     {"id": "xss-img", "title": f"智慧{IMG}", "body": f"智慧政务 {IMG} 链接 {JS_URL}"},
     {"id": "xss-js", "title": JS_URL, "body": f"智慧政务 <a href=\"{JS_URL}\">点我</a>",
      "kind": "link", "link": f"{JS_URL}//"},
@@ -69,6 +69,13 @@ def test_document_page_shows_everything_as_text(client, doc_id, query):
     text = inert_text(response.get_data(as_text=True))
     document = next(d for d in DOCUMENTS if d["id"] == doc_id)
     assert document["title"] in text and JS_URL in text
+
+
+def test_an_address_that_is_not_http_is_never_kept(client):
+    document = client.get("/api/documents/xss-script").get_json()
+    assert document["url"] is None and document["source"] == JS_URL
+    hits = client.get("/api/search?q=智慧政务").get_json()["hits"]
+    assert all(hit["url"] is None for hit in hits)
 
 
 def test_home_lists_hostile_documents_as_text(client):

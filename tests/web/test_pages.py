@@ -142,7 +142,7 @@ def test_page_and_json_twin_hold_the_same_data(client):
     data = client.get(twin).get_json()
     assert (data["query"], data["kind"], data["page"]) == ("服务", "vendor", 2)
     tags = Tags(response.get_data(as_text=True))
-    assert hrefs(tags, r"^/doc/") == [hit["url"] for hit in data["hits"]]
+    assert hrefs(tags, r"^/doc/") == [hit["doc_url"] for hit in data["hits"]]
 
 
 @pytest.mark.parametrize("query", ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>',
@@ -181,7 +181,7 @@ def test_document_page_and_its_twin_hold_the_same_data(client):
     assert all(paragraph in html for paragraph in data["paragraphs_html"])
     tags = Tags(html)
     shown = set(hrefs(tags, r"^/doc/")) - {"/doc/vendor-13"}
-    assert shown == {hit["url"] for hit in data["mentions"] + data["similar"]}
+    assert shown == {hit["doc_url"] for hit in data["mentions"] + data["similar"]}
 
 
 def test_no_results_gives_tips_and_no_facets(client):
@@ -222,7 +222,7 @@ def test_document_page_highlights_what_matched_by_pinyin_and_synonym(client):
 
 def test_vendor_page_lists_the_sections_that_mention_it(client):
     vendor = client.get("/api/search?q=神州数码&kind=vendor").get_json()["hits"][0]
-    html, tags = page(client, vendor["url"])
+    html, tags = page(client, vendor["doc_url"])
     assert "提到“神州数码”的文章段落" in html and "/doc/section-4" in hrefs(tags, r"^/doc/")
     assert "相似结果" in html
 
