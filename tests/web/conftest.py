@@ -1,4 +1,5 @@
-"""Fixtures for the page tests: the government collection of tests/relevance/gov, indexed once."""
+"""Fixtures for the page tests: a client and a live server over the government collection
+(``gov_index``, from tests/conftest.py), and one Chromium for every browser test."""
 
 from __future__ import annotations
 
@@ -7,18 +8,6 @@ from pathlib import Path
 import pytest
 from browser_setup import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 from live_server import running_server
-
-from indexer import build_index
-
-GOV_SITE = Path(__file__).parent.parent / "relevance" / "gov" / "site"
-
-
-@pytest.fixture(scope="session")
-def gov_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real index of the government website folders (publishers, topics, dates, 文号)."""
-    path = tmp_path_factory.mktemp("gov") / "index"
-    build_index([GOV_SITE], index_dir=path)
-    return path
 
 
 @pytest.fixture

@@ -221,16 +221,18 @@ def test_government_facet_link_filters_and_untoggles(gov_client):
     assert len(chosen) == 1 and "publisher" not in params(chosen[0]["href"])
 
 
-def test_government_year_facet_sets_the_dates(gov_client):
+def test_government_year_facet_toggles_the_year_filter(gov_client):
     api = gov_client.get("/api/search?q=医疗").get_json()
     year, count = sorted(api["facets"]["year"].items())[0]
     _, tags = page(gov_client, "/?q=医疗")
-    link = [a for a in tags.find("a") if a.get("data-facet") == "year" and a["href"].count(year)][0]
-    assert params(link["href"])["from"] == [f"{year}-01-01"]
-    assert params(link["href"])["to"] == [f"{year}-12-31"]
+    link = [a for a in tags.find("a")
+            if a.get("data-facet") == "year" and params(a["href"])["year"] == [year]][0]
     filtered = gov_client.get(link["href"].replace("/?", "/api/search?")).get_json()
     assert filtered["total"] == count
     assert all(hit["published"].startswith(year) for hit in filtered["hits"])
+    html, tags = page(gov_client, link["href"])
+    chosen = [a for a in tags.find("a") if a.get("data-facet") == "year" and "active" in a.get("class", "")]
+    assert len(chosen) == 1 and "year" not in params(chosen[0]["href"]) and f"{year} 年" in html
 
 
 def test_government_sort_and_scope_links(gov_client):
@@ -269,3 +271,15 @@ def test_government_filters_survive_a_new_search(gov_client):
     dates = hidden(tags, "dates")
     assert ("publisher", publisher) in dates and not [name for name, _ in dates if name in ("from", "to")]
     assert hrefs(tags, r"publisher=")  # facet links carry it too
+
+
+def test_raw_utf_8_url_answers_the_page(live_server):
+    from raw_http import exchange
+
+    port = live_server["port"]
+    status, _, body = exchange(port, "GET /?q=智慧城市 HTTP/1.1\r\nHost: e\r\n\r\n".encode())
+    assert status == 200 and "“智慧城市”的搜索结果" in body.decode()
+    status, _, body = exchange(port, "GET /doc/vendor-10?q=华宇 HTTP/1.1\r\nHost: e\r\n\r\n".encode())
+    assert status == 200 and "<mark>华宇</mark>" in body.decode()
+    status, _, _ = exchange(port, b"GET /?q=\xff\xfe HTTP/1.1\r\nHost: e\r\n\r\n")
+    assert status == 200  # not UTF-8: read as U+FFFD, like any bad percent-encoding
