@@ -136,3 +136,9 @@ def test_lighthouse_scores(live_server, tmp_path, name, size):
     else:
         got = {category: report["categories"][category]["score"] for category in CATEGORIES}
     assert min(got.values()) >= THRESHOLD, (got, failing(report))
+
+
+def test_lighthouse_scores_on_government_filters(gov_server, tmp_path):
+    report = lighthouse(gov_server["url"] + "/?q=医疗保险&from=2021-01-01", False, tmp_path / "report.json")
+    got = {category: report["categories"][category]["score"] for category in CATEGORIES}
+    assert min(got.values()) >= THRESHOLD, (got, failing(report))
