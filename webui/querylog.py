@@ -21,7 +21,6 @@ import re
 import sqlite3
 import threading
 import time
-from contextlib import closing
 from pathlib import Path
 
 from flask import current_app, has_app_context
@@ -49,6 +48,7 @@ WORD = re.compile(r"[\u3400-\u9fff]{2,}|[a-z0-9]{2,}")
 _cache: dict[tuple, tuple[float, list]] = {}
 _cache_lock = threading.Lock()
 _warned: set[str] = set()
+_local = threading.local()
 
 
 def log_path() -> Path | None:
@@ -73,10 +73,19 @@ def _setting(key: str, env: str) -> str | None:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """The log database, created on first use."""
+    """This thread's connection to the log database, created on first use. It stays open:
+    closing the last connection to a WAL database checkpoints it with a disk flush."""
+    key = str(path)
+    connections = _local.__dict__.setdefault("connections", {})
+    db = connections.get(key)
+    if db is not None and path.exists():
+        return db
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=5)
+    db.execute("PRAGMA journal_mode=WAL")  # workers write while others read the lists
+    db.execute("PRAGMA synchronous=NORMAL")  # with WAL: a search never waits for a disk flush
     db.executescript(SCHEMA)
+    connections[key] = db
     return db
 
 
@@ -84,7 +93,8 @@ def record(path: Path, query: str, filters: dict, total: int, suggestion: str | 
            kept_typed: bool = False, from_autocomplete: bool = False, now: float | None = None) -> None:
     """Add one search and delete what is past the retention limit."""
     now = time.time() if now is None else now
-    with closing(connect(path)) as db, db:
+    db = connect(path)
+    with db:
         db.execute("INSERT INTO searches VALUES (?, ?, ?, ?, ?, ?, ?)",
                    (now, query, json.dumps(filters, ensure_ascii=False, sort_keys=True), total,
                     suggestion, int(kept_typed), int(from_autocomplete)))
@@ -124,12 +134,11 @@ def shown_queries(path: Path, days: int = POPULAR_DAYS, now: float | None = None
     now = time.time() if now is None else now
     if not path.exists():
         return []
-    with closing(connect(path)) as db:
-        rows = db.execute(
-            "SELECT query, COUNT(*) AS n, MAX(at) FROM searches WHERE at >= ? GROUP BY query "
-            "HAVING n >= ? AND (SELECT total FROM searches s WHERE s.query = searches.query "
-            "ORDER BY at DESC LIMIT 1) > 0 ORDER BY n DESC, MAX(at) DESC, query",
-            (now - days * DAY, MIN_SEARCHES)).fetchall()
+    rows = connect(path).execute(
+        "SELECT query, COUNT(*) AS n, MAX(at) FROM searches WHERE at >= ? GROUP BY query "
+        "HAVING n >= ? AND (SELECT total FROM searches s WHERE s.query = searches.query "
+        "ORDER BY at DESC LIMIT 1) > 0 ORDER BY n DESC, MAX(at) DESC, query",
+        (now - days * DAY, MIN_SEARCHES)).fetchall()
     blocked = blocked_terms(path)
     return [(query, count) for query, count, _ in rows
             if not any(term in query.lower() for term in blocked)]
@@ -185,22 +194,23 @@ def report(path: Path, days: int = 30, top: int = 20, now: float | None = None) 
     from the autocomplete."""
     now = time.time() if now is None else now
     since = now - days * DAY
-    with closing(connect(path)) as db:
-        def rows(sql: str) -> list[tuple]:
-            return db.execute(sql, (since, top)).fetchall()
+    db = connect(path)
 
-        return {
-            "searches": db.execute("SELECT COUNT(*) FROM searches WHERE at >= ?", (since,)).fetchone()[0],
-            "top": rows("SELECT query, COUNT(*) n FROM searches WHERE at >= ? GROUP BY query "
-                        "ORDER BY n DESC, query LIMIT ?"),
-            "nothing": rows("SELECT query, COUNT(*) n FROM searches WHERE at >= ? AND total = 0 "
-                            "GROUP BY query ORDER BY n DESC, query LIMIT ?"),
-            "corrections": rows("SELECT query, suggestion, COUNT(*) n, SUM(kept_typed) FROM searches "
-                                "WHERE at >= ? AND (suggestion IS NOT NULL OR kept_typed = 1) "
-                                "GROUP BY query, suggestion ORDER BY n DESC, query LIMIT ?"),
-            "autocomplete": rows("SELECT query, COUNT(*) n FROM searches WHERE at >= ? AND "
-                                 "from_autocomplete = 1 GROUP BY query ORDER BY n DESC, query LIMIT ?"),
-        }
+    def rows(sql: str) -> list[tuple]:
+        return db.execute(sql, (since, top)).fetchall()
+
+    return {
+        "searches": db.execute("SELECT COUNT(*) FROM searches WHERE at >= ?", (since,)).fetchone()[0],
+        "top": rows("SELECT query, COUNT(*) n FROM searches WHERE at >= ? GROUP BY query "
+                    "ORDER BY n DESC, query LIMIT ?"),
+        "nothing": rows("SELECT query, COUNT(*) n FROM searches WHERE at >= ? AND total = 0 "
+                        "GROUP BY query ORDER BY n DESC, query LIMIT ?"),
+        "corrections": rows("SELECT query, suggestion, COUNT(*) n, SUM(kept_typed) FROM searches "
+                            "WHERE at >= ? AND (suggestion IS NOT NULL OR kept_typed = 1) "
+                            "GROUP BY query, suggestion ORDER BY n DESC, query LIMIT ?"),
+        "autocomplete": rows("SELECT query, COUNT(*) n FROM searches WHERE at >= ? AND "
+                             "from_autocomplete = 1 GROUP BY query ORDER BY n DESC, query LIMIT ?"),
+    }
 
 
 def _warn(path: Path, err: Exception) -> None:
