@@ -149,3 +149,10 @@ def test_report_prints_top_nothing_and_suggestions(site, log):
 def test_report_without_a_log_says_where_it_looked(tmp_path):
     result = CliRunner().invoke(main, ["report", "--log", str(tmp_path / "none.sqlite3")])
     assert result.exit_code != 0 and "no query log" in result.output
+
+
+def test_related_searches_leave_the_results_marks_alone(site, log):
+    for query in ("智慧城市", "智慧政务"):
+        search(site, "/?q=" + query, times=querylog.MIN_SEARCHES)
+    html = site.get("/?q=智慧城市").get_data(as_text=True)
+    assert "相关搜索" in html and "平安<mark>智慧城市</mark></a>" in html
