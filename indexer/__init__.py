@@ -12,7 +12,7 @@ Data flows through the sub-packages in this order: ``readers`` → ``analysis`` 
 
 from .config import ConfigError
 from .fields import FIELDS, Field, facets
-from .index.build import BuildError, BuildSummary, build_index
+from .index.build import BuildError, BuildSummary, StorageError, build_index
 from .index.store import IndexDamagedError, IndexMissingError
 from .index.update import UpdateSummary, add_documents, delete_documents
 from .readers import CorpusError, Document, load_documents
@@ -24,8 +24,8 @@ from .search.results import Hit, SearchResult
 
 __all__ = [
     "FIELDS", "MAX_QUERY_CHARS", "BuildError", "BuildSummary", "ConfigError", "CorpusError", "Document",
-    "Field", "Hit",
-    "IndexDamagedError", "IndexMissingError", "SearchEngine", "SearchResult", "UpdateSummary",
-    "add_documents", "build_index", "delete_documents", "documents_of_kind", "facets", "highlight",
+    "Field", "Hit", "IndexDamagedError", "IndexMissingError", "SearchEngine", "SearchResult",
+    "StorageError", "UpdateSummary", "add_documents", "build_index", "delete_documents",
+    "documents_of_kind", "facets", "highlight",
     "load_documents", "mentions", "open_index", "similar",
 ]

@@ -34,16 +34,20 @@ def main() -> None:
 
 @main.command()
 @click.option("--corpus", "corpus_paths", multiple=True, type=click.Path(path_type=Path),
-              help="Seed .txt, .jsonl[.gz], .md or a folder; repeatable [default: the seed].")
+              help="A site folder (HTML, PDF, DOCX, …), .jsonl[.gz], .md, seed .txt; repeatable "
+                   "[default: the seed].")
 @click.option("--procs", type=click.IntRange(1, 64), default=config.default_procs,
               show_default="cores, at most 4", help="Processes that analyse documents.")
+@click.option("--base-url", default=None, metavar="URL",
+              help="The site's address: a page's url is this joined with its path, unless it gives one.")
 @INDEX_OPTION
-def build(corpus_paths: tuple[Path, ...], procs: int, index_dir: Path | None) -> None:
+def build(corpus_paths: tuple[Path, ...], procs: int, base_url: str | None, index_dir: Path | None) -> None:
     """Build a new index and swap it in atomically."""
     index_dir = config.index_dir(index_dir)
     with progress_reporter("indexing") as progress:
         try:
-            summary = build_index(corpus_paths, index_dir, progress=progress, procs=procs)
+            summary = build_index(corpus_paths, index_dir, progress=progress, procs=procs,
+                                  base_url=base_url)
         except (CorpusError, BuildError) as err:
             raise click.ClickException(f"build aborted, live index untouched: {err}") from None
     click.echo(str(summary))

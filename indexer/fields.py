@@ -16,7 +16,8 @@ Adding a field is one row here plus its reader's mapping (readers put values in
 - ``stored``: only kept, shown with the document.
 
 A ``text`` field other than the title and body is made of the fields it ``gathers`` (``meta``:
-the publisher, site, column, topics, keywords and 文号, searched like the body).
+the publisher, site, column, topics, keywords, 文号 and an attachment's link texts, searched
+like the body).
 
 A ``clean`` function turns what a reader found into the stored value (``doc_number``: the
 canonical 文号, whatever way it was written).
@@ -135,8 +136,9 @@ FIELD_LIST = [
     Field("column", "keyword", "栏目", filterable=True, facet=True, in_hits=True),
     Field("site", "keyword", "网站", filterable=True, facet=True, in_hits=True),
     Field("keywords", "keyword", "主题词", multi=True),
+    Field("link_text", "stored", "链接文字"),  # an attachment: the text of the links to it
     Field("meta", "text", "机构与主题", stored=False,
-          gathers=("publisher", "site", "column", "topic", "keywords", "doc_number")),
+          gathers=("publisher", "site", "column", "topic", "keywords", "doc_number", "link_text")),
 ]
 FIELDS = {field.name: field for field in FIELD_LIST}
 CORE = ("id", "kind", "title", "body", "rank")  # attributes of every Document

@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, Flask, abort, current_app, jsonify, request
 
-from indexer import BuildError, ConfigError, CorpusError, build_index, config
+from indexer import BuildError, ConfigError, CorpusError, StorageError, build_index, config
 
 from .errors import error_response
 from .logs import printable
@@ -88,6 +88,10 @@ def rebuild():
     _require_token()
     try:
         summary = build_index(current_app.config["CORPUS"], current_app.config["INDEX"])
+    except StorageError as err:
+        LOG.error("rebuild failed: %s", err)
+        _refuse(507 if err.full else 503,
+                f"索引目录无法写入，当前索引未改动 / cannot write the index, live index untouched: {err}", {})
     except (CorpusError, BuildError, ConfigError) as err:
         abort(422, f"重建中止，当前索引未改动 / build aborted, live index untouched: {err}")
     return jsonify(status="ok", documents=summary.documents, size_bytes=summary.size_bytes,

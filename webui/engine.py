@@ -1,7 +1,9 @@
 """One search engine per app, opened on first use and shared by every request and thread.
 
 The engine keeps a searcher per thread and follows ``egov-search build`` swaps by itself,
-so nothing here needs closing or reopening.
+so nothing here needs closing or reopening. A request is pinned to the generation that was
+live when it first asked for the engine: its searches all read that one index, even if a
+swap comes while it runs (a page's document, then its related documents).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ _lock = threading.Lock()
 def init_app(app: Flask) -> None:
     """Reserve the app's engine slot; the index is opened on the first request that needs it."""
     app.extensions[EXTENSION] = None
+    app.teardown_request(_unpin)
 
 
 def get_engine() -> SearchEngine:
@@ -28,4 +31,13 @@ def get_engine() -> SearchEngine:
         with _lock:
             if extensions[EXTENSION] is None:
                 extensions[EXTENSION] = open_index(current_app.config["INDEX"])
-    return extensions[EXTENSION]
+    engine = extensions[EXTENSION]
+    engine.pin()
+    return engine
+
+
+def _unpin(_error: BaseException | None) -> None:
+    """At the end of a request, let its thread follow swaps again."""
+    engine = current_app.extensions[EXTENSION]
+    if engine is not None:
+        engine.unpin()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -16,7 +18,8 @@ from whoosh.writing import IndexWriter
 from .. import config
 from ..analysis.segment import read_userdict
 from ..analysis.synonyms import SynonymError, Synonyms
-from ..readers import load_documents
+from ..readers import CorpusError, Skipped, load_documents
+from ..readers.skipped import describe
 from ..whoosh_ext.codec import index_codec, term_count
 from . import sidecars, store
 from .schema import index_fields, make_schema
@@ -39,11 +42,13 @@ class BuildSummary:
     seconds: float
     size_bytes: int
     generation: Path
+    skipped: dict[str, int] = field(default_factory=dict)  # files left out, by reason
 
     def __str__(self) -> str:
         kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(self.documents.items()))
         total = sum(self.documents.values())
-        return (f"indexed {total} documents ({kinds}); {self.terms} terms in "
+        left_out = f"; {describe(self.skipped)}" if self.skipped else ""
+        return (f"indexed {total} documents ({kinds}){left_out}; {self.terms} terms in "
                 f"{self.segments} segment(s); "
                 f"{self.seconds:.2f} s; {self.size_bytes / 1e6:.2f} MB at {self.generation}")
 
@@ -52,9 +57,30 @@ class BuildError(ValueError):
     """The corpus cannot be indexed as given; the live index is untouched."""
 
 
+class StorageError(BuildError):
+    """The index folder cannot be written (read-only, full, …): the operator's to fix, not
+    the corpus's; the live index is untouched. ``full`` says whether space ran out."""
+
+    def __init__(self, index_dir: Path, err: OSError):
+        self.full = err.errno in (errno.ENOSPC, errno.EDQUOT)
+        where = f" ({err.filename})" if err.filename else ""
+        super().__init__(f"{index_dir}: cannot write the index: {err.strerror or err}{where}")
+
+
+@contextmanager
+def storage_errors(index_dir: Path) -> Iterator[None]:
+    """Turn a failed read or write of ``index_dir`` (``OSError``) into :class:`StorageError`."""
+    try:
+        yield
+    except OSError as err:
+        raise StorageError(index_dir, err) from None
+
+
 def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
-                progress: Progress | None = None, procs: int = 1) -> BuildSummary:
-    """Index ``paths`` (default: the seed corpus) with ``procs`` processes and make it live."""
+                progress: Progress | None = None, procs: int = 1,
+                base_url: str | None = None) -> BuildSummary:
+    """Index ``paths`` (default: the seed corpus) with ``procs`` processes and make it live;
+    ``base_url`` is the address of a site folder, for pages that do not give their own."""
     index_dir = config.index_dir(index_dir)
     started = time.perf_counter()
     try:  # a missing word list or a bad synonym file stops the build before any work
@@ -64,12 +90,12 @@ def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
         Synonyms.load(abbreviations, abbreviations=True)
     except (config.ConfigError, SynonymError) as err:
         raise BuildError(str(err)) from None
-    with store.build_lock(index_dir):
+    with storage_errors(index_dir), store.build_lock(index_dir):
         generation = store.new_generation(index_dir)
         try:
             sidecars.copy_word_lists(generation, synonyms, abbreviations)
-            counts = _write(generation, list(paths) or [config.seed_path()], read_userdict(userdict),
-                            progress, procs)
+            corpus = Corpus(list(paths) or [config.seed_path()], base_url)
+            counts = _write(generation, corpus, read_userdict(userdict), progress, procs)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise
@@ -77,26 +103,41 @@ def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
             terms, segments = term_count(reader), len(reader.leaf_readers())
         store.publish(index_dir, generation)
     return BuildSummary(dict(counts), terms, segments, time.perf_counter() - started,
-                        store.folder_size(generation), generation)
+                        store.folder_size(generation), generation, dict(corpus.skipped.counts()))
 
 
-def scan_corpus(paths: Sequence[Path | str]) -> tuple[int, list[str]]:
+@dataclass
+class Corpus:
+    """What a build or an update reads: paths, a site's address, and the files left out (as the
+    first pass over the corpus found them)."""
+
+    paths: list
+    base_url: str | None = None
+    skipped: Skipped = field(default_factory=lambda: Skipped(log=True))
+
+    def documents(self, first_pass: bool = False):
+        """The documents; only the first pass reports the files it skips."""
+        report = self.skipped if first_pass else lambda path, reason: None
+        return load_documents(self.paths, base_url=self.base_url, skipped=report)
+
+
+def scan_corpus(corpus: Corpus) -> tuple[int, list[str]]:
     """First pass, before anything is written: validate ids; return the document count and
     the dictionary words the documents bring (titles of :data:`ENTITY_KINDS`).
 
     Knowing every word before the first document is segmented makes a build independent of
     document order and of how documents are spread over processes.
     """
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # id → "file:line" where it was first seen
     words: list[str] = []
-    for doc in load_documents(paths):
+    for doc in corpus.documents(first_pass=True):
         if doc.id in seen:
-            raise BuildError(f"duplicate document id {doc.id!r}")
-        seen.add(doc.id)
+            raise CorpusError(*doc.origin, f"duplicate document id {doc.id!r} (first at {seen[doc.id]})")
+        seen[doc.id] = "{}:{}".format(*doc.origin)
         if doc.kind in ENTITY_KINDS:
             words.append(doc.title)
     if not seen:
-        raise BuildError(f"no documents in {', '.join(map(str, paths))}")
+        raise BuildError(f"no documents in {', '.join(map(str, corpus.paths))}")
     return len(seen), words
 
 
@@ -120,16 +161,16 @@ def cancel_writer(writer: IndexWriter) -> None:
     writer.cancel()
 
 
-def _write(generation: Path, paths: list, userdict: list[str], progress: Progress | None,
+def _write(generation: Path, corpus: Corpus, userdict: list[str], progress: Progress | None,
            procs: int) -> Counter:
     """Stream the documents into a Whoosh index in ``generation``; return counts by kind."""
-    total, entity_words = scan_corpus(paths)
+    total, entity_words = scan_corpus(corpus)
     dictionary = userdict + entity_words
     index = whoosh_index.create_in(str(generation), make_schema(dictionary))
     writer = open_writer(index, procs, total)
     counts: Counter = Counter()
     try:
-        for done, doc in enumerate(load_documents(paths), 1):
+        for done, doc in enumerate(corpus.documents(), 1):
             writer.add_document(**index_fields(doc))
             counts[doc.kind] += 1
             if progress and (done % PROGRESS_EVERY == 0 or done == total):

@@ -79,7 +79,7 @@ def unmapped_reader(generation: Path) -> IndexReader:
 
 def open_generation(generation: Path) -> Index:
     """Open a generation's Whoosh index, turning damage into :class:`IndexDamagedError`."""
-    rebuild = f"rebuild it with `egov-search build --index {generation.parent}`"
+    rebuild = _rebuild_hint(generation)
     try:
         check_manifest(generation)
     except IndexFormatError as err:
@@ -91,13 +91,23 @@ def open_generation(generation: Path) -> Index:
         index = whoosh_index.open_dir(str(generation))
         index.doc_count()
     except Exception as err:  # Whoosh raises many types for a damaged folder, pickle more
-        raise IndexDamagedError(f"the index at {generation} cannot be read ({type(err).__name__}: "
-                                f"{err}); {rebuild}") from None
+        raise unreadable(generation, err) from None
     missing = set(make_schema().names()) - set(index.schema.names())
     if missing:
         raise IndexDamagedError(f"the index at {generation} was built by an older egov-search "
                                 f"(no {', '.join(sorted(missing))}); {rebuild}")
     return index
+
+
+def unreadable(generation: Path, err: Exception) -> IndexDamagedError:
+    """The error for a generation whose files Whoosh cannot read (``err``), with the fix."""
+    return IndexDamagedError(f"the index at {generation} cannot be read ({type(err).__name__}: "
+                             f"{err}); {_rebuild_hint(generation)}")
+
+
+def _rebuild_hint(generation: Path) -> str:
+    """How to replace a damaged generation."""
+    return f"rebuild it with `egov-search build --index {generation.parent}`"
 
 
 def write_manifest(generation: Path) -> None:

@@ -23,7 +23,7 @@ from whoosh.writing import IndexWriter
 from .. import config
 from ..readers import load_documents
 from . import sidecars, store
-from .build import BuildError, open_writer, scan_corpus
+from .build import BuildError, Corpus, open_writer, scan_corpus, storage_errors
 from .schema import index_fields, make_schema
 
 
@@ -45,7 +45,7 @@ class UpdateSummary:
 
 def add_documents(paths: Sequence[Path | str], index_dir: Path | None = None) -> UpdateSummary:
     """Add the documents of ``paths``; a document whose id is already indexed is replaced."""
-    total, entity_words = scan_corpus(paths)
+    total, entity_words = scan_corpus(Corpus(list(paths)))
     with _next_generation(index_dir) as (generation, index, started):
         dictionary = sidecars.read_dictionary(generation)
         new_words = [w for w in entity_words if w not in set(dictionary)]
@@ -84,7 +84,7 @@ def _next_generation(index_dir: Path | None) -> Iterator[tuple[Path, whoosh_inde
     """Under the build lock: a copy of the live generation to change, published on success."""
     index_dir = config.index_dir(index_dir)
     started = time.perf_counter()
-    with store.build_lock(index_dir):
+    with storage_errors(index_dir), store.build_lock(index_dir):
         live = store.current_generation(index_dir)
         store.open_generation(live)  # a clear error for a damaged live index
         generation = store.new_generation(index_dir)

@@ -311,6 +311,8 @@ def read_html(path: Path, root: Path, *, base_url: str | None = None) -> Page:
         data = path.read_bytes()
     except OSError:
         raise SkipFile(UNREADABLE) from None
-    return parse_html(data, path.relative_to(root).as_posix(), base_url=base_url)
+    page = parse_html(data, path.relative_to(root).as_posix(), base_url=base_url)
+    page.doc.origin = (str(path), 0)
+    return page
 
 

@@ -16,15 +16,16 @@ SUFFIXES = (".md", ".markdown", ".txt")
 def read_markdown(path: Path, root: Path) -> Iterator[Document]:
     """One document per ``#`` section of a file, or one for the whole file if it has none."""
     name = path.relative_to(root).as_posix()
-    sections: list[tuple[str, list[str]]] = [(path.stem, [])]
-    for _, line in read_lines(path):
+    sections: list[tuple[int, str, list[str]]] = [(0, path.stem, [])]
+    for number, line in read_lines(path):
         heading = MARKDOWN_HEADING.match(line)
         if heading:
-            sections.append((heading.group(1) or path.stem, []))
+            sections.append((number, heading.group(1) or path.stem, []))
         else:
-            sections[-1][1].append(line)
-    kept = [(title, "\n".join(lines).strip()) for title, lines in sections]
-    kept = [(title, body) for i, (title, body) in enumerate(kept) if body or i > 0]
-    for number, (title, body) in enumerate(kept, 1):
+            sections[-1][2].append(line)
+    kept = [(line, title, "\n".join(lines).strip()) for line, title, lines in sections]
+    kept = [(line, title, body) for i, (line, title, body) in enumerate(kept) if body or i > 0]
+    for number, (line, title, body) in enumerate(kept, 1):
         doc_id = name if len(kept) == 1 else f"{name}#{number}"
-        yield Document(doc_id, "document", title, body, fields={"source": name})
+        yield Document(doc_id, "document", title, body, fields={"source": name},
+                       origin=(str(path), line))

@@ -14,8 +14,8 @@ Sources, by order of preference when several give one field (the first that has 
 | --- | --- | --- | --- |
 | ``index_number`` | 索引号 | | |
 | ``topic`` (list) | 主题分类, 分类 | | |
-| ``publisher`` | 发文机关, 发布机构, 发布单位, 发文单位, 来源, 信息来源 | ContentSource | |
-| ``written`` (ISO) | 成文日期 | | |
+| ``publisher`` | 发文机关, 发布机构, 发布单位, 发文单位, 来源, 信息来源, 公开主体 | ContentSource | |
+| ``written`` (ISO) | 成文日期, 发文日期 | | |
 | ``title`` | 标题, 名称 (after ArticleTitle) | ArticleTitle (first) | og:title |
 | ``doc_number`` | 发文字号, 文号 | | |
 | ``published`` (ISO) | 发布日期, 发布时间 | PubDate | article:published_time |
@@ -63,8 +63,8 @@ COMMON_META = {
 LABELS = {
     "索引号": "index_number", "主题分类": "topic", "分类": "topic", "发文机关": "publisher",
     "发布机构": "publisher", "发布单位": "publisher", "发文单位": "publisher", "来源": "publisher",
-    "信息来源": "publisher",
-    "成文日期": "written", "标题": "title", "名称": "title", "发文字号": "doc_number", "文号": "doc_number",
+    "信息来源": "publisher", "公开主体": "publisher", "成文日期": "written", "发文日期": "written",
+    "标题": "title", "名称": "title", "发文字号": "doc_number", "文号": "doc_number",
     "发布日期": "published", "发布时间": "published", "主题词": "keywords", "有效性": "validity",
 }
 DATE_FIELDS = ("published", "written")

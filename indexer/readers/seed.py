@@ -31,7 +31,8 @@ def read_seed(path: Path) -> Iterator[Document]:
         if rank_text != str(rank):
             raise CorpusError(path, number, f"expected rank {rank}, got {rank_text!r}")
         yield Document(f"vendor-{rank}", "vendor", name, remark, rank,
-                       {"list": list_title, "source": _source(lines[4 + 3 * SEED_VENDORS][1])})
+                       {"list": list_title, "source": _source(lines[4 + 3 * SEED_VENDORS][1])},
+                       origin=(str(path), number))
         cursor += 3
     number, source_line = lines[cursor]
     if not source_line.endswith("排行"):
@@ -63,4 +64,4 @@ def _seed_sections(path: Path, lines: list[tuple[int, str]]) -> Iterator[Documen
         if not body:
             raise CorpusError(path, number, f"expected paragraphs under {title!r}")
         yield Document(f"section-{index}", "section", title, "\n".join(body),
-                       fields={"article": article})
+                       fields={"article": article}, origin=(str(path), number))

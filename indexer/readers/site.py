@@ -155,7 +155,7 @@ def read_attachment(path: Path, doc_id: str, reader: str, *, base_url: str | Non
     if base_url:
         extra["url"] = urljoin(base_url.rstrip("/") + "/", quote(doc_id))
     title = title or (link[1][0] if link and link[1] else "") or path.stem
-    return Document(doc_id, "attachment", title, body, fields=extra)
+    return Document(doc_id, "attachment", title, body, fields=extra, origin=(str(path), 0))
 
 
 def _text_file(path: Path, root: Path, doc_id: str, skipped: SkipCallback) -> Iterator[Document]:

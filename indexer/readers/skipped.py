@@ -65,7 +65,13 @@ class Skipped:
 
     def summary(self) -> str:
         """One line for the build's report: ``3 files skipped: 2 encrypted, 1 undecodable``."""
-        if not self.files:
-            return "no file skipped"
-        parts = ", ".join(f"{count} {reason}" for reason, count in self.counts().most_common())
-        return f"{len(self.files)} file{'s' if len(self.files) > 1 else ''} skipped: {parts}"
+        return describe(self.counts())
+
+
+def describe(counts: Counter[str] | dict[str, int]) -> str:
+    """``3 files skipped: 2 encrypted, 1 undecodable`` for counts by reason."""
+    total = sum(counts.values())
+    if not total:
+        return "no file skipped"
+    parts = ", ".join(f"{count} {reason}" for reason, count in Counter(counts).most_common())
+    return f"{total} file{'s' if total > 1 else ''} skipped: {parts}"

@@ -59,6 +59,21 @@ class SearchEngine:
         self.view()  # fail now, with a clear message, if there is no usable index
 
     def view(self) -> View:
+        """The live generation with this thread's searcher on it, reopened after a swap; while
+        the thread is pinned, the view it had when :meth:`pin` was called."""
+        return getattr(self._local, "pinned", None) or self._live_view()
+
+    def pin(self) -> None:
+        """Keep this thread on the live generation of now until :meth:`unpin`, so that the
+        searches of one web request read one index even if a swap comes between them."""
+        if getattr(self._local, "pinned", None) is None:
+            self._local.pinned = self._live_view()
+
+    def unpin(self) -> None:
+        """Follow swaps again."""
+        self._local.pinned = None
+
+    def _live_view(self) -> View:
         """The live generation with this thread's searcher on it, reopened after a swap."""
         path = store.current_generation(self.index_dir)
         generation = self._generation
@@ -69,15 +84,13 @@ class SearchEngine:
                 generation = self._generation
         local = self._local
         if getattr(local, "generation", None) is not generation:
-            if getattr(local, "searcher", None) is not None:
-                local.searcher.close()
+            # Dropped, not closed: results a search on it still holds keep it readable, and it
+            # closes its files when the last of them is gone.
             local.searcher, local.generation = None, None
             try:
                 local.searcher = generation.index.searcher(weighting=pipeline.scorer())
-            except OSError as err:  # a file of the generation went missing under us
-                raise store.IndexDamagedError(
-                    f"the index at {path} cannot be read ({err}); rebuild it with "
-                    f"`egov-search build --index {self.index_dir}`") from None
+            except Exception as err:  # a file went missing under us: OSError, EmptyIndexError, …
+                raise store.unreadable(generation.path, err) from None
             local.generation = generation
         return View(generation, local.searcher, generation.planner)
 

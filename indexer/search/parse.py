@@ -42,6 +42,7 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 YEAR = re.compile(r"\d{4}")
+MAX_CONCEPTS = 12  # what one query may ask for; the rest is left out, with a notice
 
 
 def parse(text: str) -> Query:
@@ -139,7 +140,13 @@ def _word(word: str) -> Clause | None:
 
 
 def _last_restriction_wins(clauses: list[Clause]) -> Query:
-    """Of several typed restrictions on one single-valued field, the last one counts."""
+    """Of several typed restrictions on one single-valued field, the last one counts; a clause
+    typed twice counts once, and concepts beyond :data:`MAX_CONCEPTS` are dropped.
+
+    >>> query = parse(" ".join(["的"] * 128 + [str(n) for n in range(20)]))
+    >>> len(query.concepts), query.dropped
+    (12, 9)
+    """
     seen: set[str] = set()
     kept: list[Clause] = []
     for clause in reversed(clauses):
@@ -148,4 +155,7 @@ def _last_restriction_wins(clauses: list[Clause]) -> Query:
                 continue
             seen.add(clause.field)
         kept.append(clause)
-    return Query(tuple(reversed(kept)))
+    unique = list(dict.fromkeys(reversed(kept)))
+    concepts = [c for c in unique if not isinstance(c, Filter | Range | Not)]
+    over = set(concepts[MAX_CONCEPTS:])
+    return Query(tuple(c for c in unique if c not in over), dropped=len(over))

@@ -39,6 +39,8 @@ TEXT_FIELDS = ("title", "body", "meta")
 
 CJK_GAP = re.compile(rf"(?<=[{HAN}])\s+(?=[{HAN}])")
 MAX_PREFIX_EXPANSIONS = 200
+MAX_SEQUENCE = 16  # tokens of one phrase: a pasted sentence is found by its start, in bounded work
+MAX_REPEATS = 2  # times one token may occur in a phrase before the phrase is cut there
 
 
 class Planner:
@@ -138,8 +140,8 @@ class Planner:
     def concept_query(self, text: str, weight: float = 1.0) -> wq.Query:
         """One term or phrase: its words, or any substring of its characters, in the fields."""
         text = join_cjk(text)
-        words = [t.text for t in self.words(text, mode="query")]
-        chars = [t.text for t in self.chars(text, mode="query")]
+        words = bounded([t.text for t in self.words(text, mode="query")])
+        chars = bounded([t.text for t in self.chars(text, mode="query")])
         if words == chars and len(words) == 1 and len(words[0]) == 1:
             words = []  # one character is the same evidence in both fields: count it once
         options = []
@@ -149,8 +151,8 @@ class Planner:
         return wq.Or([option for option in options if option is not None])
 
     def char_sequence(self, fieldname: str, text: str, boost: float = 1.0) -> wq.Query | None:
-        """``text`` as consecutive character n-grams of ``fieldname``."""
-        return sequence(fieldname, [t.text for t in self.chars(text, mode="query")], boost)
+        """``text`` as consecutive character n-grams of ``fieldname`` (see :func:`bounded`)."""
+        return sequence(fieldname, bounded([t.text for t in self.chars(text, mode="query")]), boost)
 
     def named_titles(self, query: Query, reader) -> wq.Query | None:
         """Documents titled exactly as one of several terms (用友 in 用友 税务), scored last."""
@@ -215,6 +217,23 @@ def restrictions(query: Query) -> wq.Query | None:
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else wq.And(clauses)
+
+
+def bounded(tokens: list[str]) -> list[str]:
+    """The start of a token sequence that keeps a phrase query's work bounded: at most
+    :data:`MAX_SEQUENCE` tokens, cut before any token's third occurrence (的的的…, 服务器服务器…).
+
+    >>> bounded(["服务", "务器", "器服", "服务", "务器", "器服", "服务", "务器"])
+    ['服务', '务器', '器服', '服务', '务器', '器服']
+    """
+    seen: dict[str, int] = {}
+    kept = []
+    for token in tokens[:MAX_SEQUENCE]:
+        seen[token] = seen.get(token, 0) + 1
+        if seen[token] > MAX_REPEATS:
+            break
+        kept.append(token)
+    return kept
 
 
 def sequence(fieldname: str, texts: list[str], boost: float) -> wq.Query | None:

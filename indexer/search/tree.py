@@ -71,9 +71,11 @@ Clause = Term | Phrase | DocNumber | Series | Not | Filter | Range
 
 @dataclass(frozen=True)
 class Query:
-    """A parsed query: its clauses in the order typed."""
+    """A parsed query: its clauses in the order typed; ``dropped`` counts the concepts left
+    out beyond the parser's limit."""
 
     clauses: tuple[Clause, ...] = field(default_factory=tuple)
+    dropped: int = 0
 
     @property
     def concepts(self) -> list[Concept]:

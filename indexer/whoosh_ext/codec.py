@@ -3,7 +3,12 @@
 - Short posting lists live in the term table. A CJK n-gram field has many terms that occur
   in a handful of documents; Whoosh's default writes each as its own pickled, compressed
   block, and inlining them skips that work at build time and a seek at query time. The
-  format's reader already handles inlined terms.
+  format's reader already handles inlined terms, except one case, fixed here: Whoosh keeps
+  only non-empty values, so an inlined list of a field without positions or values (ids,
+  keywords, numbers) holds no values at all, and Whoosh's reader then answers ``""`` (text)
+  for each posting's value. Merging segments copies postings with those values and fails on
+  the text (``AssertionError: vbytes=''``), so the reader gives back the bytes that were
+  written, ``b""``.
 - Field lengths are read once per field into a list. Whoosh looks a document's field length
   up in the segment file for every posting it writes and every match it scores.
 - Term lookups are remembered per reader. One search asks for the same terms several times
@@ -27,6 +32,7 @@ from whoosh.codec.whoosh3 import (
     W3TermsReader,
     _lenfield,
 )
+from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
@@ -145,6 +151,15 @@ class IndexCodec(W3Codec):
 
     def __init__(self):
         super().__init__(inlinelimit=INLINE_LIMIT)
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        """Whoosh's matcher for a term's postings; for an inlined list without values, one
+        ``b""`` value a posting, as written, instead of none."""
+        if not terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        ids, weights, values = terminfo.inlined_postings()
+        return ListMatcher(ids, weights, values or (b"",) * len(ids), format_, scorer=scorer,
+                           term=term, terminfo=terminfo)
 
     def per_document_reader(self, storage, segment) -> LengthCachingReader:
         return LengthCachingReader(storage, segment)

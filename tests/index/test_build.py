@@ -125,3 +125,20 @@ def test_summary_counts_every_term_of_every_segment(tmp_path, procs):
     assert summary.terms == walked > 4000
     assert summary.segments == procs
     assert f"{walked} terms in {procs} segment(s)" in str(summary)
+
+
+def test_a_site_build_counts_the_files_it_skips_and_joins_the_base_url(tmp_path):
+    fixtures = Path(__file__).resolve().parents[1] / "readers" / "fixtures"
+    site = tmp_path / "site" / "www.example.gov.cn"
+    (site / "zwgk").mkdir(parents=True)
+    for name in ("encrypted.pdf", "scan.pdf"):
+        (site / name).write_bytes((fixtures / name).read_bytes())
+    (site / "zwgk" / "a.html").write_text(
+        "<html><head><title>通知</title></head><body><p>关于做好医保缴费的通知正文。</p></body></html>",
+        encoding="gb18030")
+    result = CliRunner().invoke(main, ["build", "--corpus", str(site), "--index",
+                                       str(tmp_path / "ix"), "--base-url", "https://www.example.gov.cn/"])
+    assert result.exit_code == 0, result.output
+    assert "2 files skipped: 1 encrypted, 1 no text layer (scanned?)" in result.output
+    doc = open_index(tmp_path / "ix").document("zwgk/a.html")
+    assert doc["url"] == "https://www.example.gov.cn/zwgk/a.html" and doc["title"] == "通知"

@@ -11,6 +11,7 @@ MODULES = [
     "indexer.analysis.dates",
     "indexer.analysis.docnumber",
     "indexer.readers.boilerplate",
+    "indexer.readers.document",
     "indexer.readers.encoding",
     "indexer.readers.skipped",
     "indexer.readers.pdf",

@@ -114,3 +114,11 @@ def test_cli_filters(gov_index):
                                        "--sort", "-published", "--in", "title"])
     assert result.exit_code == 0, result.output
     assert "2023-" in result.output and "2022-" not in result.output
+
+
+def test_an_attachment_is_found_by_the_text_of_the_links_to_it(gov):
+    attachment = next(doc for doc in gov.all_documents()
+                      if doc["kind"] == "attachment" and doc.get("link_text"))
+    words = attachment["link_text"].replace("附件：", "").rsplit(".", 1)[0]
+    hits = gov.search(f'"{words}"', scope="all").hits
+    assert attachment["id"] in [hit.id for hit in hits[:3]]

@@ -1,0 +1,40 @@
+"""Every search has a work budget: repeated terms count once, terms are capped, phrases are
+bounded, and past the deadline a search answers with what it has and says so."""
+
+from __future__ import annotations
+
+from indexer.search import execute
+from indexer.search.parse import MAX_CONCEPTS, parse
+from indexer.search.tree import Term
+
+
+def test_repeated_terms_count_once():
+    assert parse(" ".join(["的"] * 128)).concepts == [Term("的")]
+    assert parse(" ".join(["1"] * 128) + " 华宇").concepts == [Term("1"), Term("华宇")]
+
+
+def test_terms_beyond_the_limit_are_left_out_with_a_notice(engine):
+    words = ["智慧", "城市", "政务", "服务", "平台", "数据", "云", "安全", "医疗", "交通", "教育", "公安",
+             "税务", "法院", "软件", "网络"]
+    result = engine.search(" ".join(words))
+    assert any(f"前 {MAX_CONCEPTS} 个" in notice for notice in result.notices)
+    assert len(parse(" ".join(words)).concepts) == MAX_CONCEPTS
+
+
+def test_past_the_deadline_a_search_answers_with_what_it_has(engine, monkeypatch):
+    monkeypatch.setattr(execute, "BUDGET_SECONDS", 0.0)
+    result = engine.search("服务")
+    assert any("超过限制" in notice for notice in result.notices)
+    assert result.total < engine.doc_count()
+
+
+def test_the_api_says_so_too(client, monkeypatch):
+    monkeypatch.setattr(execute, "BUDGET_SECONDS", 0.0)
+    response = client.get("/api/search?q=服务 数据 平台")
+    assert response.status_code == 200
+    assert any("ran out of time" in notice for notice in response.get_json()["notices"])
+
+
+def test_a_long_repeated_phrase_is_still_answered(engine):
+    result = engine.search("智慧" * 120)
+    assert result.total >= 0 and not any("超过限制" in notice for notice in result.notices)
