@@ -7,6 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 BROWSER_PACKAGES := chromium fonts-noto-cjk
+NPM_TOOLS := tools/npm
 
 .PHONY: run test build lint bench clean
 
@@ -33,6 +34,14 @@ $(CHROMIUM):
 		exit 1; \
 	fi
 
+# axe-core and Lighthouse for the page audits in tests/web, pinned by the lockfile.
+$(NPM_TOOLS)/node_modules/.installed: $(NPM_TOOLS)/package.json $(NPM_TOOLS)/package-lock.json
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; } || \
+		{ echo "the page audits need Node.js 20 and npm: sudo apt-get install -y nodejs npm"; exit 1; }
+	npm ci --prefix $(NPM_TOOLS) --no-audit --no-fund --loglevel=error
+	touch $@
+
 run: $(VENV)/.installed
 	test -e $(INDEX)/current || $(BIN)/egov-search build --index $(INDEX)
 	$(BIN)/egov-search serve --index $(INDEX) --host $(HOST) --port $(PORT)
@@ -43,11 +52,11 @@ build: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check indexer webui tests bench
 
-test: lint $(CHROMIUM)
+test: lint $(CHROMIUM) $(NPM_TOOLS)/node_modules/.installed
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) $(INDEX) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(INDEX) .pytest_cache .ruff_cache $(NPM_TOOLS)/node_modules

@@ -16,7 +16,7 @@ from werkzeug.routing import PathConverter
 
 from indexer import config
 
-from . import admin, api, engine, errors, pages
+from . import admin, api, engine, errors, pages, wsgi
 from .logs import log_access
 
 SECURITY_HEADERS = {
@@ -45,6 +45,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     admin.init_app(app)
     app.before_request(_start_timer)
     app.after_request(_finish)
+    app.after_request(wsgi.compress)  # after_request hooks run last-registered first
     return app
 
 

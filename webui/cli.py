@@ -20,7 +20,7 @@ from indexer import (
 )
 from indexer.cli import INDEX_OPTION, main
 
-from . import create_app, serving
+from . import create_app, querylog, serving
 
 
 @main.command()
@@ -70,6 +70,44 @@ def serve(host: str, port: int, index_dir: Path | None, workers: int, threads: i
         serving.serve(app, sock, threads=threads, workers=workers, limits=limits)
     except serving.WorkerFailed as err:
         raise click.ClickException(str(err)) from None
+
+
+@main.command()
+@INDEX_OPTION
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, querylog.RETENTION_DAYS),
+              help="How far back to look.")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(1, 1000), help="Rows per list.")
+@click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path), envvar="EGOV_QUERY_LOG",
+              help="The query log (default: queries.sqlite3 beside the index folder).")
+def report(index_dir: Path | None, days: int, top: int, log_file: Path | None) -> None:
+    """Print the top queries, the top queries that found nothing, the corrections shown and
+    the queries picked from the autocomplete (from the query log, which holds no addresses)."""
+    path = log_file or config.index_dir(index_dir).resolve().parent / "queries.sqlite3"
+    if not path.exists():
+        raise click.ClickException(f"no query log at {path}: it is written by `egov-search serve`")
+    found = querylog.report(path, days=days, top=top)
+    click.echo(f"{found['searches']} searches in the last {days} days ({path})")
+    _table("top queries", ["searches", "query"], [(n, q) for q, n in found["top"]])
+    _table("top queries that found nothing", ["searches", "query"], [(n, q) for q, n in found["nothing"]])
+    _table("corrections shown (kept: searched as typed instead)", ["shown", "kept", "query", "corrected to"],
+           [(n, kept or 0, q, s or "-") for q, s, n, kept in found["corrections"]])
+    _table("queries picked from the autocomplete", ["searches", "query"],
+           [(n, q) for q, n in found["autocomplete"]])
+
+
+def _table(title: str, header: list[str], rows: list[tuple]) -> None:
+    """A titled plain-text table; numbers first, right-aligned."""
+    click.echo(f"\n{title}:")
+    if not rows:
+        click.echo("  (none)")
+        return
+    numeric = [i for i, value in enumerate(rows[0]) if isinstance(value, int)]
+    widths = [max(len(str(header[i])), *(len(str(row[i])) for row in rows)) for i in numeric]
+    click.echo("  " + "  ".join(str(header[i]).rjust(w) for i, w in zip(numeric, widths, strict=True))
+               + "  " + " | ".join(header[len(numeric):]))
+    for row in rows:
+        cells = [str(row[i]).rjust(w) for i, w in zip(numeric, widths, strict=True)]
+        click.echo("  " + "  ".join(cells) + "  " + " | ".join(str(v) for v in row[len(numeric):]))
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})

@@ -29,6 +29,7 @@ from indexer import (
 )
 
 from .engine import get_engine
+from .suggestions import suggestion_items
 
 DEFAULT_LIMIT, MAX_LIMIT = 10, 100
 MAX_PAGE = 1000
@@ -132,10 +133,12 @@ def search_data(args, required: bool = True) -> dict:
     scope = choice_arg(args, "in", SCOPES)
     page = int_arg(args, "page", 1, 1, MAX_PAGE)
     limit = int_arg(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    exact = args.get("exact", "") in ("1", "true")  # 仍然搜索: the query as typed, uncorrected
     dated = {"published": [date_range(start, end)]} if start or end else {}
     try:
         result = get_engine().search(q, page=page, per_page=limit, filters={**filters, **dated},
-                                     sort=None if sort == "relevance" else sort, scope=scope)
+                                     sort=None if sort == "relevance" else sort, scope=scope,
+                                     correct=not exact)
     except ValueError as err:  # a filter value that does not fit its field
         abort(400, f"筛选条件无效 / invalid filter: {err}")
     searched = result.suggestion if result.mode == "corrected" and result.suggestion else result.query
@@ -153,7 +156,8 @@ def suggest_data(args: Mapping[str, str]) -> dict:
     """``/api/suggest``: completions for what is typed so far."""
     q = query_arg(args)
     limit = int_arg(args, "limit", SUGGEST_LIMIT, 1, SUGGEST_LIMIT)
-    return {"query": q, "suggestions": get_engine().suggest(q, limit)}
+    suggestions = get_engine().suggest(q, limit)
+    return {"query": q, "suggestions": suggestions, "items": suggestion_items(suggestions)}
 
 
 def overview_data(args: Mapping[str, str]) -> dict:

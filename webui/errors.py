@@ -39,9 +39,8 @@ def error_response(code: int, message: str) -> Response:
     if (request.path + "/").startswith(JSON_PATHS):
         response = jsonify(error=message)
     else:
-        chinese, _, english = message.partition(" / ")
-        response = make_response(render_template("error.html", code=code, message=chinese,
-                                                 detail=english))
+        chinese = message.partition(" / ")[0]  # the page is Chinese; the API keeps both
+        response = make_response(render_template("error.html", code=code, message=chinese))
     response.status_code = code
     return response
 
@@ -52,11 +51,12 @@ def plain_error(code: int, path: str) -> tuple[str, bytes]:
     message = MESSAGES.get(code, f"请求无效 / HTTP {code}")
     if (path + "/").startswith(JSON_PATHS):
         return "application/json", json.dumps({"error": message}, ensure_ascii=False).encode()
-    chinese, _, english = (html.escape(part) for part in message.partition(" / "))
+    chinese = html.escape(message.partition(" / ")[0])
     page = (f'<!doctype html>\n<html lang="zh-CN"><meta charset="utf-8">'
-            f'<title>{code} {chinese} - 政务搜索</title><link rel="stylesheet" href="/static/style.css">'
-            f'<main><section class="error">'
-            f'<h1>{chinese}</h1><p class="muted">错误代码 {code} · {english}</p>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{chinese} - 政务搜索</title><link rel="stylesheet" href="/static/style.css">'
+            f'<main id="main"><section class="error">'
+            f'<h1>{chinese}</h1><p class="muted">错误代码 {code}</p>'
             f'<p><a href="/">返回首页</a></p></section></main></html>\n')
     return "text/html; charset=utf-8", page.encode()
 

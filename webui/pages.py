@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+import re
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from indexer import FIELDS
 
-from . import data
+from . import data, querylog
 
 bp = Blueprint("pages", __name__)
 
-KIND_LABELS = {"vendor": "提供商", "section": "文章段落", "document": "文档"}
-FIELD_LABELS = {"list": "榜单", "source": "来源", "article": "所属文章"}
+KIND_LABELS = {"vendor": "提供商", "section": "文章段落", "document": "文档", "page": "网页",
+               "attachment": "附件"}
+FIELD_LABELS = {"list": "榜单", "source": "来源", "article": "所属文章", "published": "发布日期",
+                "written": "成文日期", "publisher": "发布机构", "doc_number": "文号", "topic": "主题分类",
+                "column": "栏目", "site": "网站", "index_number": "索引号", "keywords": "主题词",
+                "validity": "有效性", "doctype": "文种", "author": "作者", "url": "原文地址"}
+HIDDEN_FIELDS = ("id", "kind", "title", "rank", "body", "url")  # shown elsewhere on the page, or internal
+FACETS = {"publisher": "发布机构", "topic": "主题分类", "column": "栏目", "site": "网站"}
+FILTERS = ("kind", "year", *FACETS)  # repeatable parameters: values of one ORed, filters ANDed
+PASSED = ("from", "to", "sort", "in", "limit", "exact")  # single parameters a new search keeps
+TIME_PRESETS = (("week", "一周内", 7), ("month", "一月内", 31), ("year", "一年内", 365))
+SORT_LABELS = {"relevance": "按相关度", "-published": "按时间"}
+SCOPE_LABELS = {"all": "全文", "title": "标题"}
+FACET_SHOWN = 8  # values listed per facet; the rest behind 更多
 PAGE_WINDOW = 2  # page links shown on each side of the current page
+TYPED_FILTER = re.compile(r"(?<!\S)(kind|publisher|topic|column|site):(\S+)")
+ENGLISH_TAIL = re.compile(r"\s*\([\x20-\x7e]*\)\s*$")  # the engine's " (english …)" after a notice
+CARE_COOKIE = "care"
+CARE_MAX_AGE = 365 * 24 * 3600
 
 
 @bp.app_template_filter("kind_label")
@@ -28,23 +49,72 @@ def field_label(name: str) -> str:
     return field.label if field else FIELD_LABELS.get(name, name)
 
 
+@bp.app_template_filter("chinese")
+def chinese(notice: str) -> str:
+    """An engine notice without its English gloss (the JSON API keeps both)."""
+    return ENGLISH_TAIL.sub("", notice)
+
+
+@bp.app_template_filter("shared")
+def shared(html: str) -> Markup:
+    """Escaped HTML with the engine's ``<mark>`` turned into a quieter ``<b class="shared">``:
+    for related results, whose marks are words the user did not type."""
+    return Markup(html.replace("<mark>", '<b class="shared">').replace("</mark>", "</b>"))
+
+
+@bp.app_context_processor
+def care_mode() -> dict:
+    """``care``: the large, high-contrast 长者模式, from its cookie or ``?care=1``."""
+    on = request.cookies.get(CARE_COOKIE) == "1" or request.args.get("care") == "1"
+    return {"care": on, "care_url": url_for("pages.care", on=0 if on else 1, next=_here())}
+
+
 @bp.get("/")
 def index():
     """The home page, or the results page when there is a query."""
     if "q" in request.args:
         return results()
     page = data.overview_data(request.args)
-    return _render("index.html", url_for("api.overview", sort=page["sort"]), page=page)
+    return _render("index.html", url_for("api.overview", sort=page["sort"]), page=page,
+                   popular=querylog.popular())
+
+
+@bp.get("/care")
+def care():
+    """Switch 长者模式 on (``on=1``) or off and go back to ``next`` (a path on this site)."""
+    target = request.args.get("next", "/")
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = "/"
+    response = redirect(target, 303)
+    if request.args.get("on") == "1":
+        response.set_cookie(CARE_COOKIE, "1", max_age=CARE_MAX_AGE, samesite="Lax", httponly=True)
+    else:
+        response.delete_cookie(CARE_COOKIE, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    """Crawlers may read the pages; the JSON twins are for programs."""
+    return Response("User-agent: *\nDisallow: /api/\n", mimetype="text/plain")
 
 
 def results():
-    """Results for ``?q=``, with facets and pagination."""
-    page = data.search_data(request.args)
-    params = {"q": page["query"], "kind": page["kind"], "page": page["page"] if page["page"] > 1 else None,
-              "limit": page["limit"] if page["limit"] != data.DEFAULT_LIMIT else None}
-    return _render("results.html", url_for("api.search", **params), page=page,
-                   query=page["query"], pages=page_links(page, params),
-                   facet_links=facet_links(page, params))
+    """Results for ``?q=``, with filters, facets, time filter, sort and pagination."""
+    page = data.search_data(request.args, required=False)
+    state = search_state(page)
+    querylog.record_search(page, state, took=request.args.get("sug") == "1")
+    typed = typed_filters(state["q"])
+    return _render("results.html", url_for("api.search", **_api_params(state)), page=page,
+                   query=state["q"], state=state, hidden=hidden_inputs(state),
+                   pages=page_links(page, state), kinds=kind_links(page, state, typed),
+                   facet_groups=facet_groups(page, state), year_links=year_links(page, state),
+                   times=time_links(state), sorts=option_links(state, "sort", SORT_LABELS, "relevance"),
+                   scopes=option_links(state, "in", SCOPE_LABELS, "all"),
+                   chips=filter_chips(state), conflicts=typed_conflicts(state, typed),
+                   exact_url=_url(state, q=page["query"], exact="1", page=None),
+                   title=results_title(page, state, typed),
+                   related=querylog.related(page["query"]) if page["total"] else [])
 
 
 @bp.get("/doc/<docid:doc_id>")
@@ -53,50 +123,219 @@ def document(doc_id: str):
     page = data.document_page_data(doc_id, request.args)
     html, headers = _render("document.html", url_for("api.document_page", doc_id=doc_id,
                                                      q=page["query"] or None),
-                            page=page, query=page["query"])
+                            page=page, query=page["query"], hidden_fields=HIDDEN_FIELDS)
     headers["Link"] += f', <{url_for("api.related", id=doc_id)}>; rel="related"; type="application/json"'
     return html, headers
 
 
-def facet_links(page: dict, params: dict) -> list[dict]:
-    """全部 and one link per kind, each with its count; the active one marked."""
-    counts = page["facets"]["kind"]
-    links = [{"label": "全部", "kind": None, "count": sum(counts.values())}]
+def search_state(page: dict) -> dict:
+    """What this results page was asked for: the query, each filter's values and the single
+    options, from the page's data where it says (else from the request)."""
+    args = request.args
+    state: dict = {"q": page["query"], "page": page["page"]}
+    for name in FILTERS:
+        if "filters" in page:
+            values = page["filters"].get(name) or []
+        else:
+            values = [v for v in args.getlist(name) if v.strip()]
+        state[name] = [values] if isinstance(values, str) else list(values)
+    for name in PASSED:
+        value = page.get(name) if name in page and name != "exact" else args.get(name)
+        state[name] = None if value in (None, "") else str(value)
+    if state["sort"] == "relevance":
+        state["sort"] = None
+    if state["in"] == "all":
+        state["in"] = None
+    if state["limit"] == str(data.DEFAULT_LIMIT):
+        state["limit"] = None
+    return state
+
+
+def _url(state: dict, **changes) -> str:
+    """The results URL for ``state`` with some parameters changed; empty values and page 1
+    are left out, lists repeat their parameter."""
+    merged = {**state, **changes}
+    if merged.get("page") == 1:
+        merged["page"] = None
+    pairs: list[tuple[str, str]] = [("q", merged.get("q") or "")]
+    for name in (*FILTERS, *PASSED, "page"):
+        value = merged.get(name)
+        for item in value if isinstance(value, list) else [value]:
+            if item not in (None, ""):
+                pairs.append((name, str(item)))
+    return url_for("pages.index") + "?" + urlencode(pairs)
+
+
+def _api_params(state: dict) -> dict:
+    """The JSON twin's parameters: the same search."""
+    params = {name: state[name] or None for name in (*FILTERS, *PASSED)}
+    return {"q": state["q"], **params, "page": state["page"] if state["page"] > 1 else None}
+
+
+def hidden_inputs(state: dict) -> list[tuple[str, str]]:
+    """The filters and options a new search from the box keeps, as (name, value) pairs."""
+    pairs = [(name, value) for name in FILTERS for value in state[name]]
+    return pairs + [(name, state[name]) for name in PASSED if name != "exact" and state[name]]
+
+
+def typed_filters(q: str) -> dict[str, str]:
+    """Filters typed into the query (``kind:vendor``), by field."""
+    return {match.group(1): match.group(2) for match in TYPED_FILTER.finditer(q)}
+
+
+def _without_typed(q: str, name: str) -> str:
+    """The query without its typed ``name:`` filter."""
+    return " ".join(TYPED_FILTER.sub(lambda m: "" if m.group(1) == name else m.group(0), q).split())
+
+
+def kind_links(page: dict, state: dict, typed: dict[str, str]) -> list[dict]:
+    """全部 and one pill per kind, with counts; the one that applies is marked (a typed
+    ``kind:`` applies unless the ``kind`` parameter overrides it)."""
+    counts = page["facets"].get("kind", {})
+    applied = state["kind"] or ([typed["kind"]] if "kind" in typed else [])
+    q = _without_typed(state["q"], "kind")
+    links = [{"label": "全部", "kind": None, "count": sum(counts.values()), "active": not applied,
+              "url": _url(state, q=q, kind=[], page=None)}]
     ordered = [k for k in KIND_LABELS if k in counts] + sorted(k for k in counts if k not in KIND_LABELS)
-    links += [{"label": kind_label(kind), "kind": kind, "count": counts[kind]} for kind in ordered]
-    for link in links:
-        link["url"] = _url(params, kind=link["kind"], page=None)
-        link["active"] = link["kind"] == page["kind"]
+    for kind in ordered:
+        links.append({"label": kind_label(kind), "kind": kind, "count": counts[kind],
+                      "active": applied == [kind], "url": _url(state, q=q, kind=[kind], page=None)})
     return links
 
 
-def page_links(page: dict, params: dict) -> dict:
-    """Previous/next and a window of page numbers around the current one."""
+def typed_conflicts(state: dict, typed: dict[str, str]) -> list[str]:
+    """A sentence for each typed filter that a filter parameter overrides."""
+    notes = []
+    for name, value in typed.items():
+        if state.get(name) and value not in state[name]:
+            shown = "、".join(f"“{kind_label(v) if name == 'kind' else v}”" for v in state[name])
+            notes.append(f"查询中的“{name}:{value}”未生效：当前按{_filter_label(name)}{shown}筛选。")
+    return notes
+
+
+def _filter_label(name: str) -> str:
+    return {"kind": "类型", "year": "年份"}.get(name, FACETS.get(name, name))
+
+
+def facet_groups(page: dict, state: dict) -> list[dict]:
+    """发布机构, 主题分类, 栏目 and 网站: each value with its count, a link that toggles it."""
+    groups = []
+    for name, label in FACETS.items():
+        counts = dict(page["facets"].get(name) or {})
+        for value in state[name]:
+            counts.setdefault(value, 0)  # a chosen value stays listed, to be unticked
+        if not counts:
+            continue
+        values = sorted(counts, key=lambda v: (v not in state[name], -counts[v], v))
+        items = []
+        for value in values:
+            chosen = value in state[name]
+            toggled = [v for v in state[name] if v != value] if chosen else [*state[name], value]
+            items.append({"value": value, "count": counts[value], "active": chosen,
+                          "url": _url(state, **{name: toggled}, page=None)})
+        groups.append({"name": name, "label": label, "items": items[:FACET_SHOWN],
+                       "more": items[FACET_SHOWN:]})
+    return groups
+
+
+def year_links(page: dict, state: dict) -> list[dict]:
+    """年份: each year with its count, newest first; a link that toggles the ``year`` filter."""
+    years = dict(page["facets"].get("year") or {})
+    for year in state["year"]:
+        years.setdefault(year, 0)
+    links = []
+    for year in sorted(years, reverse=True):
+        chosen = year in state["year"]
+        toggled = [y for y in state["year"] if y != year] if chosen else [*state["year"], year]
+        links.append({"value": year, "count": years[year], "active": chosen,
+                      "url": _url(state, year=toggled, page=None)})
+    return links
+
+
+def time_links(state: dict, today: date | None = None) -> dict:
+    """时间不限 / 一周内 / 一月内 / 一年内 as links on ``from``; 自定义 for other dates."""
+    today = today or date.today()
+    presets = [{"label": "时间不限", "url": _url(state, page=None, **{"from": None, "to": None}),
+                "active": not state["from"] and not state["to"]}]
+    matched = presets[0]["active"]
+    for _key, label, days in TIME_PRESETS:
+        start = (today - timedelta(days=days)).isoformat()
+        active = state["from"] == start and not state["to"]
+        matched = matched or active
+        presets.append({"label": label, "active": active,
+                        "url": _url(state, page=None, **{"from": start, "to": None})})
+    return {"presets": presets, "custom": not matched, "today": today.isoformat()}
+
+
+def option_links(state: dict, name: str, labels: dict[str, str], default: str) -> list[dict]:
+    """One link per value of a single option (sort, scope); the current one marked."""
+    current = state[name] or default
+    return [{"label": label, "active": value == current,
+             "url": _url(state, page=None, **{name: None if value == default else value})}
+            for value, label in labels.items()]
+
+
+def filter_chips(state: dict) -> list[dict]:
+    """Each filter in force, with a link that removes it."""
+    chips = []
+    for name in FILTERS:
+        for value in state[name]:
+            shown = kind_label(value) if name == "kind" else value
+            chips.append({"label": f"{_filter_label(name)}：{shown}",
+                          "url": _url(state, **{name: [v for v in state[name] if v != value]}, page=None)})
+    if state["from"] or state["to"]:
+        chips.append({"label": f"时间：{state['from'] or '不限'} 至 {state['to'] or '今'}",
+                      "url": _url(state, page=None, **{"from": None, "to": None})})
+    if state["in"] == "title":
+        chips.append({"label": "只搜标题", "url": _url(state, page=None, **{"in": None})})
+    return chips
+
+
+def results_title(page: dict, state: dict, typed: dict[str, str]) -> str:
+    """The ``<title>``: the query, the filters that apply, and the page number."""
+    parts = [page["query"] or "全部文档"]
+    kinds = state["kind"] or ([typed["kind"]] if "kind" in typed else [])
+    parts += [kind_label(kind) for kind in kinds]
+    parts += [f"{year} 年" for year in state["year"]]
+    parts += [value for name in FACETS for value in state[name]]
+    if state["from"] or state["to"]:
+        parts.append(f"{state['from'] or ''}至{state['to'] or ''}")
+    if page["page"] > 1:
+        parts.append(f"第 {page['page']} 页")
+    return " · ".join(parts) + " - 政务搜索"
+
+
+def page_links(page: dict, state: dict) -> dict:
+    """Previous/next and a window of page numbers around the current one; a gap of one
+    page shows that page rather than "…"."""
     last = max(1, -(-page["total"] // page["limit"]))
     current = page["page"]
-    numbers = sorted({1, last, *range(max(1, current - PAGE_WINDOW), min(last, current + PAGE_WINDOW) + 1)})
+    numbers = set(range(max(1, current - PAGE_WINDOW), min(last, current + PAGE_WINDOW) + 1)) | {1, last}
+    for number in sorted(numbers):
+        if number + 2 in numbers and number + 1 not in numbers:
+            numbers.add(number + 1)
     shown, previous = [], 0
-    for number in numbers:
+    for number in sorted(numbers):
         if number - previous > 1:
             shown.append(None)  # a gap: …
-        shown.append({"number": number, "url": _url(params, page=number), "current": number == current})
+        shown.append({"number": number, "url": _url(state, page=number), "current": number == current})
         previous = number
     return {
         "numbers": shown if last > 1 else [],
-        "previous": _url(params, page=current - 1) if 1 < current <= last + 1 else None,
-        "next": _url(params, page=current + 1) if current < last else None,
+        "previous": _url(state, page=current - 1) if 1 < current <= last + 1 else None,
+        "next": _url(state, page=current + 1) if current < last else None,
+        "first": (current - 1) * page["limit"] + 1,
+        "last": min(current * page["limit"], page["total"]),
     }
 
 
-def _url(params: dict, **changes) -> str:
-    """The results URL with some parameters changed; ``None`` values and page 1 are left out."""
-    merged = {**params, **changes}
-    if merged.get("page") == 1:
-        merged["page"] = None
-    return url_for("pages.index", **merged)
+def _here() -> str:
+    """This page's path and query, to come back to."""
+    query = request.query_string.decode("utf-8", "replace")
+    return request.path + (f"?{query}" if query else "")
 
 
 def _render(template: str, json_url: str, **context):
     """The page, linking its JSON twin in the HTML and in a ``Link`` header."""
     html = render_template(template, json_url=json_url, **context)
-    return html, {"Link": f'<{json_url}>; rel="alternate"; type="application/json"'}
+    return html, {"Link": f'<{json_url}>; rel="alternate"; type="application/json"', "Vary": "Cookie"}

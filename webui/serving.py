@@ -140,6 +140,15 @@ class _Request(HTTPRequestParser):
             self.expect_continue = False
         return consumed
 
+    def parse_header(self, header_plus: bytes) -> None:
+        """Parse the head, a request line with raw UTF-8 in its target (``curl '/?q=智慧城市'``)
+        read as a browser would have sent it: those bytes percent-encoded. Waitress itself
+        refuses any byte above ASCII there with a bare 400."""
+        line, sep, rest = header_plus.partition(b"\r\n")
+        if not line.isascii():
+            line = b"".join(b"%%%02X" % byte if byte > 0x7F else bytes([byte]) for byte in line)
+        super().parse_header(line + sep + rest)
+
     def request_line(self) -> tuple[str, str]:
         """Method and target of the request line as far as it came (``-`` where missing)."""
         words = self.start.lstrip().split(b"\r\n", 1)[0].decode("latin-1").split(" ")

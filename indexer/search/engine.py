@@ -113,15 +113,16 @@ class SearchEngine:
 
     def search(self, q: str, kind: str | None = None, page: int = 1, per_page: int = 10,
                filters: dict[str, list[str]] | None = None, sort: str | None = None,
-               scope: str = "all") -> SearchResult:
+               scope: str = "all", correct: bool = True) -> SearchResult:
         """Ranked results for query string ``q``: ``kind`` and ``filters`` (field → values, ORed
         within a field) restrict, ``sort`` orders by a sortable field (``-`` first: descending)
-        instead of relevance, ``scope`` ``title`` searches titles only, ``page`` counts from 1."""
+        instead of relevance, ``scope`` ``title`` searches titles only, ``page`` counts from 1;
+        ``correct=False`` searches the query as typed, never its homophone correction."""
         filters = {**(filters or {}), **({"kind": [kind]} if kind else {})}
         view = self.view()
         if scope == "title":
             view = View(view.generation, view.searcher, view.planner.scoped(("title",)))
-        return pipeline.run(view, q, page, per_page, filters, sort)
+        return pipeline.run(view, q, page, per_page, filters, sort, correct)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Up to ``limit`` completions for what is typed so far."""

@@ -36,8 +36,9 @@ __all__ = ["MAX_FILTER_VALUES", "MAX_QUERY_CHARS", "SORTS", "date_range", "needl
 
 
 def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
-        sort: str | None = None) -> SearchResult:
-    """Answer query string ``q`` on ``view`` (a generation, a searcher and a planner)."""
+        sort: str | None = None, correct: bool = True) -> SearchResult:
+    """Answer query string ``q`` on ``view`` (a generation, a searcher and a planner);
+    ``correct=False`` never tries a homophone correction."""
     started = time.perf_counter()
     q, notices = scrub(q), []
     page, per_page = max(1, page), max(1, per_page)
@@ -64,7 +65,7 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
         return not run.time_left or run.matches(planner.concept(term, loose=False))
 
     suggestion = None
-    if run.time_left:
+    if run.time_left and correct:
         suggestion = correct_query(q, query.terms + query.phrases, found, view.searcher,
                                    view.generation.words)
     if suggestion and run.time_left:

@@ -79,7 +79,8 @@ def test_home_links_every_kind_for_browsing(client):
     _, tags = page(client, "/")
     assert hrefs(tags, r"kind=") == ["/?q=&kind=vendor", "/?q=&kind=section"]
     html, browse = page(client, "/?q=&kind=section")
-    assert len(hrefs(browse, r"^/doc/section-")) == 7 and "<title>全部文档 - 政务搜索</title>" in html
+    assert len(hrefs(browse, r"^/doc/section-")) == 7
+    assert "<title>全部文档 · 文章段落 - 政务搜索</title>" in html
 
 
 def test_home_table_sorts_without_javascript(client):
@@ -115,7 +116,7 @@ def test_results_page_shows_count_facets_badges_and_marks(client):
 
 def test_facet_link_filters_and_marks_itself_active(client):
     html, tags = page(client, "/?q=服务&kind=vendor")
-    active = [a for a in tags.find("a") if "active" in a.get("class", "")]
+    active = [a for a in tags.find("a") if "facet active" in a.get("class", "")]
     assert [a["data-kind"] for a in active] == ["vendor"] and active[0]["aria-current"] == "page"
     assert html.count("badge badge-vendor") == 10 and "badge-section" not in html.split("</nav>", 1)[1]
 
@@ -189,11 +190,16 @@ def test_no_results_gives_tips_and_no_facets(client):
     assert not [a for a in tags.find("a") if "data-kind" in a]
 
 
-def test_suggestion_is_offered_as_a_link(client):
-    assert client.get("/api/search?q=华雨软件").get_json()["suggestion"]
-    html, tags = page(client, "/?q=华雨软件")
-    assert "您是不是要找" in html
-    assert "/?q=%E5%8D%8E%E5%AE%87%E8%BD%AF%E4%BB%B6" in hrefs(tags, r"^/\?q=")
+def test_correction_says_what_was_searched_and_links_the_typed_query(client):
+    api = client.get("/api/search?q=華雨軟件").get_json()
+    assert api["mode"] == "corrected" and api["suggestion"] == "华宇软件"
+    html, tags = page(client, "/?q=華雨軟件")
+    assert "以下是“<strong>华宇软件</strong>”的结果 · 仍然搜索：" in html
+    typed = tags.find("a", **{"class": "as-typed"})[0]["href"]
+    assert typed == "/?q=%E8%8F%AF%E9%9B%A8%E8%BB%9F%E4%BB%B6&exact=1"
+    assert "没有找到“" not in html and "no good match" not in html  # no doubled, no English notice
+    exact = client.get(typed.replace("/?", "/api/search?")).get_json()
+    assert exact["mode"] != "corrected" and exact["suggestion"] is None
 
 
 def test_notice_for_any_term_fallback(client):

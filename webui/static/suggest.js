@@ -1,6 +1,8 @@
 // Autocomplete for every search box: a progressive enhancement over a plain GET form.
 // Without JavaScript the form simply submits; with it, /api/suggest fills a listbox that
-// works with the mouse and with ArrowUp/ArrowDown/Enter/Escape.
+// works with the mouse and with ArrowUp/ArrowDown/Enter/Escape. ArrowUp/ArrowDown put the
+// choice in the box (going past either end brings back what was typed); each item says what
+// it is (名称 / 段落标题 / 词), and choosing a document's title opens that document.
 (function () {
   "use strict";
   var DELAY_MS = 150;
@@ -16,77 +18,128 @@
     list.setAttribute("role", "listbox");
     list.setAttribute("aria-label", "搜索建议");
     list.hidden = true;
+    var status = document.createElement("div");  // tells a screen reader what appeared
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
     form.appendChild(list);
+    form.appendChild(status);
     input.setAttribute("autocomplete", "off");
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-controls", listId);
     input.setAttribute("aria-expanded", "false");
 
-    var timer = null, active = -1, latest = 0, composing = false;
+    var timer = null, active = -1, latest = 0, composing = false, typed = "", shown = [];
 
-    function items() { return list.querySelectorAll("li"); }
+    function options() { return list.querySelectorAll("li"); }
 
     function close() {
       list.hidden = true;
       list.textContent = "";
       active = -1;
+      shown = [];
       input.setAttribute("aria-expanded", "false");
       input.removeAttribute("aria-activedescendant");
     }
 
-    function highlight(index) {
-      var all = items();
-      if (!all.length) return;
-      active = (index + all.length) % all.length;
+    function select(index) {  // -1: nothing selected, the box shows what was typed
+      var all = options();
+      active = index;
       for (var i = 0; i < all.length; i++) {
         all[i].setAttribute("aria-selected", i === active ? "true" : "false");
       }
-      input.setAttribute("aria-activedescendant", all[active].id);
+      if (active >= 0) {
+        input.value = shown[active].text;
+        input.setAttribute("aria-activedescendant", all[active].id);
+      } else {
+        input.value = typed;
+        input.removeAttribute("aria-activedescendant");
+      }
     }
 
-    function choose(text) {
-      input.value = text;
+    function move(step) {
+      var count = shown.length;
+      if (!count) return;
+      if (active < 0) {
+        if (step > 0) select(0);  // ArrowUp before any choice picks nothing
+        return;
+      }
+      var next = active + step;
+      select(next >= count || next < 0 ? -1 : next);
+    }
+
+    function choose(item) {
       close();
+      if (item.url) { window.location.assign(item.url); return; }
+      input.value = item.text;
+      var marker = form.querySelector('input[name="sug"]');
+      if (!marker) {  // tells the query log the query came from the list (nothing about who)
+        marker = document.createElement("input");
+        marker.type = "hidden";
+        marker.name = "sug";
+        form.appendChild(marker);
+      }
+      marker.value = "1";
       form.submit();
     }
 
-    function show(typed, suggestions) {
+    function normalise(raw) {  // the typed items, or plain strings from an older server
+      return raw.map(function (item) {
+        return typeof item === "string" ? { text: item, type: "", url: null } : item;
+      });
+    }
+
+    function show(text, items) {
       close();
-      if (!suggestions.length) return;
-      suggestions.forEach(function (text, i) {
+      typed = text;
+      if (!items.length) { status.textContent = "没有搜索建议"; return; }
+      shown = items;
+      items.forEach(function (entry, i) {
         var item = document.createElement("li");
         item.id = listId + "-" + i;
         item.setAttribute("role", "option");
         item.setAttribute("aria-selected", "false");
-        var at = text.indexOf(typed);
+        var label = document.createElement("span");
+        label.className = "text";
+        var at = entry.text.indexOf(text);
         if (at >= 0) {  // the typed part in bold, built as text nodes (never HTML)
           var bold = document.createElement("b");
-          bold.textContent = typed;
-          item.appendChild(document.createTextNode(text.slice(0, at)));
-          item.appendChild(bold);
-          item.appendChild(document.createTextNode(text.slice(at + typed.length)));
+          bold.textContent = text;
+          label.appendChild(document.createTextNode(entry.text.slice(0, at)));
+          label.appendChild(bold);
+          label.appendChild(document.createTextNode(entry.text.slice(at + text.length)));
         } else {
-          item.textContent = text;
+          label.textContent = entry.text;
+        }
+        item.appendChild(label);
+        if (entry.type) {
+          var type = document.createElement("span");
+          type.className = "type";
+          type.textContent = entry.type;
+          item.appendChild(type);
         }
         item.addEventListener("mousedown", function (event) {
           event.preventDefault();  // keep focus in the box
-          choose(text);
+          choose(entry);
         });
         list.appendChild(item);
       });
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
+      status.textContent = "有 " + items.length + " 条搜索建议，可用上下方向键选择";
     }
 
     function fetchSuggestions() {
-      var typed = input.value.trim();
+      var text = input.value.trim();
       var ticket = ++latest;
-      if (!typed) { close(); return; }
-      fetch("/api/suggest?q=" + encodeURIComponent(typed), { headers: { Accept: "application/json" } })
+      if (!text) { close(); return; }
+      fetch("/api/suggest?q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
         .then(function (data) {
-          if (ticket === latest && document.activeElement === input) show(typed, data.suggestions || []);
+          if (ticket === latest && document.activeElement === input) {
+            show(text, normalise(data.items || data.suggestions || []));
+          }
         })
         .catch(close);
     }
@@ -105,15 +158,17 @@
     input.addEventListener("keydown", function (event) {
       if (event.isComposing || composing) return;
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-        if (list.hidden) { fetchSuggestions(); return; }
         event.preventDefault();
-        highlight(active + (event.key === "ArrowDown" ? 1 : -1));
+        if (list.hidden) { if (event.key === "ArrowDown") fetchSuggestions(); return; }
+        move(event.key === "ArrowDown" ? 1 : -1);
       } else if (event.key === "Enter" && !list.hidden && active >= 0) {
         event.preventDefault();
-        choose(items()[active].textContent);
+        choose(shown[active]);
       } else if (event.key === "Escape" && !list.hidden) {
         event.preventDefault();
+        var keep = typed;
         close();
+        input.value = keep;
       }
     });
     input.addEventListener("blur", function () { setTimeout(close, 100); });
