@@ -14,7 +14,8 @@ bp = Blueprint("api", __name__)
 def index():
     """What the API offers."""
     return jsonify(endpoints={
-        "/api/search?q=&kind=&page=&limit=": "ranked, faceted results (limit 1–100, default 10)",
+        "/api/search?q=&kind=&year=&publisher=&topic=&column=&site=&from=&to=&sort=&in=&exact=&page=&limit=":
+            "ranked, faceted results (limit 1–100, default 10)",
         "/api/suggest?q=&limit=": "up to 8 completions for a search box",
         "/api/documents/<id>": "one whole document",
         "/api/doc/<id>?q=": "the document page: the document highlighted for q, and related documents",
