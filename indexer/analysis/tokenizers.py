@@ -34,6 +34,13 @@ class ChineseTokenizer(Tokenizer):
         """Yield (token text, position, start, end) over normalised ``text``."""
         raise NotImplementedError
 
+    def word_positions(self, value: str) -> Iterator[tuple[str, int]]:
+        """(token text, position) of every index-time token of ``value``: what Whoosh's
+        positions format takes from :meth:`__call__`, without a token object per token."""
+        text, _ = normalize(value)
+        for word, position, _, _ in self.spans(text, False):
+            yield word, position
+
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
                  start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs):
