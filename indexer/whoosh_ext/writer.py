@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import itertools
 import operator
+from collections import defaultdict
 from pickle import dumps
 
 import whoosh.multiproc as whoosh_multiproc
@@ -116,13 +117,9 @@ class MapSegmentWriter(SegmentWriter):
     def _collect(self, fieldname: str, field, value: str, docnum: int, boost: float) -> int:
         """Append this document's postings of ``fieldname`` to its terms' lists; return the
         field length (the token count, as the positions format reports it)."""
-        positions: dict[str, list[int]] = {}
+        positions: defaultdict[str, list[int]] = defaultdict(list)
         for word, position in field.analyzer.word_positions(value):
-            found = positions.get(word)
-            if found is None:
-                positions[word] = [position]
-            else:
-                found.append(position)
+            positions[word].append(position)
         terms = self._terms[fieldname]
         factor = field.format.field_boost
         added = 0

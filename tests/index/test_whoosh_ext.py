@@ -244,3 +244,13 @@ def test_dozens_of_updates_in_a_row_leave_what_a_fresh_build_writes(tmp_path):
     updated = open_generation(current_generation(live))
     assert len(updated._read_toc().segments) > 1  # merges happened, and some segments remain
     assert _live_postings(updated) == _live_postings(open_generation(current_generation(fresh)))
+
+
+def test_word_positions_are_the_tokens_whoosh_indexes():
+    schema = make_schema()
+    for doc in _documents():
+        for name in ("title", "body", "title_chars", "body_chars"):
+            analyzer = schema[name].analyzer
+            tokens = [(token.text, token.pos) for token in analyzer(getattr(doc, name.split("_")[0]),
+                                                                    positions=True, mode="index")]
+            assert list(analyzer.word_positions(getattr(doc, name.split("_")[0]))) == tokens
