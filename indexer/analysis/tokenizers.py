@@ -22,6 +22,7 @@ from .normalize import HAN, HAN_RUN, normalize, original_span
 from .segment import Segmenter, segmenter_for
 
 CJK_OR_WORD = re.compile(rf"([{HAN}\u3040-\u30ff\uac00-\ud7af]+)|([^\W_{HAN}]+)")
+ALNUM = re.compile(r"[^\W_]")  # one character for which str.isalnum() is true
 
 
 class ChineseTokenizer(Tokenizer):
@@ -33,6 +34,13 @@ class ChineseTokenizer(Tokenizer):
     def spans(self, text: str, query: bool) -> Iterator[tuple[str, int, int, int]]:
         """Yield (token text, position, start, end) over normalised ``text``."""
         raise NotImplementedError
+
+    def word_positions(self, value: str) -> Iterator[tuple[str, int]]:
+        """(token text, position) of every index-time token of ``value``: what Whoosh's
+        positions format takes from :meth:`__call__`, without a token object per token."""
+        text, _ = normalize(value)
+        for word, position, _, _ in self.spans(text, False):
+            yield word, position
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
@@ -91,7 +99,7 @@ class JiebaTokenizer(ChineseTokenizer):
         for word, start, end, sub in self.segmenter.tokens(text, search=not query):
             if sub:
                 pending.append((word, start, end))
-            elif not word.isspace() and any(ch.isalnum() for ch in word):
+            elif ALNUM.search(word):  # neither blank nor punctuation only
                 position += 1
                 if HAN_RUN.fullmatch(word):
                     for piece, piece_start, piece_end in pending:

@@ -21,6 +21,7 @@ from ..analysis.synonyms import SynonymError, Synonyms
 from ..readers import CorpusError, Skipped, load_documents
 from ..readers.skipped import describe
 from ..whoosh_ext.codec import index_codec, term_count
+from ..whoosh_ext.writer import index_writer
 from . import sidecars, store
 from .schema import index_fields, make_schema
 
@@ -148,9 +149,9 @@ def open_writer(index: Index, procs: int = 1, total: int = 0) -> IndexWriter:
     """
     if procs > 1:
         batch = max(1, min(BATCH_DOCS, -(-total // procs)))
-        return index.writer(procs=procs, batchsize=batch, multisegment=True,
+        return index_writer(index, procs=procs, batchsize=batch, multisegment=True,
                             limitmb=POOL_MB // procs, codec=index_codec())
-    return index.writer(limitmb=POOL_MB, codec=index_codec())
+    return index_writer(index, limitmb=POOL_MB, codec=index_codec())
 
 
 def cancel_writer(writer: IndexWriter) -> None:

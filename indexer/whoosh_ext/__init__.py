@@ -1,6 +1,7 @@
 """Extensions of Whoosh, through its codec, matcher, storage and scoring interfaces.
 
-Importing this package changes nothing in Whoosh. The codec (:mod:`.codec`) and the scorer
+Importing this package changes nothing in Whoosh. The codec (:mod:`.codec`), the segment
+writer (:mod:`.writer`, created by ``indexer.index.build.open_writer``) and the scorer
 (:mod:`.scoring`) are subclasses that the index and the engine pass to Whoosh explicitly. Two
 speed-ups must replace a class that Whoosh looks up by module name; :func:`install` does that,
 once, when an engine opens an index (:func:`uninstall` undoes it, for tests):

@@ -17,11 +17,22 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.reading import MultiReader, SegmentReader
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
 
-from indexer import config, load_documents, open_index, whoosh_ext
+from indexer import (
+    add_documents,
+    build_index,
+    config,
+    delete_documents,
+    load_documents,
+    open_index,
+    whoosh_ext,
+)
 from indexer.index.schema import index_fields, make_schema
+from indexer.index.store import current_generation, open_generation
 from indexer.whoosh_ext.codec import index_codec
 from indexer.whoosh_ext.scoring import ListLengthBM25F
+from indexer.whoosh_ext.writer import MapMpWriter, MapSegmentWriter, encode_positions, index_writer
 
 MODERN = Path(__file__).resolve().parents[3] / "shared" / "bench" / "modern.jsonl.gz"
 SAMPLE = 400
@@ -51,9 +62,9 @@ def _documents() -> list:
     return docs
 
 
-def _build(folder: Path, codec) -> whoosh_index.Index:
+def _build(folder: Path, codec, writer_class=SegmentWriter, limitmb: int = 128) -> whoosh_index.Index:
     index = whoosh_index.create_in(str(folder), make_schema())
-    writer = index.writer(codec=codec) if codec else index.writer()
+    writer = writer_class(index, limitmb=limitmb, **({"codec": codec} if codec else {}))
     for doc in _documents():
         writer.add_document(**index_fields(doc))
     writer.commit()
@@ -85,8 +96,28 @@ def _run(searcher) -> list:
 @pytest.fixture(scope="module")
 def indexes(tmp_path_factory):
     stock = _build(tmp_path_factory.mktemp("stock"), None)
-    ours = _build(tmp_path_factory.mktemp("ours"), index_codec())
+    ours = _build(tmp_path_factory.mktemp("ours"), index_codec(), MapSegmentWriter)
     return stock, ours
+
+
+@pytest.fixture(scope="module")
+def codec_only(tmp_path_factory):
+    """Our codec written by Whoosh's own segment writer: the reference for the map writer."""
+    return _build(tmp_path_factory.mktemp("codec"), index_codec())
+
+
+def _content(index) -> tuple:
+    """Everything a reader sees: each term's statistics, every posting (document, weight,
+    encoded positions), the stored fields and the field lengths. Not the byte offsets of
+    posting blocks: pickle writes a repeated encoding once per block when it is one object."""
+    with index.reader() as reader:
+        infos = [(field, text, {key: value for key, value in vars(reader.term_info(field, text)).items()
+                                if key not in ("_offset", "_length")})
+                 for field, text in reader.all_terms()]
+        text_fields = ("title", "body", "title_chars", "body_chars")
+        lengths = [[reader.doc_field_length(doc, field) for field in text_fields]
+                   for doc in range(reader.doc_count_all())]
+        return infos, list(reader.iter_postings()), list(reader.all_stored_fields()), lengths
 
 
 def test_every_query_finds_something(indexes):
@@ -139,3 +170,99 @@ def test_minimum_match_resets_to_every_submatcher(indexes):
         first = list(matcher.all_ids())
         matcher.reset()
         assert first and list(matcher.all_ids()) == first
+
+
+def test_map_writer_writes_what_whoosh_writes(indexes, codec_only):
+    whoosh_ext.uninstall()
+    assert _content(indexes[1]) == _content(codec_only)
+
+
+def test_map_writer_spilling_to_whoosh_pool_writes_the_same(tmp_path, codec_only):
+    whoosh_ext.uninstall()
+    index = whoosh_index.create_in(str(tmp_path), make_schema())
+    writer = MapSegmentWriter(index, limitmb=1, codec=index_codec())  # spills every few documents
+    for doc in _documents():
+        writer.add_document(**index_fields(doc))
+    assert writer.pool.runs or writer.pool.current  # the collected postings went to Whoosh's pool
+    writer.commit()
+    assert _content(index) == _content(codec_only)
+
+
+def test_positions_are_encoded_as_whoosh_encodes_them():
+    from whoosh.formats import Positions
+
+    for positions in ([0], [7], [300], [70000], [1, 1, 4], [2, 30, 500, 70000]):
+        assert encode_positions(positions) == Positions().encode(positions)
+
+
+def test_every_writing_process_uses_the_map_writer(tmp_path):
+    index = whoosh_index.create_in(str(tmp_path), make_schema())
+    single = index_writer(index, limitmb=16)
+    assert isinstance(single, MapSegmentWriter)
+    single.cancel()
+    writer = index_writer(index, procs=2, batchsize=10, multisegment=True, limitmb=16, codec=index_codec())
+    assert isinstance(writer, MapMpWriter)
+    for doc in _documents()[:40]:
+        writer.add_document(**index_fields(doc))
+    writer.commit()
+    assert len(writer.tasks) == 2 and all(task.exitcode == 0 for task in writer.tasks)
+    assert whoosh_index.open_dir(str(tmp_path)).doc_count() == 40
+
+
+def _update_many(live: Path, folder: Path) -> dict[str, dict]:
+    """Two dozen adds, replacements and deletes in a row, each checked through an open engine;
+    the documents added and not deleted."""
+    engine = open_index(live)
+    added: dict[str, dict] = {}
+    for step in range(24):
+        if step % 3 == 2:
+            delete_documents([f"news-{step - 2}"], live)
+            del added[f"news-{step - 2}"]
+            assert engine.document(f"news-{step - 2}") is None
+            continue
+        records = [{"id": f"news-{step}", "title": f"第{step}号量子新闻",
+                    "body": f"华宇发布第{step}代量子芯片"},
+                   {"id": "news-fixed", "title": "替换新闻", "body": f"第{step}次替换的正文"}]
+        add_documents([_jsonl(folder / f"add-{step}.jsonl", records)], live)
+        added.update((record["id"], record) for record in records)
+        assert [hit.id for hit in engine.search(f"第{step}号量子新闻").hits][:1] == [f"news-{step}"]
+        assert engine.document("news-fixed")["body"] == f"第{step}次替换的正文"
+    assert engine.doc_count() == 57 + len(added)
+    return added
+
+
+def _jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def _live_postings(index) -> tuple[list, list]:
+    """The postings and stored fields of the documents not deleted, by document id."""
+    with index.reader() as reader:
+        ids = {doc: fields["id"] for doc, fields in reader.iter_docs()}
+        postings = sorted((field, text, ids[doc], weight, value or b"")
+                          for field, text, doc, weight, value in reader.iter_postings()
+                          if not reader.is_deleted(doc))
+        stored = sorted((fields["id"], sorted(fields.items())) for _, fields in reader.iter_docs())
+    return postings, stored
+
+
+def test_dozens_of_updates_in_a_row_leave_what_a_fresh_build_writes(tmp_path):
+    live = tmp_path / "live"
+    build_index(index_dir=live)
+    added = _update_many(live, tmp_path)
+    fresh = tmp_path / "fresh"
+    build_index([config.seed_path(), _jsonl(tmp_path / "all.jsonl", list(added.values()))], fresh)
+    updated = open_generation(current_generation(live))
+    assert len(updated._read_toc().segments) > 1  # merges happened, and some segments remain
+    assert _live_postings(updated) == _live_postings(open_generation(current_generation(fresh)))
+
+
+def test_word_positions_are_the_tokens_whoosh_indexes():
+    schema = make_schema()
+    for doc in _documents():
+        for name in ("title", "body", "title_chars", "body_chars"):
+            analyzer = schema[name].analyzer
+            tokens = [(token.text, token.pos) for token in analyzer(getattr(doc, name.split("_")[0]),
+                                                                    positions=True, mode="index")]
+            assert list(analyzer.word_positions(getattr(doc, name.split("_")[0]))) == tokens

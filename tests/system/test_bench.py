@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
 
-from bench.run import HEADER, SHARED_MODERN
+from bench.run import HEADER, ROUND_HEADER, SHARED_MODERN
 
+LATENCY = [f"query p{p}, ms {group}" for group in ("(300 queries:", "single character", "word", "AND",
+                                                   "phrase", "miss") for p in (50, 95, 99)]
 ROWS = [
     "segmentation alone, chars/s (ours: rjieba; baseline: jieba)",
     "build, chars/s",
     "build, docs/s",
-    "build peak RSS, MB (all its processes)",
+    "peak RSS, MB (ours: the build's processes; others: build and queries)",
     "index size on disk, MB",
-    "query p50, ms",
-    "query p95, ms",
-    "query p99, ms",
+    *LATENCY,
+    "top-10 overlap with the baseline, % (queries it answers)",
+    "queries with a match (of 300)",
     "HTTP on the seed, 8 clients, 200 searches: req/s",
     "HTTP on the seed, 8 clients, 200 searches: p99, ms",
     "HTTP on the seed, 8 clients, 200 searches: errors",
     "cold start: serve → first answer, s",
 ]
-NUMBER = re.compile(r"^[\d,]+(\.\d+)?$")
+NUMBER = re.compile(r"^[\d,]+(\.\d+)?( \(\d+\.\d\d×\))?$")  # a median, maybe its ratio to the baseline
+ENGINES = 4  # egov-search, baseline, SQLite FTS5, Tantivy
+TANTIVY = importlib.util.find_spec("tantivy") is not None  # the optional `bench` extra
 
 
 def test_smoke_benchmark_prints_and_writes_the_table(tmp_path):
@@ -38,15 +43,30 @@ def test_smoke_benchmark_prints_and_writes_the_table(tmp_path):
     lines = written.splitlines()
     top = lines.index(HEADER[0])
     assert lines[top + 1] == HEADER[1]
-    rows = [line.strip("|").split(" | ") for line in lines[top + 2:] if line.startswith("|")]
-    assert all(len(row) == 6 for row in rows)
+    end = lines.index("", top)
+    rows = [line.strip("|").split(" | ") for line in lines[top + 2:end]]
+    assert all(len(row) == 4 + ENGINES for row in rows)
     measures = [row[1].strip() for row in rows]
-    assert [m.split(" (300 queries")[0] for m in measures] == ROWS
-    assert all("(300 queries:" in m for m in measures[5:8])
+    assert [_without_counts(m) for m in measures] == ROWS
     for row in rows:
         assert NUMBER.match(row[2].strip()), row[1]
+        if row[1].startswith(("build, chars/s", "query p")):  # every engine measured, ratio shown
+            peers = (row[2], row[4], row[5]) if TANTIVY else (row[2], row[4])
+            assert all(NUMBER.match(cell.strip()) and "×" in cell for cell in peers), row
+            assert "×" not in row[3] and NUMBER.match(row[3].strip()), row
+    per_round = lines.index(ROUND_HEADER[0])
+    assert lines[per_round + 1] == ROUND_HEADER[1]
+    engines = ["ours", "fts5", "tantivy"] if TANTIVY else ["ours", "fts5"]
+    assert [line.split(" | ")[1] for line in lines[per_round + 2:per_round + 2 + len(engines)]] == engines
     assert "600 documents" in written and "cores" in written
     assert HEADER[0] in run.stdout
+
+
+def _without_counts(measure: str) -> str:
+    """A measure's label without its query counts: ``query p50, ms word (90 queries)`` → ``… word``."""
+    if "(300 queries:" in measure:
+        return measure.split("(300 queries:")[0] + "(300 queries:"
+    return re.sub(r" \(\d+ queries\)$", "", measure)
 
 
 def test_bench_is_also_an_egov_search_command():

@@ -1,0 +1,231 @@
+"""Whoosh's segment writer with the postings of text fields kept in an in-memory inverted map.
+
+Whoosh turns every (document, term) pair into a five-field tuple in its posting pool: the
+tokens come as one Token object each, the pool sizes every tuple in Python, sorts them all at
+commit, and the field writer takes them one Python call after another. For the fields of our
+Chinese tokenizers (anything whose analyzer has ``word_positions``) with Whoosh's positions
+format, :class:`MapSegmentWriter` instead collects each document's positions per term
+straight from the tokenizer and appends (document, weight, encoded positions) to that term's
+flat list. Documents arrive in order, so a term's postings are already sorted: the commit
+sorts the terms of each field once and hands each posting list to the postings writer in
+block-sized slices (:meth:`.codec.InliningPostingsWriter.add_postings`).
+
+The segment written is the same, byte for byte: the same positions encoding
+(``Positions.encode``), weights, field lengths (read back from the segment, as Whoosh does),
+term order and blocks. Memory stays bounded: past the pool's limit the collected postings
+move into Whoosh's own pool, which spills sorted runs to disk; a field with postings in that
+pool (spilled, or merged from an older segment) is written the ordinary way.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import operator
+from collections import defaultdict
+from pickle import dumps
+
+import whoosh.multiproc as whoosh_multiproc
+from whoosh.formats import Positions
+from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.util.numeric import pack_uint, pack_ushort
+from whoosh.writing import SegmentWriter
+
+from .codec import inline_term_info
+
+POSTING_BYTES = 80  # estimated memory of one collected posting beyond its encoded positions
+TERM_BYTES = 160  # of a new term's list and dictionary slot
+SINGLES = 1 << 16  # encodings of one-position postings remembered
+
+
+def mapped(field) -> bool:
+    """Whether ``field``'s postings can be collected in the map, the same as Whoosh would."""
+    return type(field.format) is Positions and hasattr(field.analyzer, "word_positions")
+
+
+@functools.lru_cache(maxsize=SINGLES)
+def _single_position(position: int) -> bytes:
+    """The encoding of a one-position posting, shared by every posting at that position."""
+    return pack_uint(1) + dumps([position], 2)
+
+
+def encode_positions(positions: list[int]) -> bytes:
+    """``Positions.encode``: the count, then the pickled gaps between positions."""
+    if len(positions) == 1:  # two postings in three: a term once in a field
+        return _single_position(positions[0])
+    gaps, base = [], 0
+    for position in positions:
+        gaps.append(position - base)
+        base = position
+    return pack_uint(len(gaps)) + dumps(gaps, 2)
+
+
+class MapSegmentWriter(SegmentWriter):
+    """A segment writer that collects text-field postings per term (see the module doc)."""
+
+    def __init__(self, ix, **kwargs):
+        super().__init__(ix, **kwargs)
+        if any(field.vector or field.separate_spelling() for _, field in self.schema.items()):
+            raise NotImplementedError("term vectors and separate spelling fields are not written")
+        self._mapped = {name for name, field in self.schema.items() if field.indexed and mapped(field)}
+        self._terms: dict[str, dict[str, list]] = {name: {} for name in self._mapped}
+        self._map_bytes = 0
+
+    def add_document(self, **fields) -> None:
+        """Whoosh's ``add_document``, with mapped fields collected by :meth:`_collect`."""
+        self._check_state()
+        perdocwriter, schema, docnum = self.perdocwriter, self.schema, self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    boost = self._field_boost(fields, fieldname, docboost)
+                    if fieldname in self._mapped and isinstance(value, str):
+                        length = self._collect(fieldname, field, value, docnum, boost)
+                    else:
+                        length = self._pool_postings(fieldname, field, value, docnum, boost)
+                stored = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(fieldname, field, stored if field.stored else None, length)
+                if field.column_type and stored is not None:
+                    perdocwriter.add_column_value(fieldname, field.column_type, field.to_column_value(stored))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+        if self._map_bytes > self.pool.limit:
+            self._spill(list(self._terms))
+
+    def _pool_postings(self, fieldname: str, field, value, docnum: int, boost: float) -> int:
+        """Whoosh's way: every posting into the pool; return the field length."""
+        length = 0
+        for tbytes, freq, weight, vbytes in field.index(value):
+            if field.scorable:
+                length += freq
+            self.pool.add((fieldname, tbytes, docnum, weight * boost, vbytes))
+        return length
+
+    def _collect(self, fieldname: str, field, value: str, docnum: int, boost: float) -> int:
+        """Append this document's postings of ``fieldname`` to its terms' lists; return the
+        field length (the token count, as the positions format reports it)."""
+        positions: defaultdict[str, list[int]] = defaultdict(list)
+        for word, position in field.analyzer.word_positions(value):
+            positions[word].append(position)
+        terms = self._terms[fieldname]
+        factor = field.format.field_boost
+        added = 0
+        length = 0
+        for word, found in positions.items():
+            count = len(found)
+            length += count
+            vbytes = encode_positions(found)
+            postings = terms.get(word)
+            if postings is None:
+                terms[word] = postings = []
+                added += TERM_BYTES
+            postings += (docnum, float(count) * factor * boost, vbytes)
+            added += POSTING_BYTES + len(vbytes)
+        self._map_bytes += added
+        return length if field.scorable else 0
+
+    def _spill(self, fieldnames: list[str]) -> None:
+        """Move the collected postings of ``fieldnames`` into Whoosh's pool."""
+        add = self.pool.add
+        for fieldname in fieldnames:
+            terms = self._terms[fieldname]
+            for word in sorted(terms):
+                postings = terms[word]
+                tbytes = word.encode("utf-8")
+                for docnum, weight, vbytes in zip(postings[0::3], postings[1::3], postings[2::3],
+                                                  strict=True):
+                    add((fieldname, tbytes, docnum, weight, vbytes))
+            terms.clear()
+        self._map_bytes = 0
+
+    def add_reader(self, reader) -> None:
+        """Merge a segment: its postings go through the pool, so ours of the same fields must too."""
+        self._spill(list(self._terms))
+        super().add_reader(reader)
+
+    def add_postings_to_pool(self, reader, startdoc: int, docmap) -> None:
+        """Whoosh's, except that a merged posting without a value (an ``ID`` field's) enters the
+        pool as ``b""``: Whoosh's reader gives it back as ``""``, which its own pool rejects, so
+        stock Whoosh fails on the first merge of such segments."""
+        add = self.pool.add
+        for fieldname, tbytes, docnum, weight, value in self._process_posts(reader.iter_postings(),
+                                                                             startdoc, docmap):
+            add((fieldname, tbytes, docnum, weight, value or b""))
+
+    def _flush_segment(self) -> None:
+        """Write the pool's fields and the collected ones in field order, as Whoosh would."""
+        self.perdocwriter.close()
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        self._spill([name for name in self._terms if name in self.pool.fieldnames])
+        collected = sorted(name for name, terms in self._terms.items() if terms)
+        for fieldname, group in itertools.groupby(self.pool.iter_postings(), key=operator.itemgetter(0)):
+            while collected and collected[0] < fieldname:
+                self._write_collected(collected.pop(0), lengths)
+            self.fieldwriter.add_postings(self.schema, lengths, group)
+        for fieldname in collected:
+            self._write_collected(fieldname, lengths)
+        self.fieldwriter.close()
+        if lengths:
+            lengths.close()
+
+    def _write_collected(self, fieldname: str, lengths) -> None:
+        """One collected field: terms in order, each posting list in blocks."""
+        writer = self.fieldwriter
+        writer.start_field(fieldname, self.schema[fieldname])
+        length_of = lengths.doc_field_length if lengths else (lambda docnum, fieldname: 0)
+        field_lengths = [length_of(docnum, fieldname) for docnum in range(self.docnum)]
+        prefix = pack_ushort(writer._fieldid)
+        inline_limit = self.codec._inlinelimit
+        terms = self._terms.pop(fieldname)
+        for word in sorted(terms):
+            postings = terms.pop(word)
+            docnums, weights, values = postings[0::3], postings[1::3], postings[2::3]
+            lengths = [field_lengths[docnum] for docnum in docnums]
+            tbytes = word.encode("utf-8")
+            if len(docnums) < inline_limit:
+                writer._tindex.add(prefix + tbytes, inline_term_info(docnums, weights, values, lengths))
+                continue
+            writer.start_term(tbytes)
+            writer._postwriter.add_postings(docnums, weights, values, lengths)
+            writer.finish_term()
+        writer.finish_field()
+
+
+class MapSubWriterTask(SubWriterTask):
+    """Whoosh's indexing sub-process, writing its segment with :class:`MapSegmentWriter`."""
+
+    def run(self) -> None:
+        whoosh_multiproc.SegmentWriter = MapSegmentWriter  # in this sub-process only
+        super().run()
+
+
+class MapMpWriter(MpWriter):
+    """Whoosh's multiprocessing writer whose sub-processes use :class:`MapSegmentWriter`."""
+
+    def _new_task(self) -> SubWriterTask:
+        task = MapSubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue,
+                                self.subargs, self.multisegment)
+        self.tasks.append(task)
+        task.start()
+        return task
+
+
+
+def index_writer(index, procs: int = 1, **kwargs) -> SegmentWriter:
+    """``index.writer(procs=…, …)`` with the map writer in every writing process."""
+    if procs > 1:
+        return MapMpWriter(index, procs=procs, **kwargs)
+    return MapSegmentWriter(index, **kwargs)
