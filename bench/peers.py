@@ -25,10 +25,11 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from indexer.evaluate.baselines import timed_answers
+
 from .measure import Measured, run_measured
 
 TOP = 10
-WARM_UP = 20  # queries run once before latencies are taken, as for the baseline
 TANTIVY_HEAP = 256 * 2**20
 Search = Callable[[str], tuple[list[str], int]]  # query → (top ids, match count)
 
@@ -130,13 +131,9 @@ def run_token_peer(name: str, documents: Sequence[dict], queries: Sequence[str],
     started = time.perf_counter()
     search = BUILDERS[name](documents, folder)
     build_seconds = time.perf_counter() - started
-    for query in queries[:WARM_UP]:
-        search(query)
-    rankings, counts, latencies = {}, {}, []
-    for query in queries:
-        started = time.perf_counter()
-        rankings[query], counts[query] = search(query)
-        latencies.append((time.perf_counter() - started) * 1000)
+    answers, latencies = timed_answers(search, queries)
+    rankings = {query: ranking for query, (ranking, _) in answers.items()}
+    counts = {query: count for query, (_, count) in answers.items()}
     return {"build_seconds": build_seconds, "index_bytes": folder_bytes(folder), "rankings": rankings,
             "counts": counts, "latencies_ms": latencies}
 

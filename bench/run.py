@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from indexer import build_index, config, load_documents, open_index
+from indexer.evaluate.baselines import timed_answers
 from indexer.index.store import current_generation, folder_size
 
 from . import http
@@ -108,14 +109,7 @@ def run_ours(corpus: Path, folder: Path, procs: int, queries: Sequence[str]) -> 
     if measured.returncode != 0:
         raise click.ClickException(f"our build failed:\n{measured.stderr}")
     engine = open_index(folder)
-    for query in queries[:20]:
-        engine.search(query)
-    latencies, rankings = [], {}
-    for query in queries:
-        started = time.perf_counter()
-        result = engine.search(query)
-        latencies.append((time.perf_counter() - started) * 1000)
-        rankings[query] = [hit.id for hit in result.hits]
+    rankings, latencies = timed_answers(lambda query: [hit.id for hit in engine.search(query).hits], queries)
     return EngineRun(measured.seconds, measured.peak_rss, folder_size(current_generation(folder)),
                      latencies, rankings)
 

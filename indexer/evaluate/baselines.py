@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .metrics import CUTOFF, Ranker
@@ -38,6 +38,19 @@ def substring_ranker(documents: list[dict]) -> Ranker:
         return [doc_id for *_, doc_id in sorted(scored)[:CUTOFF]]
 
     return rank
+
+
+def timed_answers(answer: Callable[[str], object], queries: Sequence[str]) -> tuple[dict, list[float]]:
+    """Each query's answer and the milliseconds it took, after :data:`WARM_UP` untimed queries:
+    how the baselines, the peers and egov-search itself are timed alike."""
+    for query in queries[:WARM_UP]:
+        answer(query)
+    answers, latencies = {}, []
+    for query in queries:
+        started = time.perf_counter()
+        answers[query] = answer(query)
+        latencies.append((time.perf_counter() - started) * 1000)
+    return answers, latencies
 
 
 def run_jieba_whoosh(documents: Sequence[dict], queries: Sequence[str], folder: Path) -> dict:
@@ -63,17 +76,9 @@ def run_jieba_whoosh(documents: Sequence[dict], queries: Sequence[str], folder: 
             writer.add_document(id=doc["id"], title=doc["title"], body=doc["body"])
     build_seconds = time.perf_counter() - started
     parser = MultifieldParser(["title", "body"], schema)
-    rankings, latencies = {}, []
     with plain.searcher() as searcher:
-        def rank(query: str) -> list[str]:
-            return [hit["id"] for hit in searcher.search(parser.parse(query), limit=CUTOFF)]
-
-        for query in queries[:WARM_UP]:
-            rank(query)
-        for query in queries:
-            started = time.perf_counter()
-            rankings[query] = rank(query)
-            latencies.append((time.perf_counter() - started) * 1000)
+        rankings, latencies = timed_answers(
+            lambda query: [hit["id"] for hit in searcher.search(parser.parse(query), limit=CUTOFF)], queries)
     size = sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
     return {"stock_whoosh": not installed(), "build_seconds": build_seconds, "index_bytes": size,
             "rankings": rankings, "latencies_ms": latencies}
