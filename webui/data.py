@@ -17,6 +17,7 @@ from indexer import (
     MAX_FILTER_VALUES,
     MAX_QUERY_CHARS,
     Hit,
+    SearchEngine,
     date_range,
     documents_of_kind,
     facets,
@@ -165,19 +166,31 @@ def suggest_data(args: Mapping[str, str]) -> dict:
 
 
 def overview_data(args: Mapping[str, str]) -> dict:
-    """The home page: the ranking table (sorted as asked) and the article's sections."""
+    """The home page: the ranking table (sorted as asked) and the article's sections. Computed
+    once per index generation and sort, so it costs the same at any collection size after the
+    first request; every request gets the same dict, to read and never to change."""
     sort = args.get("sort", "rank")
     if sort not in SORTS:
         abort(400, f"参数 sort 只能是 {'、'.join(SORTS)} / sort must be one of {', '.join(SORTS)}")
     engine = get_engine()
+    return engine.cached(("overview", sort), lambda: _sorted_overview(engine, sort))
+
+
+def _sorted_overview(engine: SearchEngine, sort: str) -> dict:
+    overview = engine.cached("overview", lambda: _overview(engine))
+    listed = sorted(overview["vendors"], key=_sort_key(sort.lstrip("-")), reverse=sort.startswith("-"))
+    return {"sort": sort, **overview, "vendors": listed}
+
+
+def _overview(engine: SearchEngine) -> dict:
+    """What the home page shows in any order: counts, facets, the ranking and the sections."""
     vendors = documents_of_kind(engine, "vendor")
     sections = documents_of_kind(engine, "section")
-    listed = sorted(map(_listed, vendors), key=_sort_key(sort.lstrip("-")), reverse=sort.startswith("-"))
     return {
-        "documents": engine.doc_count(), "facets": engine.search("").facets, "sort": sort,
+        "documents": engine.doc_count(), "facets": engine.search("").facets,
         "ranking_title": vendors[0].get("list", "提供商") if vendors else None,
         "ranking_source": vendors[0].get("source") if vendors else None,
-        "vendors": listed,
+        "vendors": [_listed(doc) for doc in vendors],
         "article_title": sections[0].get("article", "文章") if sections else None,
         "sections": [_listed(doc) for doc in sections],
     }
