@@ -17,7 +17,7 @@ from .index.store import IndexDamagedError, IndexMissingError
 from .index.update import UpdateSummary, add_documents, delete_documents
 from .readers import CorpusError, Document, load_documents
 from .search.engine import SearchEngine, open_index
-from .search.highlight import highlight
+from .search.highlight import first_match, highlight, marked_lines
 from .search.pipeline import MAX_FILTER_VALUES, MAX_QUERY_CHARS, SORTS, date_range
 from .search.related import documents_of_kind, mentions, similar
 from .search.results import Hit, SearchResult
@@ -27,6 +27,6 @@ __all__ = [
     "CorpusError", "Document",
     "Field", "Hit", "IndexDamagedError", "IndexMissingError", "SearchEngine", "SearchResult",
     "StorageError", "UpdateSummary", "add_documents", "build_index", "delete_documents",
-    "SORTS", "date_range", "documents_of_kind", "facets", "highlight",
+    "SORTS", "date_range", "documents_of_kind", "facets", "first_match", "highlight", "marked_lines",
     "load_documents", "mentions", "open_index", "similar",
 ]

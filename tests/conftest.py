@@ -41,6 +41,18 @@ def gov(gov_index: Path):
     return open_index(gov_index)
 
 
+@pytest.fixture(scope="session")
+def large_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real index of a 1 MB document, ``large-1`` (the texts of consecutive records of the
+    benchmark corpus joined, as in a long 政策文件 or attachment), among 150 ordinary ones."""
+    from bench.large import write_large
+
+    path = tmp_path_factory.mktemp("large")
+    write_large(path / "corpus.jsonl", docs=1, ordinary=150)
+    build_index([path / "corpus.jsonl"], path / "index")
+    return path / "index"
+
+
 def titles(result) -> list[str]:
     """Titles of a result's hits, in rank order."""
     return [hit.title for hit in result.hits]

@@ -61,7 +61,7 @@ def related():
     doc_id = request.args.get("id", "")
     if not doc_id:
         abort(400, "缺少参数 id / missing parameter id")
-    return jsonify(data.related_data(doc_id))
+    return jsonify(data.related_data(data.document_data(doc_id)))
 
 
 @bp.get("/healthz")

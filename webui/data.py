@@ -17,10 +17,13 @@ from indexer import (
     MAX_FILTER_VALUES,
     MAX_QUERY_CHARS,
     Hit,
+    SearchEngine,
     date_range,
     documents_of_kind,
     facets,
+    first_match,
     highlight,
+    marked_lines,
     mentions,
     similar,
 )
@@ -28,6 +31,7 @@ from indexer import (
     SORTS as SEARCH_SORTS,
 )
 
+from . import parts
 from .engine import get_engine
 from .suggestions import suggestion_items
 
@@ -40,6 +44,7 @@ SCOPES = ("all", "title")
 FILTER_PARAMS = tuple(field.name for field in facets())  # kind, year, publisher, topic, column, site
 MAX_FILTER_CHARS = 200
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DESCRIPTION_CHARS = 110  # of a document's text in its page's meta description
 
 
 def int_arg(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -161,19 +166,31 @@ def suggest_data(args: Mapping[str, str]) -> dict:
 
 
 def overview_data(args: Mapping[str, str]) -> dict:
-    """The home page: the ranking table (sorted as asked) and the article's sections."""
+    """The home page: the ranking table (sorted as asked) and the article's sections. Computed
+    once per index generation and sort, so it costs the same at any collection size after the
+    first request; every request gets the same dict, to read and never to change."""
     sort = args.get("sort", "rank")
     if sort not in SORTS:
         abort(400, f"参数 sort 只能是 {'、'.join(SORTS)} / sort must be one of {', '.join(SORTS)}")
     engine = get_engine()
+    return engine.cached(("overview", sort), lambda: _sorted_overview(engine, sort))
+
+
+def _sorted_overview(engine: SearchEngine, sort: str) -> dict:
+    overview = engine.cached("overview", lambda: _overview(engine))
+    listed = sorted(overview["vendors"], key=_sort_key(sort.lstrip("-")), reverse=sort.startswith("-"))
+    return {"sort": sort, **overview, "vendors": listed}
+
+
+def _overview(engine: SearchEngine) -> dict:
+    """What the home page shows in any order: counts, facets, the ranking and the sections."""
     vendors = documents_of_kind(engine, "vendor")
     sections = documents_of_kind(engine, "section")
-    listed = sorted(map(_listed, vendors), key=_sort_key(sort.lstrip("-")), reverse=sort.startswith("-"))
     return {
-        "documents": engine.doc_count(), "facets": engine.search("").facets, "sort": sort,
+        "documents": engine.doc_count(), "facets": engine.search("").facets,
         "ranking_title": vendors[0].get("list", "提供商") if vendors else None,
         "ranking_source": vendors[0].get("source") if vendors else None,
-        "vendors": listed,
+        "vendors": [_listed(doc) for doc in vendors],
         "article_title": sections[0].get("article", "文章") if sections else None,
         "sections": [_listed(doc) for doc in sections],
     }
@@ -199,24 +216,34 @@ def document_data(doc_id: str) -> dict:
     return doc
 
 
-def related_data(doc_id: str) -> dict:
-    """``/api/related?id=``: who mentions this document's entity, and similar documents."""
+def related_data(doc: dict) -> dict:
+    """``/api/related?id=``: who mentions the entity of stored document ``doc``, and similar
+    documents."""
     engine = get_engine()
-    doc = document_data(doc_id)
     mentioned = mentions(engine, doc)
-    alike = similar(engine, doc_id, exclude=[hit.id for hit in mentioned])
-    return {"id": doc_id, "mentions": [hit_data(hit) for hit in mentioned],
+    alike = similar(engine, doc, exclude=[hit.id for hit in mentioned])
+    return {"id": doc["id"], "mentions": [hit_data(hit) for hit in mentioned],
             "similar": [hit_data(hit) for hit in alike]}
 
 
 def document_page_data(doc_id: str, args: Mapping[str, str]) -> dict:
-    """The document page: the document, its text highlighted for ``q``, and related documents."""
+    """The document page: the document, one part of its text highlighted for ``q``, and related
+    documents. ``part`` (from 1) picks the part; by default the first that holds a match of
+    ``q`` as written, else the first. Only that part is read, marked and sent: the whole text
+    is at ``/api/documents/<id>``."""
     q = query_arg(args, required=False)[:MAX_QUERY_CHARS]
     doc = document_data(doc_id)
     needles = get_engine().needles(q, title=doc["title"]) if q else []
+    body = doc["body"]
+    starts = parts.part_starts(body)
+    found = first_match(body, needles)
+    number = int_arg(args, "part", 1 if found is None else parts.part_at(starts, found), 1, len(starts))
+    start, end = starts[number - 1], starts[number] if number < len(starts) else len(body)
     return {
-        "document": doc, "query": q, "title_html": highlight(doc["title"], needles),
-        "paragraphs_html": [highlight(line, needles) for line in doc["body"].split("\n")
-                            if line.strip()],
-        **related_data(doc_id),
+        "document": {name: value for name, value in doc.items() if name != "body"},
+        "query": q, "title_html": highlight(doc["title"], needles),
+        "description": body if len(body) <= DESCRIPTION_CHARS else body[:DESCRIPTION_CHARS - 1] + "…",
+        "part": {"number": number, "of": len(starts), "start": start, "end": end, "chars": len(body)},
+        "paragraphs_html": marked_lines(body[start:end], needles),
+        **related_data(doc),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
@@ -119,11 +120,13 @@ def results():
 
 @bp.get("/doc/<docid:doc_id>")
 def document(doc_id: str):
-    """A whole document, highlighted for ``?q=``, with related documents."""
+    """A document (a long one a part at a time), highlighted for ``?q=``, with related documents."""
     page = data.document_page_data(doc_id, request.args)
+    part = page["part"]["number"] if page["part"]["of"] > 1 else None
     html, headers = _render("document.html", url_for("api.document_page", doc_id=doc_id,
-                                                     q=page["query"] or None),
-                            page=page, query=page["query"], hidden_fields=HIDDEN_FIELDS)
+                                                     q=page["query"] or None, part=part),
+                            page=page, query=page["query"], hidden_fields=HIDDEN_FIELDS,
+                            parts=part_links(page))
     headers["Link"] += f', <{url_for("api.related", id=doc_id)}>; rel="related"; type="application/json"'
     return html, headers
 
@@ -306,10 +309,25 @@ def results_title(page: dict, state: dict, typed: dict[str, str]) -> str:
 
 
 def page_links(page: dict, state: dict) -> dict:
-    """Previous/next and a window of page numbers around the current one; a gap of one
-    page shows that page rather than "…"."""
+    """The results' pager, and which results this page shows (第 11–20 条)."""
     last = max(1, -(-page["total"] // page["limit"]))
     current = page["page"]
+    return {**pager(current, last, lambda number: _url(state, page=number)),
+            "first": (current - 1) * page["limit"] + 1,
+            "last": min(current * page["limit"], page["total"])}
+
+
+def part_links(page: dict) -> dict:
+    """The pager of a long document's parts; each link keeps the query, and names its part
+    (without one, a query opens the part of its first match)."""
+    doc_id, q = page["document"]["id"], page["query"] or None
+    return pager(page["part"]["number"], page["part"]["of"],
+                 lambda number: url_for("pages.document", doc_id=doc_id, q=q, part=number))
+
+
+def pager(current: int, last: int, url: Callable[[int], str]) -> dict:
+    """Previous/next and a window of numbers around ``current`` in 1..``last`` (``url`` of
+    each); a gap of one number shows that number rather than "…"."""
     numbers = set(range(max(1, current - PAGE_WINDOW), min(last, current + PAGE_WINDOW) + 1)) | {1, last}
     for number in sorted(numbers):
         if number + 2 in numbers and number + 1 not in numbers:
@@ -318,14 +336,12 @@ def page_links(page: dict, state: dict) -> dict:
     for number in sorted(numbers):
         if number - previous > 1:
             shown.append(None)  # a gap: …
-        shown.append({"number": number, "url": _url(state, page=number), "current": number == current})
+        shown.append({"number": number, "url": url(number), "current": number == current})
         previous = number
     return {
         "numbers": shown if last > 1 else [],
-        "previous": _url(state, page=current - 1) if 1 < current <= last + 1 else None,
-        "next": _url(state, page=current + 1) if current < last else None,
-        "first": (current - 1) * page["limit"] + 1,
-        "last": min(current * page["limit"], page["total"]),
+        "previous": url(current - 1) if 1 < current <= last + 1 else None,
+        "next": url(current + 1) if current < last else None,
     }
 
 

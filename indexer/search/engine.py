@@ -4,8 +4,10 @@ documents. It follows rebuilds without a restart; searching itself is :mod:`.pip
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from whoosh.index import Index
 
@@ -18,6 +20,8 @@ from .parse import parse, scrub
 from .plan import Planner
 from .results import SearchResult
 
+T = TypeVar("T")
+
 
 @dataclass
 class Generation:
@@ -28,6 +32,16 @@ class Generation:
     synonyms: Synonyms
     words: sidecars.PinyinWords
     planner: Planner
+    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
+    _memo_lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, run once for this generation and ``key`` (other threads asking
+        meanwhile wait for it); it goes with the generation when a swap replaces it."""
+        with self._memo_lock:
+            if key not in self._memo:
+                self._memo[key] = compute()
+            return self._memo[key]
 
     @classmethod
     def open(cls, path: Path) -> Generation:
@@ -93,6 +107,18 @@ class SearchEngine:
                 raise store.unreadable(generation.path, err) from None
             local.generation = generation
         return View(generation, local.searcher, generation.planner)
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """What ``compute()`` (which reads this engine) gives on the live generation, computed
+        once per generation and ``key``: for what only a rebuild changes. The thread is pinned
+        while it computes, so the value is of the generation it is kept with."""
+        pinned = getattr(self._local, "pinned", None) is not None
+        self.pin()
+        try:
+            return self.view().generation.memo(key, compute)
+        finally:
+            if not pinned:
+                self.unpin()
 
     def searcher(self):
         """This thread's Whoosh searcher on the live index, for engine-side modules."""

@@ -13,6 +13,7 @@ from .engine import SearchEngine
 from .results import Hit, make_hit
 
 KEY_TERMS = 12  # words of a document that define "similar"
+KEY_TEXT_CHARS = 5_000  # of the body, read for them: a document's opening says what it is about
 COMMON = 0.3  # a word in more than this share of documents says nothing about similarity
 QUOTE_MARKS = re.compile(r'["“”「」『』]')
 
@@ -46,23 +47,32 @@ def mentions(engine: SearchEngine, doc: dict, limit: int = 10) -> list[Hit]:
     return sorted(hits, key=lambda hit: -hit.score)[:limit]
 
 
-def similar(engine: SearchEngine, doc_id: str, limit: int = 5,
+def similar(engine: SearchEngine, doc: dict, limit: int = 5,
             exclude: Collection[str] = ()) -> list[Hit]:
-    """Documents that share the most telling words of document ``doc_id`` (more like this),
-    leaving out the ids in ``exclude`` (say, documents already shown as mentions)."""
-    doc = engine.document(doc_id)
-    if doc is None:
-        return []
+    """Documents that share the most telling words of stored document ``doc`` (more like
+    this), leaving out the ids in ``exclude`` (say, documents already shown as mentions).
+
+    The words come from the title and the first :data:`KEY_TEXT_CHARS` characters of the body,
+    so a 1 MB attachment costs what a page does."""
     searcher = engine.searcher()
     reader, most = searcher.reader(), COMMON * searcher.doc_count()
     terms = [(term, weight) for term, weight
-             in searcher.key_terms_from_text("body", f"{doc['title']}\n{doc['body']}", numterms=KEY_TERMS)
+             in searcher.key_terms_from_text("body", key_text(doc), numterms=KEY_TERMS)
              if reader.doc_frequency("body", term) <= most]
     if not terms:
         return []
     query = wq.Or([wq.Term(fieldname, term, boost=weight)
                    for term, weight in terms for fieldname in ("title", "body")])
-    hidden = wq.Or([wq.Term("id", hidden_id) for hidden_id in {doc_id, *exclude}])
+    hidden = wq.Or([wq.Term("id", hidden_id) for hidden_id in {doc["id"], *exclude}])
     results = searcher.search(query, limit=limit, mask=hidden)
     needles = [term for term, _ in terms if len(term) > 1]  # a marked 以 or 的 only distracts
     return [make_hit(engine.document(hit["id"]), hit.score, needles) for hit in results]
+
+
+def key_text(doc: dict) -> str:
+    """What :func:`similar` reads of ``doc``: its title and the opening of its body.
+
+    >>> len(key_text({"title": "标题", "body": "正文" * KEY_TEXT_CHARS}))
+    5003
+    """
+    return f"{doc['title']}\n{doc['body'][:KEY_TEXT_CHARS]}"

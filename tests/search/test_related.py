@@ -23,8 +23,8 @@ def test_only_entities_have_mentions(engine):
 
 
 def test_similar_shares_telling_words_and_excludes_itself(engine):
-    found = similar(engine, "section-4")
+    section = engine.document("section-4")
+    found = similar(engine, section)
     assert found[0].title == "神州数码" and "section-4" not in {hit.id for hit in found}
-    assert len(similar(engine, "vendor-1", limit=3)) == 3
-    assert similar(engine, "nope") == []
-    assert "vendor-13" not in {hit.id for hit in similar(engine, "section-4", exclude=["vendor-13"])}
+    assert len(similar(engine, engine.document("vendor-1"), limit=3)) == 3
+    assert "vendor-13" not in {hit.id for hit in similar(engine, section, exclude=["vendor-13"])}

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from browser_setup import CHROMIUM, CHROMIUM_ARGS
+from live_server import running_server
 
 pytestmark = pytest.mark.browser
 
@@ -89,6 +90,19 @@ def test_axe_finds_nothing_on_government_filters_and_care_mode(browser, gov_serv
     found["care"] = axe_violations(tab, axe_source)
     context.close()
     assert found == {name: [] for name in found}
+
+
+def test_axe_finds_nothing_on_a_long_document_shown_in_parts(browser, large_index, tmp_path, axe_source):
+    found = {}
+    with running_server(large_index, tmp_path / "log", env={"EGOV_QUERY_LOG": "0"}, workers=1) as server:
+        for size in SIZES:
+            context = browser.new_context(base_url=server["url"], **SIZES[size])
+            tab = context.new_page()
+            tab.goto("/doc/large-1?q=打印机")
+            assert tab.locator("nav.pagination .page.current").count() == 1
+            found[size] = axe_violations(tab, axe_source)
+            context.close()
+    assert found == {size: [] for size in SIZES}
 
 
 def lighthouse(url: str, mobile: bool, out: Path) -> dict:
