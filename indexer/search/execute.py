@@ -37,7 +37,7 @@ class Execution:
     deadline: float = field(default_factory=lambda: time.thread_time() + BUDGET_SECONDS)
     expired: bool = False
     whoosh: bool = False
-    _last: tuple | None = field(default=None, repr=False)  # (query, parts) of the last array search
+    _segments: list | None = field(default=None, repr=False)  # the array evaluators, made on first use
 
     @property
     def time_left(self) -> bool:
@@ -46,6 +46,14 @@ class Execution:
             self.expired = True
         return not self.expired
 
+    @property
+    def segments(self) -> list:
+        """This search's evaluator of each segment, which remember what they evaluated."""
+        if self._segments is None:
+            self._segments = executor.evaluators(self.view.searcher, lambda: self.time_left,
+                                                 needs_current=self.sort is not None)
+        return self._segments
+
     def search(self, whoosh_query: wq.Query, query: Query, limit: int | None = None):
         """The matches of ``whoosh_query`` under the tree's restrictions, grouped by every facet:
         ``len()``, ``is_empty()``, ``groups(facet)`` and the top hits by slicing, each with
@@ -53,10 +61,7 @@ class Execution:
         found = FIELDS.get((self.sort or "").lstrip("-"))
         if self.whoosh or (found is not None and found.type not in ("number", "date")):
             return self.whoosh_search(whoosh_query, query, limit)
-        reuse = self._last[1] if self._last is not None and self._last[0] is whoosh_query else None
-        parts = executor.evaluate(self.view.searcher, whoosh_query, restrictions(query),
-                                  lambda: self.time_left, reuse, needs_current=self.sort is not None)
-        self._last = (whoosh_query, parts)
+        parts = executor.evaluate(self.segments, whoosh_query, restrictions(query), lambda: self.time_left)
         order = (self.sort.lstrip("-"), self.sort.startswith("-")) if self.sort else None
         if order is not None:
             sort_facet(self.sort)  # unsortable fields raise ValueError here too
@@ -83,7 +88,7 @@ class Execution:
                 whoosh_query = wq.And([whoosh_query, restricted])
             leaves = self.view.searcher.leaf_searchers()
             return any(whoosh_query.matcher(leaf).is_active() for leaf, _ in leaves)
-        parts = executor.evaluate(self.view.searcher, whoosh_query, restricted, lambda: self.time_left)
+        parts = executor.evaluate(self.segments, whoosh_query, restricted, lambda: self.time_left)
         return any(len(part.matches) for part in parts)
 
     def facet_counts(self, whoosh_query: wq.Query, query: Query, results) -> dict[str, dict[str, int]]:

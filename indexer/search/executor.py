@@ -31,12 +31,9 @@ class Hit:
 
 @dataclass(frozen=True)
 class Part:
-    """One segment's share of a search: its evaluator, its global offset, and its matches
-    before and after the restrictions."""
+    """One segment's share of a search: its evaluator and its matches."""
 
     evaluator: SegmentEvaluator
-    offset: int
-    unrestricted: Matches
     matches: Matches
 
 
@@ -78,7 +75,7 @@ def top(parts: list[Part], limit: int, sort: tuple[str, bool] | None) -> list[tu
     ``sort[0]`` (descending if ``sort[1]``), then score; equal ones in document order."""
     if not parts:
         return []
-    docs = np.concatenate([part.matches.docs.astype(np.int64) + part.offset for part in parts])
+    docs = np.concatenate([part.matches.docs.astype(np.int64) + part.evaluator.offset for part in parts])
     scores = np.concatenate([part.matches.scores for part in parts])
     if sort is None:
         chosen = np.arange(len(docs))
@@ -95,26 +92,26 @@ def top(parts: list[Part], limit: int, sort: tuple[str, bool] | None) -> list[tu
     return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
 
 
-def evaluate(searcher, whoosh_query: wq.Query, restricted: wq.Query | None, time_left: Callable[[], bool],
-             reuse: list[Part] | None = None, needs_current: bool = False) -> list[Part]:
+def evaluators(searcher, time_left: Callable[[], bool],
+               needs_current: bool = False) -> list[SegmentEvaluator]:
+    """One evaluator per segment of ``searcher`` (see :class:`.vector.SegmentEvaluator`)."""
+    return [SegmentEvaluator(leaf, offset, time_left, needs_current)
+            for leaf, offset in searcher.leaf_searchers()]
+
+
+def evaluate(segments: list[SegmentEvaluator], whoosh_query: wq.Query, restricted: wq.Query | None,
+             time_left: Callable[[], bool]) -> list[Part]:
     """Each segment's matches of ``whoosh_query`` within ``restricted``, segment by segment
-    while ``time_left()``; ``reuse``: the parts of an earlier search of the same query, whose
-    unrestricted matches are kept; ``needs_current``: see :class:`.vector.SegmentEvaluator`.
-    A segment the budget ran out in is left out."""
+    while ``time_left()``; a segment the budget ran out in is left out."""
     parts = []
-    for number, (leaf, offset) in enumerate(searcher.leaf_searchers()):
+    for evaluator in segments:
         if not time_left():
             break
         try:
-            if reuse is not None and number < len(reuse):
-                evaluator, found = reuse[number].evaluator, reuse[number].unrestricted
-            else:
-                evaluator = SegmentEvaluator(leaf, time_left, needs_current)
-                found = evaluator.run(whoosh_query)
-            kept = found
+            found = evaluator.run(whoosh_query)
             if restricted is not None and len(found):
-                kept = found.within(evaluator.run(restricted, scored=False).docs)
+                found = found.within(evaluator.run(restricted, scored=False).docs)
         except Expired:
             break
-        parts.append(Part(evaluator, offset, found, kept))
+        parts.append(Part(evaluator, found))
     return parts

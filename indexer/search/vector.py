@@ -78,30 +78,39 @@ def boosted(matches: Matches, boost: float) -> Matches:
 
 
 class SegmentEvaluator:
-    """Evaluates queries on one leaf searcher's segment. Every handler takes ``within``: if
-    given, only these documents (ascending) can match, so AND's later clauses, AND-maybe's
-    bonus and AND-not's exclusion look at the candidates left, and phrases decode only their
-    positions. ``time_left`` is asked between the clauses of a compound query, and
+    """Evaluates queries on one leaf searcher's segment (at ``offset`` in the index). Every
+    handler takes ``within``: if given, only these documents (ascending) can match, so AND's
+    later clauses, AND-maybe's bonus and AND-not's exclusion look at the candidates left, and
+    phrases decode only their positions. ``time_left`` is asked between the clauses of a compound query, and
     :class:`Expired` raised when it says no. With ``needs_current`` (Whoosh's flag when
     results are sorted by a field and read scores per match), a constant-score query scores
     as its child does, as in Whoosh."""
 
-    def __init__(self, searcher, time_left: Callable[[], bool], needs_current: bool = False):
-        self.searcher = searcher
+    def __init__(self, searcher, offset: int, time_left: Callable[[], bool], needs_current: bool = False):
+        self.searcher, self.offset = searcher, offset
         self.reader = searcher.reader()
         self.arrays: SegmentArrays = segment_arrays(self.reader)
         self.time_left = time_left
         self.needs_current = needs_current
         self.bm25 = isinstance(searcher.weighting, BM25F)  # else every query goes through Whoosh
         self._avgfl: dict[str, float] = {}
+        self._memo: dict[int, tuple[wq.Query, bool, Matches]] = {}  # id → (query, scored, matches)
 
     def run(self, query: wq.Query, scored: bool = True, within: np.ndarray | None = None) -> Matches:
         """The matches of ``query`` (among ``within``); with ``scored=False`` the scores are
-        meaningless."""
+        meaningless. A query object evaluated before by this evaluator (a search's query
+        inside the next one, its facet counts without a filter) is not evaluated again."""
+        known = self._memo.get(id(query)) if within is None else None
+        if known is not None and known[0] is query and known[1] >= scored:
+            return known[2]
         handler = HANDLERS.get(type(query)) if self.bm25 else None
         if handler is None:
-            return self.whoosh(query, scored, within)
-        return handler(self, query, scored, within)
+            found = self.whoosh(query, scored, within)
+        else:
+            found = handler(self, query, scored, within)
+        if within is None:
+            self._memo[id(query)] = (query, scored, found)
+        return found
 
     def _children(self, queries: list[wq.Query], scored: bool, within: np.ndarray | None) -> list[Matches]:
         found = []
@@ -178,8 +187,8 @@ class SegmentEvaluator:
             if not len(alive) or not self.time_left():  # keys: candidate × SHIFT + start position
                 break
             postings = lists[offset][1]
-            found = [positions(postings.value(int(i))) for i in locate(postings.docs, docs[alive])[1]]
-            owners = np.repeat(alive, [len(positions_) for positions_ in found])
+            found = list(map(positions, postings.values_at(locate(postings.docs, docs[alive])[1])))
+            owners = np.repeat(alive, np.fromiter(map(len, found), dtype=np.int64, count=len(found)))
             starts = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=len(owners))
             these = np.unique(owners * SHIFT + (starts - offset + BIAS))
             keys = these if keys is None else np.intersect1d(keys, these, assume_unique=True)

@@ -40,9 +40,10 @@ class Postings:
     values: list
     slots: np.ndarray | None = None
 
-    def value(self, i: int) -> bytes:
-        """The raw value of the ``i``-th posting."""
-        return self.values[i if self.slots is None else int(self.slots[i])]
+    def values_at(self, index: np.ndarray) -> list[bytes]:
+        """The raw values of the postings at ``index``."""
+        found = (index if self.slots is None else self.slots[index]).tolist()
+        return list(map(self.values.__getitem__, found))
 
 
 class SegmentArrays:
