@@ -115,3 +115,10 @@ def evaluate(segments: list[SegmentEvaluator], whoosh_query: wq.Query, restricte
             break
         parts.append(Part(evaluator, found))
     return parts
+
+
+def search(searcher, whoosh_query: wq.Query, limit: int) -> list[Hit]:
+    """The top ``limit`` hits of ``whoosh_query`` as ``searcher.search`` ranks them, outside a
+    search's budget (the correction's title candidates)."""
+    parts = evaluate(evaluators(searcher, lambda: True), whoosh_query, None, lambda: True)
+    return Results(searcher, parts, limit)[:limit]

@@ -131,14 +131,16 @@ class SegmentEvaluator:
         found = Matches(np.array(docs, dtype=np.int32), np.array(scores, dtype=np.float64))
         return found if within is None else found.within(within)
 
-    def _postings(self, fieldname: str, text) -> tuple[bytes, Postings] | None:
-        """(term bytes, live postings) of a term, or ``None`` where the segment has none."""
+    def _postings(self, fieldname: str, text,
+                  within: np.ndarray | None = None) -> tuple[bytes, Postings] | None:
+        """(term bytes, live postings) of a term (at least those of ``within``), or ``None``
+        where the segment has none."""
         field = self.reader.schema[fieldname] if fieldname in self.reader.schema else None
         try:
             tbytes = None if field is None else field.to_bytes(text)
         except ValueError:
             return None
-        postings = None if tbytes is None else self.arrays.postings(fieldname, tbytes)
+        postings = None if tbytes is None else self.arrays.postings(fieldname, tbytes, within)
         return None if postings is None or not len(postings.docs) else (tbytes, postings)
 
     def term_scores(self, fieldname: str, tbytes: bytes, docs: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -158,7 +160,7 @@ class SegmentEvaluator:
         return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
 
     def term(self, query: wq.Term, scored: bool, within: np.ndarray | None) -> Matches:
-        found = self._postings(query.fieldname, query.text)
+        found = self._postings(query.fieldname, query.text, within)
         if found is None:
             return EMPTY
         tbytes, postings = found
@@ -176,12 +178,13 @@ class SegmentEvaluator:
         field = self.reader.schema[query.fieldname] if query.fieldname in self.reader.schema else None
         if query.slop != 1 or field is None or not isinstance(field.format, Positions):
             return self.whoosh(query, scored, within)
-        lists = [self._postings(query.fieldname, word) for word in query.words]
-        if any(found is None for found in lists):
-            return EMPTY
-        docs = lists[0][1].docs if within is None else within
-        for _, postings in lists:
-            docs = docs[locate(postings.docs, docs)[0]]
+        docs, lists = within, []
+        for word in query.words:  # each word's postings among the candidates left
+            found = self._postings(query.fieldname, word, docs)
+            if found is None:
+                return EMPTY
+            lists.append(found)
+            docs = found[1].docs if docs is None else docs[locate(found[1].docs, docs)[0]]
         alive, keys = np.arange(len(docs), dtype=np.int64), None
         for offset in sorted(range(len(lists)), key=lambda n: len(lists[n][1].docs)):
             if not len(alive) or not self.time_left():  # keys: candidate × SHIFT + start position
@@ -270,11 +273,20 @@ class SegmentEvaluator:
         return EMPTY
 
     def prefix(self, query: wq.Prefix, scored: bool, within: np.ndarray | None) -> Matches:
-        """Unscored (under a constant score or as a filter): the documents of its terms."""
-        if scored:
-            return self.whoosh(query, scored, within)
+        """Its terms ORed, scored as Whoosh's ``MultiTerm`` is: one term alone, without the
+        boost; several with the boost where Whoosh picks its binary tree of unions (2 terms,
+        a segment over 5,000 documents, scores read per match), else 1 each (its preloading
+        OR, which a constant-score ``MultiTerm`` runs unscored)."""
         words = [word for word in query._btexts(self.reader) if word]
-        return union([self.term(wq.Term(query.fieldname, word), False, within) for word in words])
+        if len(words) == 1:
+            return self.term(wq.Term(query.fieldname, words[0]), scored, within)
+        found = union([self.term(wq.Term(query.fieldname, word), scored, within) for word in words])
+        if not scored:
+            return found
+        if len(words) < wq.Or.TOO_MANY_CLAUSES and (self.needs_current or len(words) == 2
+                                                   or self.arrays.doccount > 5000):
+            return boosted(found, query.boost)
+        return Matches(found.docs, np.ones(len(found.docs)))
 
     def numeric_range(self, query: wq.NumericRange, scored: bool, within: np.ndarray | None) -> Matches:
         """Unscored (a filter): the documents of the range's terms."""
