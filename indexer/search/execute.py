@@ -57,14 +57,15 @@ class Execution:
     def search(self, whoosh_query: wq.Query, query: Query, limit: int | None = None):
         """The matches of ``whoosh_query`` under the tree's restrictions, grouped by every facet:
         ``len()``, ``is_empty()``, ``groups(facet)`` and the top hits by slicing, each with
-        ``fields()`` and its relevance ``score``."""
-        found = FIELDS.get((self.sort or "").lstrip("-"))
-        if self.whoosh or (found is not None and found.type not in ("number", "date")):
+        ``fields()`` and its relevance ``score``. Sorted by a keyword field, it runs through
+        Whoosh's collectors (the array executor sorts by numbers and dates)."""
+        order = None
+        if self.sort:
+            sort_facet(self.sort)  # unknown or unsortable fields raise ValueError
+            order = (self.sort.lstrip("-"), self.sort.startswith("-"))
+        if self.whoosh or (order and FIELDS[order[0]].type not in ("number", "date")):
             return self.whoosh_search(whoosh_query, query, limit)
         parts = executor.evaluate(self.segments, whoosh_query, restrictions(query), lambda: self.time_left)
-        order = (self.sort.lstrip("-"), self.sort.startswith("-")) if self.sort else None
-        if order is not None:
-            sort_facet(self.sort)  # unsortable fields raise ValueError here too
         return executor.Results(self.view.searcher, parts, limit or self.limit, order)
 
     def whoosh_search(self, whoosh_query: wq.Query, query: Query, limit: int | None = None):
