@@ -18,6 +18,7 @@ from collections.abc import Callable
 from ..analysis.normalize import HAN, exact_key
 from ..analysis.pinyin import fold, fuzzy_pinyin, matched_text, to_pinyin
 from ..index.sidecars import PinyinWords
+from . import executor
 from .plan import BoundedPrefix
 
 TITLE_CANDIDATES = 20
@@ -34,11 +35,11 @@ def correct_term(term: str, searcher, words: PinyinWords) -> str | None:
     for key in dict.fromkeys([to_pinyin(typed), to_pinyin(typed, phrases=False)]):
         if not key:  # characters without pinyin: an empty prefix would match every title
             continue
-        titles = searcher.search(BoundedPrefix("title_pinyin", key), limit=TITLE_CANDIDATES)
-        for hit in titles:
-            part = matched_text(hit["title"], key)
+        for hit in executor.search(searcher, BoundedPrefix("title_pinyin", key), TITLE_CANDIDATES):
+            title = hit.fields()["title"]
+            part = matched_text(title, key)
             if part and to_pinyin(part) == key:
-                whole = "".join(fold(hit["title"]).split()) == part
+                whole = "".join(fold(title).split()) == part
                 candidates.setdefault(part, (0 if whole else 1, 0))
         for word, count in words.exact.get(key, []):
             candidates.setdefault(word, (2, -count))

@@ -1,6 +1,9 @@
 """Running Whoosh queries for one search, within its work budget: the matches (with every
 facet grouped), an existence check, facet counts, the sort order, and a deadline past which
-the search stops and keeps what it has."""
+the search stops and keeps what it has.
+
+Searches run on arrays (:mod:`.executor`) by default; ``whoosh=True`` runs them through
+Whoosh's searcher and collectors instead, the reference the executor is tested against."""
 
 from __future__ import annotations
 
@@ -12,25 +15,29 @@ from whoosh import sorting
 from whoosh.collectors import FilterCollector
 
 from ..fields import FIELDS, facets
+from ..whoosh_ext.arrays import MISSING_KEY
 from ..whoosh_ext.deadline import DeadlineCollector
+from . import executor
 from .plan import restrictions
 from .tree import Query
 
 BUDGET_SECONDS = 1.0  # CPU seconds one search may spend before it answers with what it has
-MISSING_KEY = (1 << 64) - 1  # the sort key of a 64-bit NUMERIC column without a value
 
 
 @dataclass
 class Execution:
     """One search's access to the index: a view (generation, searcher, planner), how many hits,
     the order (``None``: relevance) and the deadline, in this thread's CPU time
-    (``time.thread_time()``: the work done, not the time spent waiting for other threads)."""
+    (``time.thread_time()``: the work done, not the time spent waiting for other threads);
+    ``whoosh``: search through Whoosh's collectors instead of the array executor."""
 
     view: object
     limit: int
     sort: str | None = None
     deadline: float = field(default_factory=lambda: time.thread_time() + BUDGET_SECONDS)
     expired: bool = False
+    whoosh: bool = False
+    _segments: list | None = field(default=None, repr=False)  # the array evaluators, made on first use
 
     @property
     def time_left(self) -> bool:
@@ -39,8 +46,30 @@ class Execution:
             self.expired = True
         return not self.expired
 
+    @property
+    def segments(self) -> list:
+        """This search's evaluator of each segment, which remember what they evaluated."""
+        if self._segments is None:
+            self._segments = executor.evaluators(self.view.searcher, lambda: self.time_left,
+                                                 needs_current=self.sort is not None)
+        return self._segments
+
     def search(self, whoosh_query: wq.Query, query: Query, limit: int | None = None):
-        """The matches of ``whoosh_query`` under the tree's restrictions, grouped by every facet."""
+        """The matches of ``whoosh_query`` under the tree's restrictions, grouped by every facet:
+        ``len()``, ``is_empty()``, ``groups(facet)`` and the top hits by slicing, each with
+        ``fields()`` and its relevance ``score``. Sorted by a keyword field, it runs through
+        Whoosh's collectors (the array executor sorts by numbers and dates)."""
+        order = None
+        if self.sort:
+            sort_facet(self.sort)  # unknown or unsortable fields raise ValueError
+            order = (self.sort.lstrip("-"), self.sort.startswith("-"))
+        if self.whoosh or (order and FIELDS[order[0]].type not in ("number", "date")):
+            return self.whoosh_search(whoosh_query, query, limit)
+        parts = executor.evaluate(self.segments, whoosh_query, restrictions(query), lambda: self.time_left)
+        return executor.Results(self.view.searcher, parts, limit or self.limit, order)
+
+    def whoosh_search(self, whoosh_query: wq.Query, query: Query, limit: int | None = None):
+        """:meth:`search` through Whoosh's searcher and collectors."""
         searcher = self.view.searcher
         groups = {f.name: sorting.FieldFacet(f.name, maptype=sorting.Count, allow_overlap=f.multi)
                   for f in facets()}
@@ -55,9 +84,13 @@ class Execution:
 
     def matches(self, whoosh_query: wq.Query, restricted: wq.Query | None = None) -> bool:
         """Whether any live document matches ``whoosh_query`` (and ``restricted``), without ranking."""
-        if restricted is not None:
-            whoosh_query = wq.And([whoosh_query, restricted])
-        return any(whoosh_query.matcher(leaf).is_active() for leaf, _ in self.view.searcher.leaf_searchers())
+        if self.whoosh:
+            if restricted is not None:
+                whoosh_query = wq.And([whoosh_query, restricted])
+            leaves = self.view.searcher.leaf_searchers()
+            return any(whoosh_query.matcher(leaf).is_active() for leaf, _ in leaves)
+        parts = executor.evaluate(self.segments, whoosh_query, restricted, lambda: self.time_left)
+        return any(len(part.matches) for part in parts)
 
     def facet_counts(self, whoosh_query: wq.Query, query: Query, results) -> dict[str, dict[str, int]]:
         """Each facet's counts under the query's restrictions on the other fields, most first."""
@@ -88,9 +121,9 @@ def sort_facet(sort: str) -> sorting.FacetType:
     return facet
 
 
-def relevance(hit, sort: str | None) -> float:
-    """A hit's relevance score; sorted by a field, Whoosh gives the sort key instead, whose
+def relevance(hit) -> float:
+    """A hit's relevance score; a Whoosh hit sorted by a field has the sort key instead, whose
     last part is :class:`whoosh.sorting.ScoreFacet`'s negated score."""
-    if sort:
+    if isinstance(hit.score, tuple):
         return -hit.score[-1]
     return hit.score or 0.0

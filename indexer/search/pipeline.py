@@ -36,9 +36,10 @@ __all__ = ["MAX_FILTER_VALUES", "MAX_QUERY_CHARS", "SORTS", "date_range", "needl
 
 
 def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
-        sort: str | None = None, correct: bool = True) -> SearchResult:
+        sort: str | None = None, correct: bool = True, whoosh: bool = False) -> SearchResult:
     """Answer query string ``q`` on ``view`` (a generation, a searcher and a planner);
-    ``correct=False`` never tries a homophone correction."""
+    ``correct=False`` never tries a homophone correction; ``whoosh=True`` searches through
+    Whoosh's collectors instead of the array executor (see :mod:`.execute`)."""
     started = time.perf_counter()
     q, notices = scrub(q), []
     page, per_page = max(1, page), max(1, per_page)
@@ -53,7 +54,7 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
                        "were searched)")
     if sort is None and any(isinstance(c, Series) for c in query.concepts):
         sort = "-published"  # a series of 文号 alike: the most recent first
-    run = Execution(view, page * per_page, sort)
+    run = Execution(view, page * per_page, sort, whoosh=whoosh)
     results, whoosh_query, fallback = answer(run, query)
     mode = "any" if fallback else "all"
     weak = results.is_empty() or bool(fallback)
@@ -95,7 +96,7 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
     hits = []
     for hit in results[(page - 1) * per_page:page * per_page]:
         doc = stored_document(hit.fields())
-        hits.append(make_hit(doc, relevance(hit, sort), with_pinyin(marks, doc["title"], key)))
+        hits.append(make_hit(doc, relevance(hit), with_pinyin(marks, doc["title"], key)))
     return SearchResult(q, len(results), page, per_page, hits, counted,
                         round((time.perf_counter() - started) * 1000, 2), mode, notices, suggestion)
 

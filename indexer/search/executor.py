@@ -1,0 +1,124 @@
+"""One search on arrays: the query and its restrictions evaluated per segment
+(:mod:`.vector`), the exact total, the top hits by partial sort (relevance, or a number or
+date field with documents without a value last either way), and facet counts by array
+counts over the facet fields' values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+
+from ..whoosh_ext.arrays import MISSING_KEY
+from .vector import Expired, Matches, SegmentEvaluator
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked document: its global number and relevance score."""
+
+    searcher: object
+    docnum: int
+    score: float
+
+    def fields(self) -> dict:
+        """The document's stored fields."""
+        return self.searcher.stored_fields(self.docnum)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One segment's share of a search: its evaluator and its matches."""
+
+    evaluator: SegmentEvaluator
+    matches: Matches
+
+
+class Results:
+    """What :meth:`~.execute.Execution.search` returns: ``len()`` (every match), the top
+    ``limit`` as :class:`Hit` by slicing, and ``groups(facet)``."""
+
+    def __init__(self, searcher, parts: list[Part], limit: int, sort: tuple[str, bool] | None = None):
+        self.searcher, self.parts = searcher, parts
+        self._total = sum(len(part.matches) for part in parts)
+        self._top = top(parts, limit, sort)
+
+    def __len__(self) -> int:
+        return self._total
+
+    def is_empty(self) -> bool:
+        """Whether nothing matched."""
+        return self._total == 0
+
+    def __getitem__(self, index: slice) -> list[Hit]:
+        return [Hit(self.searcher, int(doc), float(score)) for doc, score in self._top[index]]
+
+    def groups(self, fieldname: str) -> dict[str, int]:
+        """How many matches have each value of keyword field ``fieldname`` (a document with
+        several values counts for each)."""
+        counted: dict[str, int] = {}
+        for part in self.parts:
+            docs, numbers, names = part.evaluator.arrays.facet(fieldname)
+            matched = np.zeros(part.evaluator.arrays.doccount, dtype=bool)
+            matched[part.matches.docs] = True
+            counts = np.bincount(numbers[matched[docs]], minlength=len(names))
+            for number in np.flatnonzero(counts):
+                counted[names[number]] = counted.get(names[number], 0) + int(counts[number])
+        return counted
+
+
+def top(parts: list[Part], limit: int, sort: tuple[str, bool] | None) -> list[tuple[int, float]]:
+    """The first ``limit`` (global document, score): by score, highest first, or by field
+    ``sort[0]`` (descending if ``sort[1]``), then score; equal ones in document order."""
+    if not parts:
+        return []
+    docs = np.concatenate([part.matches.docs.astype(np.int64) + part.evaluator.offset for part in parts])
+    scores = np.concatenate([part.matches.scores for part in parts])
+    if sort is None:
+        chosen = np.arange(len(docs))
+        if len(docs) > limit:  # only the scores at or above the limit-th can be in the top
+            kth = -np.partition(-scores, limit - 1)[limit - 1]
+            chosen = np.flatnonzero(scores >= kth)
+        order = chosen[np.lexsort((docs[chosen], -scores[chosen]))]
+    else:
+        name, descending = sort
+        keys = np.concatenate([part.evaluator.arrays.column(name)[part.matches.docs] for part in parts])
+        missing = keys == np.uint64(MISSING_KEY)
+        order = np.lexsort((docs, -scores, ~keys if descending else keys, missing))
+    order = order[:limit]
+    return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
+
+
+def evaluators(searcher, time_left: Callable[[], bool],
+               needs_current: bool = False) -> list[SegmentEvaluator]:
+    """One evaluator per segment of ``searcher`` (see :class:`.vector.SegmentEvaluator`)."""
+    return [SegmentEvaluator(leaf, offset, time_left, needs_current)
+            for leaf, offset in searcher.leaf_searchers()]
+
+
+def evaluate(segments: list[SegmentEvaluator], whoosh_query: wq.Query, restricted: wq.Query | None,
+             time_left: Callable[[], bool]) -> list[Part]:
+    """Each segment's matches of ``whoosh_query`` within ``restricted``, segment by segment
+    while ``time_left()``; a segment the budget ran out in is left out."""
+    parts = []
+    for evaluator in segments:
+        if not time_left():
+            break
+        try:
+            found = evaluator.run(whoosh_query)
+            if restricted is not None and len(found):
+                found = found.within(evaluator.run(restricted, scored=False).docs)
+        except Expired:
+            break
+        parts.append(Part(evaluator, found))
+    return parts
+
+
+def search(searcher, whoosh_query: wq.Query, limit: int) -> list[Hit]:
+    """The top ``limit`` hits of ``whoosh_query`` as ``searcher.search`` ranks them, outside a
+    search's budget (the correction's title candidates)."""
+    parts = evaluate(evaluators(searcher, lambda: True), whoosh_query, None, lambda: True)
+    return Results(searcher, parts, limit)[:limit]

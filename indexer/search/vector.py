@@ -1,0 +1,312 @@
+"""The planner's Whoosh queries evaluated on one segment's arrays (:mod:`..whoosh_ext.arrays`):
+each query becomes its matching live documents and their scores, as Whoosh's matchers would
+score them — BM25F with the searcher's own scorer parameters, sums for OR, AND and
+minimum-should-match, boosts as factors, constants for :class:`~whoosh.query.ConstantScoreQuery`.
+A query type it does not know is run through Whoosh's matcher, one match at a time.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.formats import Positions
+from whoosh.query.qcore import _NullQuery
+from whoosh.scoring import BM25F
+
+from ..whoosh_ext.arrays import Postings, SegmentArrays, positions, segment_arrays
+from ..whoosh_ext.minmatch import MinimumMatch
+from .plan import BoundedPrefix
+
+SHIFT = 1 << 32  # a phrase's candidate × SHIFT + a start position: one key each
+BIAS = 1 << 16  # keeps start positions (position - offset in the phrase) positive
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Ascending live document numbers of one segment (int32) and their scores (float64)."""
+
+    docs: np.ndarray
+    scores: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def within(self, docs: np.ndarray) -> Matches:
+        """The matches whose documents are in ``docs`` (ascending)."""
+        found, _ = locate(docs, self.docs)
+        return Matches(self.docs[found], self.scores[found])
+
+
+EMPTY = Matches(np.zeros(0, dtype=np.int32), np.zeros(0))
+
+
+class Expired(Exception):
+    """The search's work budget ran out during a segment."""
+
+
+def locate(haystack: np.ndarray, needles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(whether each of ``needles`` is in ascending ``haystack``, its index there where it is)."""
+    if not len(haystack):
+        return np.zeros(len(needles), dtype=bool), np.zeros(len(needles), dtype=np.intp)
+    index = np.minimum(np.searchsorted(haystack, needles), len(haystack) - 1)
+    return haystack[index] == needles, index
+
+
+def union(parts: list[Matches], minimum: int = 1) -> Matches:
+    """Documents in at least ``minimum`` of ``parts``, with the sum of their scores there."""
+    parts = [part for part in parts if len(part)]
+    if len(parts) == 1 and minimum <= 1:
+        return parts[0]
+    if not parts:
+        return EMPTY
+    docs, inverse, counts = np.unique(np.concatenate([p.docs for p in parts]), return_inverse=True,
+                                      return_counts=True)
+    scores = np.bincount(inverse, weights=np.concatenate([p.scores for p in parts]), minlength=len(docs))
+    if minimum > 1:
+        keep = counts >= minimum
+        return Matches(docs[keep], scores[keep])
+    return Matches(docs, scores)
+
+
+def boosted(matches: Matches, boost: float) -> Matches:
+    """``matches`` with every score times ``boost``."""
+    return matches if boost == 1.0 else Matches(matches.docs, matches.scores * boost)
+
+
+class SegmentEvaluator:
+    """Evaluates queries on one leaf searcher's segment (at ``offset`` in the index). Every
+    handler takes ``within``: if given, only these documents (ascending) can match, so AND's
+    later clauses, AND-maybe's bonus and AND-not's exclusion look at the candidates left, and
+    phrases decode only their positions. ``time_left`` is asked between the clauses of a compound query, and
+    :class:`Expired` raised when it says no. With ``needs_current`` (Whoosh's flag when
+    results are sorted by a field and read scores per match), a constant-score query scores
+    as its child does, as in Whoosh."""
+
+    def __init__(self, searcher, offset: int, time_left: Callable[[], bool], needs_current: bool = False):
+        self.searcher, self.offset = searcher, offset
+        self.reader = searcher.reader()
+        self.arrays: SegmentArrays = segment_arrays(self.reader)
+        self.time_left = time_left
+        self.needs_current = needs_current
+        self.bm25 = isinstance(searcher.weighting, BM25F)  # else every query goes through Whoosh
+        self._avgfl: dict[str, float] = {}
+        self._memo: dict[int, tuple[wq.Query, bool, Matches]] = {}  # id → (query, scored, matches)
+
+    def run(self, query: wq.Query, scored: bool = True, within: np.ndarray | None = None) -> Matches:
+        """The matches of ``query`` (among ``within``); with ``scored=False`` the scores are
+        meaningless. A query object evaluated before by this evaluator (a search's query
+        inside the next one, its facet counts without a filter) is not evaluated again."""
+        known = self._memo.get(id(query)) if within is None else None
+        if known is not None and known[0] is query and known[1] >= scored:
+            return known[2]
+        handler = HANDLERS.get(type(query)) if self.bm25 else None
+        if handler is None:
+            found = self.whoosh(query, scored, within)
+        else:
+            found = handler(self, query, scored, within)
+        if within is None:
+            self._memo[id(query)] = (query, scored, found)
+        return found
+
+    def _children(self, queries: list[wq.Query], scored: bool, within: np.ndarray | None) -> list[Matches]:
+        found = []
+        for query in queries:
+            if not self.time_left():
+                raise Expired
+            found.append(self.run(query, scored, within))
+        return found
+
+    def whoosh(self, query: wq.Query, scored: bool, within: np.ndarray | None) -> Matches:
+        """Whoosh's own matcher for ``query``, its ids and scores collected."""
+        matcher = query.matcher(self.searcher, self.searcher.context(needs_current=self.needs_current))
+        docs, scores = [], []
+        while matcher.is_active():
+            docs.append(matcher.id())
+            scores.append(matcher.score() if scored else 0.0)
+            matcher.next()
+        found = Matches(np.array(docs, dtype=np.int32), np.array(scores, dtype=np.float64))
+        return found if within is None else found.within(within)
+
+    def _postings(self, fieldname: str, text,
+                  within: np.ndarray | None = None) -> tuple[bytes, Postings] | None:
+        """(term bytes, live postings) of a term (at least those of ``within``), or ``None``
+        where the segment has none."""
+        field = self.reader.schema[fieldname] if fieldname in self.reader.schema else None
+        try:
+            tbytes = None if field is None else field.to_bytes(text)
+        except ValueError:
+            return None
+        postings = None if tbytes is None else self.arrays.postings(fieldname, tbytes, within)
+        return None if postings is None or not len(postings.docs) else (tbytes, postings)
+
+    def term_scores(self, fieldname: str, tbytes: bytes, docs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """BM25F scores of a term's postings (documents ``docs``, weights ``weights``) with
+        the parameters Whoosh's scorer takes, operation for operation as ``whoosh.scoring.bm25``;
+        a field without lengths scores its weights, as Whoosh's ``WeightScorer``."""
+        weighting = self.searcher.weighting
+        if not self.reader.schema[fieldname].scorable:
+            return weights.copy()
+        parent = self.searcher.get_parent()
+        avgfl = self._avgfl.get(fieldname)
+        if avgfl is None:
+            avgfl = self._avgfl[fieldname] = parent.avg_field_length(fieldname) or 1
+        idf, K1 = parent.idf(fieldname, tbytes), weighting.K1
+        B = weighting._field_B.get(fieldname, weighting.B)
+        fl = self.arrays.lengths(fieldname)[docs]
+        return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
+
+    def term(self, query: wq.Term, scored: bool, within: np.ndarray | None) -> Matches:
+        found = self._postings(query.fieldname, query.text, within)
+        if found is None:
+            return EMPTY
+        tbytes, postings = found
+        docs, weights = postings.docs, postings.weights
+        if within is not None:
+            inside, index = locate(docs, within)
+            docs, weights = docs[index[inside]], weights[index[inside]]
+        if not scored:
+            return Matches(docs, weights)
+        return boosted(Matches(docs, self.term_scores(query.fieldname, tbytes, docs, weights)), query.boost)
+
+    def phrase(self, query: wq.Phrase, scored: bool, within: np.ndarray | None) -> Matches:
+        """Documents with the words at consecutive positions (Whoosh's ``SpanNear2``, slop 1),
+        positions decoded for the candidates that have every word, rarest words first."""
+        field = self.reader.schema[query.fieldname] if query.fieldname in self.reader.schema else None
+        if query.slop != 1 or field is None or not isinstance(field.format, Positions):
+            return self.whoosh(query, scored, within)
+        docs, lists = within, []
+        for word in query.words:  # each word's postings among the candidates left
+            found = self._postings(query.fieldname, word, docs)
+            if found is None:
+                return EMPTY
+            lists.append(found)
+            docs = found[1].docs if docs is None else docs[locate(found[1].docs, docs)[0]]
+        alive, keys = np.arange(len(docs), dtype=np.int64), None
+        for offset in sorted(range(len(lists)), key=lambda n: len(lists[n][1].docs)):
+            if not len(alive) or not self.time_left():  # keys: candidate × SHIFT + start position
+                break
+            postings = lists[offset][1]
+            found = list(map(positions, postings.values_at(locate(postings.docs, docs[alive])[1])))
+            owners = np.repeat(alive, np.fromiter(map(len, found), dtype=np.int64, count=len(found)))
+            starts = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=len(owners))
+            these = np.unique(owners * SHIFT + (starts - offset + BIAS))
+            keys = these if keys is None else np.intersect1d(keys, these, assume_unique=True)
+            alive = np.unique(keys // SHIFT)
+        if not self.time_left():
+            raise Expired
+        docs = docs[alive]
+        if not scored or not len(docs):
+            return Matches(docs, np.zeros(len(docs)))
+        total = np.zeros(len(docs))
+        for tbytes, postings in lists:
+            index = locate(postings.docs, docs)[1]
+            total += self.term_scores(query.fieldname, tbytes, docs, postings.weights[index])
+        return boosted(Matches(docs, total), query.boost)
+
+    def any_of(self, query: wq.Or, scored: bool, within: np.ndarray | None) -> Matches:
+        if query.scale or query.minmatch:
+            return self.whoosh(query, scored, within)
+        if len(query.subqueries) == 1:
+            return self.run(query.subqueries[0], scored, within)
+        return boosted(union(self._children(query.subqueries, scored, within)), query.boost)
+
+    def all_of(self, query: wq.And, scored: bool, within: np.ndarray | None) -> Matches:
+        if len(query.subqueries) == 1:
+            return self.run(query.subqueries[0], scored, within)
+        found = None
+        for subquery in query.subqueries:
+            if not self.time_left():
+                raise Expired
+            part = self.run(subquery, scored, within if found is None else found.docs)
+            if found is not None:  # part.docs are among found.docs
+                part = Matches(part.docs, found.scores[locate(found.docs, part.docs)[1]] + part.scores)
+            found = part
+            if not len(found):
+                return EMPTY
+        return EMPTY if found is None else boosted(found, query.boost)
+
+    def and_maybe(self, query: wq.AndMaybe, scored: bool, within: np.ndarray | None) -> Matches:
+        required = self.run(query.a, scored, within)
+        if not len(required) or not scored:
+            return required
+        if not self.time_left():
+            raise Expired
+        optional = self.run(query.b, scored, required.docs)
+        scores = required.scores.copy()
+        scores[locate(required.docs, optional.docs)[1]] += optional.scores
+        return Matches(required.docs, scores)
+
+    def and_not(self, query: wq.AndNot, scored: bool, within: np.ndarray | None) -> Matches:
+        kept = self.run(query.a, scored, within)
+        if not len(kept):
+            return kept
+        if not self.time_left():
+            raise Expired
+        excluded = np.zeros(len(kept), dtype=bool)
+        excluded[locate(kept.docs, self.run(query.b, False, kept.docs).docs)[1]] = True
+        return Matches(kept.docs[~excluded], kept.scores[~excluded])
+
+    def minimum_match(self, query: MinimumMatch, scored: bool, within: np.ndarray | None) -> Matches:
+        if len(query.subqueries) == 1:
+            return self.run(query.subqueries[0], scored, within)
+        found = union(self._children(query.subqueries, scored, within), max(1, query.minimum))
+        return boosted(found, query.boost)
+
+    def constant(self, query: wq.ConstantScoreQuery, scored: bool, within: np.ndarray | None) -> Matches:
+        if self.needs_current and scored:
+            return self.run(query.child, scored, within)
+        docs = self.run(query.child, False, within).docs
+        return Matches(docs, np.full(len(docs), float(query.score or 1.0)))
+
+    def every(self, query: wq.Every, scored: bool, within: np.ndarray | None) -> Matches:
+        if query.fieldname not in (None, "", "*"):
+            return self.whoosh(query, scored, within)
+        live = self.arrays.live
+        docs = np.flatnonzero(live).astype(np.int32) if within is None else within[live[within]]
+        return Matches(docs, np.full(len(docs), float(query.boost or 1.0)))
+
+    def nothing(self, query: wq.Query, scored: bool, within: np.ndarray | None) -> Matches:
+        return EMPTY
+
+    def prefix(self, query: wq.Prefix, scored: bool, within: np.ndarray | None) -> Matches:
+        """Its terms ORed, scored as Whoosh's ``MultiTerm`` is: one term alone, without the
+        boost; several with the boost where Whoosh picks its binary tree of unions (2 terms,
+        a segment over 5,000 documents, scores read per match), else 1 each (its preloading
+        OR, which a constant-score ``MultiTerm`` runs unscored)."""
+        words = [word for word in query._btexts(self.reader) if word]
+        if len(words) == 1:
+            return self.term(wq.Term(query.fieldname, words[0]), scored, within)
+        found = union([self.term(wq.Term(query.fieldname, word), scored, within) for word in words])
+        if not scored:
+            return found
+        if len(words) < wq.Or.TOO_MANY_CLAUSES and (self.needs_current or len(words) == 2
+                                                   or self.arrays.doccount > 5000):
+            return boosted(found, query.boost)
+        return Matches(found.docs, np.ones(len(found.docs)))
+
+    def numeric_range(self, query: wq.NumericRange, scored: bool, within: np.ndarray | None) -> Matches:
+        """Unscored (a filter): the documents of the range's terms."""
+        if scored:
+            return self.whoosh(query, scored, within)
+        return self.run(query._compile_query(self.reader), False, within)
+
+
+HANDLERS: dict[type, Callable[[SegmentEvaluator, wq.Query, bool, np.ndarray | None], Matches]] = {
+    wq.Term: SegmentEvaluator.term,
+    wq.Phrase: SegmentEvaluator.phrase,
+    wq.Or: SegmentEvaluator.any_of,
+    wq.And: SegmentEvaluator.all_of,
+    wq.AndMaybe: SegmentEvaluator.and_maybe,
+    wq.AndNot: SegmentEvaluator.and_not,
+    MinimumMatch: SegmentEvaluator.minimum_match,
+    wq.ConstantScoreQuery: SegmentEvaluator.constant,
+    wq.Every: SegmentEvaluator.every,
+    _NullQuery: SegmentEvaluator.nothing,
+    wq.Prefix: SegmentEvaluator.prefix,
+    BoundedPrefix: SegmentEvaluator.prefix,
+    wq.NumericRange: SegmentEvaluator.numeric_range,
+}
