@@ -143,7 +143,10 @@ def answer(run: Execution, query: Query):
         results = run.search(whoosh_query, query)
         if not results.is_empty() or not run.time_left:
             return results, whoosh_query, 0
-    units = planner.split_unmatched(query, lambda concept: run.matches(planner.clause(concept)))
+    def matches(concept) -> bool:  # within the budget: past it, a piece counts as matching nowhere
+        return run.time_left and run.matches(planner.clause(concept))
+
+    units = planner.split_unmatched(query, matches)
     if len(units) > 1 or units != query.concepts:
         for minimum in dict.fromkeys([minimum_should_match(len(units)), 1]):
             if not run.time_left:

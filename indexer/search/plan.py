@@ -20,6 +20,7 @@ from ..analysis.question import content_words, is_function_word
 from ..analysis.synonyms import Synonyms
 from ..analysis.tokenizers import JiebaTokenizer, char_analyzer
 from ..whoosh_ext.minmatch import MinimumMatch
+from .parse import MAX_CONCEPTS
 from .ranking import (
     ABBREVIATION_WEIGHT,
     BOOSTS,
@@ -85,7 +86,8 @@ class Planner:
     def split_unmatched(self, query: Query, matches: Callable[[Concept], bool]) -> list[Concept]:
         """The units of the fallback: each concept as typed if it ``matches`` anywhere, else an
         unquoted term as its dictionary words (手机办事 → 手机 办事) or, for a question, its
-        content words (外地户口怎么办理居住证 → 外地 户口 办理 居住证)."""
+        content words (外地户口怎么办理居住证 → 外地 户口 办理 居住证); at most
+        :data:`~.parse.MAX_CONCEPTS` units."""
         units: list[Concept] = []
         for concept in query.concepts:
             if isinstance(concept, Term) and is_function_word(concept.text):
@@ -96,14 +98,15 @@ class Planner:
                 if found == [Term(concept.text)]:
                     found = [concept]
             units.extend(unit for unit in found if unit not in units)
-        return units
+        return units[:MAX_CONCEPTS]
 
     def _pieces(self, text: str, matches: Callable[[Concept], bool]) -> list[Term]:
         """A term that matches nowhere, as the pieces that can help: its dictionary words or its
         words, without function words and pieces that match nowhere themselves, and without
-        single characters when longer words remain (人社部 → 社部 alone would find nothing)."""
+        single characters when longer words remain (人社部 → 社部 alone would find nothing); at
+        most :data:`~.parse.MAX_CONCEPTS` distinct pieces, as the parser caps a query's terms."""
         words = self.parts(text) or [t.text for t in self.words(join_cjk(text), mode="query")]
-        pieces = [Term(word) for word in content_words(words)]
+        pieces = list(dict.fromkeys(Term(word) for word in content_words(words)))[:MAX_CONCEPTS]
         pieces = [piece for piece in pieces if matches(piece)]
         longer = [piece for piece in pieces if len(piece.text) > 1]
         return longer or pieces

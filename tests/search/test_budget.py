@@ -38,3 +38,18 @@ def test_the_api_says_so_too(client, monkeypatch):
 def test_a_long_repeated_phrase_is_still_answered(engine):
     result = engine.search("智慧" * 120)
     assert result.total >= 0 and not any("超过限制" in notice for notice in result.notices)
+
+
+def test_a_long_query_that_matches_nowhere_is_split_into_a_bounded_number_of_pieces(engine, monkeypatch):
+    checked = []
+    matches = execute.Execution.matches
+
+    def counting(self, whoosh_query, restricted=None):
+        checked.append(whoosh_query)
+        return matches(self, whoosh_query, restricted)
+
+    monkeypatch.setattr(execute.Execution, "matches", counting)
+    words = "智慧城市政务服务平台数据安全医疗交通教育公安税务法院软件网络区块链人工智能"
+    result = engine.search((words * 8)[:256])  # one term, found nowhere as written
+    assert result.mode == "any" and result.total > 0
+    assert len(checked) <= 2 * MAX_CONCEPTS + 2  # a check a piece, not one a word of the text
