@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from .. import config
 from .normalize import HAN_RUN, normalize_text
@@ -56,17 +56,27 @@ class Segmenter:
             return self._jieba.FREQ.get(word, 0) > 0
         return self._jieba.has_word(word)
 
-    def tokens(self, text: str, search: bool = False) -> Iterator[tuple[str, int, int, bool]]:
+    def tokens(self, text: str, search: bool = False) -> list[tuple[str, int, int, bool]]:
         """(word, start, end, is a sub-word) with jieba's own offsets; with ``search``, jieba's
-        search mode also gives the dictionary words inside long words, just before each."""
-        words = list(self._jieba.tokenize(text))
+        search mode also gives the dictionary words inside long words, just before each.
+
+        One cut gives both: search mode is the default cut with each word's sub-words before
+        it, inside its span, and the default cut's words tile the text, so from the end a
+        token is a word exactly when it ends where the word after it starts
+        (``tests/analysis/test_segment.py`` checks this against jieba's default cut).
+        """
         if not search:
-            for word, start, end in words:
-                yield word, start, end, False
-            return
-        main = {(start, end) for _, start, end in words}
-        for word, start, end in self._jieba.tokenize(text, mode="search"):
-            yield word, start, end, (start, end) not in main
+            return [(word, start, end, False) for word, start, end in self._jieba.tokenize(text)]
+        found = list(self._jieba.tokenize(text, mode="search"))
+        marked: list[tuple[str, int, int, bool]] = [None] * len(found)  # type: ignore[list-item]
+        word_start = found[-1][2] if found else 0
+        for index in range(len(found) - 1, -1, -1):
+            word, start, end = found[index]
+            sub = end != word_start
+            if not sub:
+                word_start = start
+            marked[index] = (word, start, end, sub)
+        return marked
 
     def dictionary_parts(self, word: str) -> list[str] | None:
         """The fewest dictionary words of two or more characters that spell ``word``, or None.

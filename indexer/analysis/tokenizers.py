@@ -13,6 +13,8 @@ exist for recall (search-mode sub-words, unigrams beside bigrams).
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from collections.abc import Iterable, Iterator
 
@@ -25,6 +27,13 @@ CJK_OR_WORD = re.compile(rf"([{HAN}\u3040-\u30ff\uac00-\ud7af]+)|([^\W_{HAN}]+)"
 ALNUM = re.compile(r"[^\W_]")  # one character for which str.isalnum() is true
 
 
+@functools.lru_cache(maxsize=4)
+def index_text(value: str) -> str:
+    """``value`` normalised, remembered for the next field: each text is indexed as words and
+    as characters, one after the other."""
+    return normalize(value)[0]
+
+
 class ChineseTokenizer(Tokenizer):
     """Base: normalise, split into tokens with offsets, then set Whoosh's token attributes."""
 
@@ -35,12 +44,14 @@ class ChineseTokenizer(Tokenizer):
         """Yield (token text, position, start, end) over normalised ``text``."""
         raise NotImplementedError
 
-    def word_positions(self, value: str) -> Iterator[tuple[str, int]]:
-        """(token text, position) of every index-time token of ``value``: what Whoosh's
-        positions format takes from :meth:`__call__`, without a token object per token."""
-        text, _ = normalize(value)
-        for word, position, _, _ in self.spans(text, False):
-            yield word, position
+    def index_tokens(self, value: str) -> tuple[list[str], list[int]]:
+        """The texts and positions of every index-time token of ``value``, in order: what
+        Whoosh's positions format takes from :meth:`__call__`, without a token object each."""
+        words, positions = [], []
+        for word, position, _, _ in self.spans(index_text(value), False):
+            words.append(word)
+            positions.append(position)
+        return words, positions
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
@@ -101,7 +112,7 @@ class JiebaTokenizer(ChineseTokenizer):
                 pending.append((word, start, end))
             elif ALNUM.search(word):  # neither blank nor punctuation only
                 position += 1
-                if HAN_RUN.fullmatch(word):
+                if pending and HAN_RUN.fullmatch(word):
                     for piece, piece_start, piece_end in pending:
                         yield piece, position, piece_start, piece_end
                 yield word, position, start, end
@@ -109,24 +120,67 @@ class JiebaTokenizer(ChineseTokenizer):
 
 
 class CJKNgramTokenizer(ChineseTokenizer):
-    """CJK unigrams and bigrams (bigrams only at query time); Latin and digit runs whole."""
+    """CJK unigrams and bigrams (bigrams only at query time); Latin and digit runs whole.
+
+    Each run of CJK characters becomes its n-grams in a few list operations, not a Python
+    step per character.
+    """
 
     def spans(self, text: str, query: bool) -> Iterator[tuple[str, int, int, int]]:
+        return zip(*self.columns(text, query, offsets=True), strict=True)
+
+    def index_tokens(self, value: str) -> tuple[list[str], list[int]]:
+        words, positions, _, _ = self.columns(index_text(value), False, offsets=False)
+        return words, positions
+
+    @staticmethod
+    def columns(text: str, query: bool, offsets: bool) -> tuple[list[str], list[int], list[int], list[int]]:
+        """The tokens of normalised ``text`` as four lists: texts, positions, starts, ends
+        (both empty without ``offsets``).
+
+        >>> CJKNgramTokenizer.columns("云a城市", False, offsets=True)
+        (['云', 'a', '城', '城市', '市'], [0, 1, 2, 2, 3], [0, 1, 2, 2, 3], [1, 2, 3, 4, 4])
+        """
+        words: list[str] = []
+        positions: list[int] = []
+        starts: list[int] = []
+        ends: list[int] = []
         position = 0
         for match in CJK_OR_WORD.finditer(text):
-            start = match.start()
-            if match.group(1) is None:
-                yield match.group(2), position, start, match.end()
+            start, end = match.span()
+            run = match.group(1)
+            size = end - start
+            if run is None or size == 1:  # a Latin or digit run, or a lone CJK character
+                words.append(match.group())
+                positions.append(position)
+                if offsets:
+                    starts.append(start)
+                    ends.append(end)
                 position += 1
                 continue
-            run = match.group(1)
-            last = len(run) - 1
-            for index, char in enumerate(run):
-                if not query or last == 0:
-                    yield char, position + index, start + index, start + index + 1
-                if index < last:
-                    yield run[index:index + 2], position + index, start + index, start + index + 2
-            position += len(run)
+            bigrams = list(map(operator.add, run[:-1], run[1:]))
+            if query:
+                words += bigrams
+                positions += range(position, position + size - 1)
+                if offsets:
+                    starts += range(start, end - 1)
+                    ends += range(start + 2, end + 1)
+            else:  # each character, then the bigram it starts
+                words += _interleave(run, bigrams)
+                positions += _interleave(range(position, position + size),
+                                         range(position, position + size - 1))
+                if offsets:
+                    starts += _interleave(range(start, end), range(start, end - 1))
+                    ends += _interleave(range(start + 1, end + 1), range(start + 2, end + 1))
+            position += size
+        return words, positions, starts, ends
+
+
+def _interleave(firsts, seconds) -> list:
+    """``firsts[0], seconds[0], firsts[1], …``, with one more first than seconds."""
+    both = [None] * (len(firsts) + len(seconds))
+    both[0::2], both[1::2] = firsts, seconds
+    return both
 
 
 def word_analyzer(words: Iterable[str] = ()) -> JiebaTokenizer:

@@ -3,18 +3,20 @@
 Whoosh turns every (document, term) pair into a five-field tuple in its posting pool: the
 tokens come as one Token object each, the pool sizes every tuple in Python, sorts them all at
 commit, and the field writer takes them one Python call after another. For the fields of our
-Chinese tokenizers (anything whose analyzer has ``word_positions``) with Whoosh's positions
-format, :class:`MapSegmentWriter` instead collects each document's positions per term
-straight from the tokenizer and appends (document, weight, encoded positions) to that term's
-flat list. Documents arrive in order, so a term's postings are already sorted: the commit
-sorts the terms of each field once and hands each posting list to the postings writer in
-block-sized slices (:meth:`.codec.InliningPostingsWriter.add_postings`).
+Chinese tokenizers (anything whose analyzer has ``index_tokens``) with Whoosh's positions
+format, :class:`MapSegmentWriter` instead takes each document's tokens as two lists, groups
+the positions per term and appends (document, weight, encoded positions) to that term's flat
+list. Documents arrive in order, so a term's postings are already sorted: the commit sorts
+the terms of each field once, hands each posting list to the postings writer in block-sized
+slices (:meth:`.codec.InliningPostingsWriter.add_postings`) and writes the term table a batch
+of entries at a time (:func:`.codec.add_entries`).
 
-The segment written is the same, byte for byte: the same positions encoding
-(``Positions.encode``), weights, field lengths (read back from the segment, as Whoosh does),
-term order and blocks. Memory stays bounded: past the pool's limit the collected postings
-move into Whoosh's own pool, which spills sorted runs to disk; a field with postings in that
-pool (spilled, or merged from an older segment) is written the ordinary way.
+The segment written is the same: the same positions encoding (``Positions.encode``),
+weights, field lengths (read back from the segment, as Whoosh does), term order and blocks.
+Memory stays bounded: past the pool's limit the collected postings are written to disk as
+sorted runs (:mod:`.runs`) and merged back term by term at commit. Only a merge of older
+segments sends postings through Whoosh's own pool: a field with postings there is written
+the ordinary way.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import functools
 import itertools
 import operator
 from collections import defaultdict
+from collections.abc import Iterator
 from pickle import dumps
 
 import whoosh.multiproc as whoosh_multiproc
@@ -31,16 +34,18 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util.numeric import pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
-from .codec import inline_term_info
+from .codec import add_entries, inline_term_info
+from .runs import TermRuns
 
 POSTING_BYTES = 80  # estimated memory of one collected posting beyond its encoded positions
 TERM_BYTES = 160  # of a new term's list and dictionary slot
 SINGLES = 1 << 16  # encodings of one-position postings remembered
+ENTRY_BATCH = 4096  # term table entries written together
 
 
 def mapped(field) -> bool:
     """Whether ``field``'s postings can be collected in the map, the same as Whoosh would."""
-    return type(field.format) is Positions and hasattr(field.analyzer, "word_positions")
+    return type(field.format) is Positions and hasattr(field.analyzer, "index_tokens")
 
 
 @functools.lru_cache(maxsize=SINGLES)
@@ -53,10 +58,7 @@ def encode_positions(positions: list[int]) -> bytes:
     """``Positions.encode``: the count, then the pickled gaps between positions."""
     if len(positions) == 1:  # two postings in three: a term once in a field
         return _single_position(positions[0])
-    gaps, base = [], 0
-    for position in positions:
-        gaps.append(position - base)
-        base = position
+    gaps = list(map(operator.sub, positions, [0, *positions[:-1]]))
     return pack_uint(len(gaps)) + dumps(gaps, 2)
 
 
@@ -70,6 +72,7 @@ class MapSegmentWriter(SegmentWriter):
         self._mapped = {name for name, field in self.schema.items() if field.indexed and mapped(field)}
         self._terms: dict[str, dict[str, list]] = {name: {} for name in self._mapped}
         self._map_bytes = 0
+        self._runs = TermRuns(self._tempstorage.folder)
 
     def add_document(self, **fields) -> None:
         """Whoosh's ``add_document``, with mapped fields collected by :meth:`_collect`."""
@@ -103,7 +106,7 @@ class MapSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
         if self._map_bytes > self.pool.limit:
-            self._spill(list(self._terms))
+            self._write_run()
 
     def _pool_postings(self, fieldname: str, field, value, docnum: int, boost: float) -> int:
         """Whoosh's way: every posting into the pool; return the field length."""
@@ -117,38 +120,48 @@ class MapSegmentWriter(SegmentWriter):
     def _collect(self, fieldname: str, field, value: str, docnum: int, boost: float) -> int:
         """Append this document's postings of ``fieldname`` to its terms' lists; return the
         field length (the token count, as the positions format reports it)."""
-        positions: defaultdict[str, list[int]] = defaultdict(list)
-        for word, position in field.analyzer.word_positions(value):
-            positions[word].append(position)
+        words, positions = field.analyzer.index_tokens(value)
+        found: defaultdict[str, list[int]] = defaultdict(list)
+        for word, position in zip(words, positions, strict=True):
+            found[word].append(position)
         terms = self._terms[fieldname]
         factor = field.format.field_boost
-        added = 0
-        length = 0
-        for word, found in positions.items():
-            count = len(found)
-            length += count
-            vbytes = encode_positions(found)
+        added = POSTING_BYTES * len(found)
+        for word, places in found.items():
+            vbytes = encode_positions(places)
             postings = terms.get(word)
             if postings is None:
-                terms[word] = postings = []
-                added += TERM_BYTES
-            postings += (docnum, float(count) * factor * boost, vbytes)
-            added += POSTING_BYTES + len(vbytes)
+                terms[word] = [docnum, float(len(places)) * factor * boost, vbytes]
+                added += TERM_BYTES + len(vbytes)
+            else:
+                postings += (docnum, float(len(places)) * factor * boost, vbytes)
+                added += len(vbytes)
         self._map_bytes += added
-        return length if field.scorable else 0
+        return len(words) if field.scorable else 0
+
+    def _write_run(self) -> None:
+        """Move the collected postings to a sorted run on disk, memory starting over."""
+        for fieldname, terms in self._terms.items():
+            if terms:
+                self._runs.write(fieldname, terms)
+                terms.clear()
+        self._map_bytes = 0
+
+    def _collected(self, fieldname: str) -> Iterator[tuple[str, list]]:
+        """The collected terms of ``fieldname`` in order, each with its postings, emptying the map."""
+        terms = self._terms[fieldname]
+        yield from self._runs.merged(fieldname, terms)
+        terms.clear()
 
     def _spill(self, fieldnames: list[str]) -> None:
         """Move the collected postings of ``fieldnames`` into Whoosh's pool."""
         add = self.pool.add
         for fieldname in fieldnames:
-            terms = self._terms[fieldname]
-            for word in sorted(terms):
-                postings = terms[word]
+            for word, postings in self._collected(fieldname):
                 tbytes = word.encode("utf-8")
                 for docnum, weight, vbytes in zip(postings[0::3], postings[1::3], postings[2::3],
                                                   strict=True):
                     add((fieldname, tbytes, docnum, weight, vbytes))
-            terms.clear()
         self._map_bytes = 0
 
     def add_reader(self, reader) -> None:
@@ -170,38 +183,52 @@ class MapSegmentWriter(SegmentWriter):
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
         self._spill([name for name in self._terms if name in self.pool.fieldnames])
-        collected = sorted(name for name, terms in self._terms.items() if terms)
+        runs = self._runs.fieldnames()
+        collected = sorted(name for name, terms in self._terms.items() if terms or name in runs)
         for fieldname, group in itertools.groupby(self.pool.iter_postings(), key=operator.itemgetter(0)):
             while collected and collected[0] < fieldname:
                 self._write_collected(collected.pop(0), lengths)
             self.fieldwriter.add_postings(self.schema, lengths, group)
         for fieldname in collected:
             self._write_collected(fieldname, lengths)
+        self._runs.close()
         self.fieldwriter.close()
         if lengths:
             lengths.close()
 
     def _write_collected(self, fieldname: str, lengths) -> None:
-        """One collected field: terms in order, each posting list in blocks."""
+        """One collected field: terms in order, each posting list inlined or in blocks, the
+        term table entries a batch at a time."""
         writer = self.fieldwriter
-        writer.start_field(fieldname, self.schema[fieldname])
+        field = self.schema[fieldname]
+        writer.start_field(fieldname, field)
         length_of = lengths.doc_field_length if lengths else (lambda docnum, fieldname: 0)
         field_lengths = [length_of(docnum, fieldname) for docnum in range(self.docnum)]
         prefix = pack_ushort(writer._fieldid)
         inline_limit = self.codec._inlinelimit
-        terms = self._terms.pop(fieldname)
-        for word in sorted(terms):
-            postings = terms.pop(word)
-            docnums, weights, values = postings[0::3], postings[1::3], postings[2::3]
-            lengths = [field_lengths[docnum] for docnum in docnums]
-            tbytes = word.encode("utf-8")
+        postwriter = writer._postwriter
+        keys: list[bytes] = []
+        values: list[bytes] = []
+        for word, postings in self._collected(fieldname):
+            docnums, weights, vbytes = postings[0::3], postings[1::3], postings[2::3]
+            doc_lengths = list(map(field_lengths.__getitem__, docnums))
             if len(docnums) < inline_limit:
-                writer._tindex.add(prefix + tbytes, inline_term_info(docnums, weights, values, lengths))
-                continue
-            writer.start_term(tbytes)
-            writer._postwriter.add_postings(docnums, weights, values, lengths)
-            writer.finish_term()
+                values.append(inline_term_info(docnums, weights, vbytes, doc_lengths))
+            else:
+                postwriter.start_postings(field.format, None)
+                postwriter.add_postings(docnums, weights, vbytes, doc_lengths)
+                values.append(postwriter.finish_postings().to_bytes())
+            keys.append(prefix + word.encode("utf-8"))
+            if len(keys) == ENTRY_BATCH:
+                add_entries(writer._tindex, keys, values)
+                keys, values = [], []
+        add_entries(writer._tindex, keys, values)
         writer.finish_field()
+
+    def cancel(self) -> None:
+        """Whoosh's cancel, and the runs removed."""
+        self._runs.close()
+        super().cancel()
 
 
 class MapSubWriterTask(SubWriterTask):
