@@ -12,6 +12,8 @@ import functools
 import logging
 from collections.abc import Iterable
 
+import numpy as np
+
 from .. import config
 from .normalize import HAN_RUN, normalize_text
 
@@ -58,25 +60,30 @@ class Segmenter:
 
     def tokens(self, text: str, search: bool = False) -> list[tuple[str, int, int, bool]]:
         """(word, start, end, is a sub-word) with jieba's own offsets; with ``search``, jieba's
-        search mode also gives the dictionary words inside long words, just before each.
-
-        One cut gives both: search mode is the default cut with each word's sub-words before
-        it, inside its span, and the default cut's words tile the text, so from the end a
-        token is a word exactly when it ends where the word after it starts
-        (``tests/analysis/test_segment.py`` checks this against jieba's default cut).
-        """
+        search mode also gives the dictionary words inside long words, just before each."""
         if not search:
             return [(word, start, end, False) for word, start, end in self._jieba.tokenize(text)]
+        return list(zip(*self.search_columns(text), strict=True))
+
+    def search_columns(self, text: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...],
+                                                 list[bool]]:
+        """jieba's search-mode tokens of ``text`` as columns: words, starts, ends, and whether
+        each is a sub-word, from one cut.
+
+        Search mode is the default cut with each word's sub-words just before it, inside its
+        span, and the default cut's words tile the text. So a word starts before every token
+        after it, and a sub-word does not (its word comes later and starts no later):
+        ``tests/analysis/test_segment.py`` checks this against jieba's two cuts.
+        """
         found = list(self._jieba.tokenize(text, mode="search"))
-        marked: list[tuple[str, int, int, bool]] = [None] * len(found)  # type: ignore[list-item]
-        word_start = found[-1][2] if found else 0
-        for index in range(len(found) - 1, -1, -1):
-            word, start, end = found[index]
-            sub = end != word_start
-            if not sub:
-                word_start = start
-            marked[index] = (word, start, end, sub)
-        return marked
+        if not found:
+            return (), (), (), []
+        words, starts, ends = zip(*found, strict=True)
+        first = np.asarray(starts)
+        later = np.minimum.accumulate(first[::-1])[::-1]  # the smallest start from each token on
+        sub = np.zeros(len(first), dtype=bool)
+        sub[:-1] = first[:-1] >= later[1:]
+        return words, starts, ends, sub.tolist()
 
     def dictionary_parts(self, word: str) -> list[str] | None:
         """The fewest dictionary words of two or more characters that spell ``word``, or None.

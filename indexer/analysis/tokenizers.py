@@ -18,6 +18,7 @@ import operator
 import re
 from collections.abc import Iterable, Iterator
 
+import numpy as np
 from whoosh.analysis import Token, Tokenizer
 
 from .normalize import HAN, HAN_RUN, normalize, original_span
@@ -119,11 +120,30 @@ class JiebaTokenizer(ChineseTokenizer):
                 pending.clear()
 
 
+    def index_tokens(self, value: str) -> tuple[list[str], list[int]]:
+        """:meth:`spans` at index time as array operations over the search-mode columns: a
+        word is a token that is not a sub-word and has a letter or digit; a sub-word takes the
+        position of the next word, and is kept when that word is all Han."""
+        words, _, _, subs = self.segmenter.search_columns(index_text(value))
+        sub = np.array(subs, dtype=bool)
+        is_word = ~sub & np.fromiter(map(bool, map(ALNUM.search, words)), dtype=bool, count=len(words))
+        position = np.cumsum(is_word) - is_word  # a word's; for any other token, the next word's
+        at = np.flatnonzero(is_word)
+        keep = is_word.copy()
+        pieces = np.flatnonzero(sub)
+        word_of = np.searchsorted(at, pieces)
+        pieces, word_of = pieces[word_of < len(at)], at[word_of[word_of < len(at)]]
+        owners, owner_of = np.unique(word_of, return_inverse=True)
+        han = np.array([HAN_RUN.fullmatch(words[owner]) is not None for owner in owners.tolist()], dtype=bool)
+        keep[pieces[han[owner_of]]] = True
+        kept = np.flatnonzero(keep).tolist()
+        return list(map(words.__getitem__, kept)), position[kept].tolist()
+
 class CJKNgramTokenizer(ChineseTokenizer):
     """CJK unigrams and bigrams (bigrams only at query time); Latin and digit runs whole.
 
-    Each run of CJK characters becomes its n-grams in a few list operations, not a Python
-    step per character.
+    A text's tokens come from array operations over its *units* (each CJK character, and
+    each Latin or digit run whole), not from a Python step per character.
     """
 
     def spans(self, text: str, query: bool) -> Iterator[tuple[str, int, int, int]]:
@@ -138,49 +158,47 @@ class CJKNgramTokenizer(ChineseTokenizer):
         """The tokens of normalised ``text`` as four lists: texts, positions, starts, ends
         (both empty without ``offsets``).
 
+        Unit ``i`` is at position ``i``; its tokens are the unit itself (at query time only
+        when its run is one unit long) and, when the next unit is in the same CJK run, the
+        bigram of the two.
+
         >>> CJKNgramTokenizer.columns("云a城市", False, offsets=True)
         (['云', 'a', '城', '城市', '市'], [0, 1, 2, 2, 3], [0, 1, 2, 2, 3], [1, 2, 3, 4, 4])
         """
-        words: list[str] = []
-        positions: list[int] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        position = 0
-        for match in CJK_OR_WORD.finditer(text):
-            start, end = match.span()
-            run = match.group(1)
-            size = end - start
-            if run is None or size == 1:  # a Latin or digit run, or a lone CJK character
-                words.append(match.group())
-                positions.append(position)
-                if offsets:
-                    starts.append(start)
-                    ends.append(end)
-                position += 1
-                continue
-            bigrams = list(map(operator.add, run[:-1], run[1:]))
-            if query:
-                words += bigrams
-                positions += range(position, position + size - 1)
-                if offsets:
-                    starts += range(start, end - 1)
-                    ends += range(start + 2, end + 1)
-            else:  # each character, then the bigram it starts
-                words += _interleave(run, bigrams)
-                positions += _interleave(range(position, position + size),
-                                         range(position, position + size - 1))
-                if offsets:
-                    starts += _interleave(range(start, end), range(start, end - 1))
-                    ends += _interleave(range(start + 1, end + 1), range(start + 2, end + 1))
-            position += size
-        return words, positions, starts, ends
-
-
-def _interleave(firsts, seconds) -> list:
-    """``firsts[0], seconds[0], firsts[1], …``, with one more first than seconds."""
-    both = [None] * (len(firsts) + len(seconds))
-    both[0::2], both[1::2] = firsts, seconds
-    return both
+        parts = CJK_OR_WORD.split(text)  # text between matches, CJK run or None, Latin run or None, …
+        runs, latins = parts[1::3], parts[2::3]
+        if not runs:
+            return [], [], [], []
+        units: list[str] = []
+        for run, latin in zip(runs, latins, strict=True):
+            units += run or (latin,)
+        # a CJK run's length, or minus a Latin run's: a Latin run is one unit
+        lengths = np.array([len(run) if run else -len(latin)
+                            for run, latin in zip(runs, latins, strict=True)])
+        sizes = np.maximum(lengths, 1)
+        last = np.cumsum(sizes) - 1  # each match's last unit
+        run_end = np.zeros(len(units), dtype=bool)
+        run_end[last] = True
+        keep = np.ones(2 * len(units) - 1, dtype=bool)  # unit 0, bigram 0, unit 1, …
+        if query:
+            keep[0::2] = np.repeat(sizes == 1, sizes)
+        keep[1::2] = ~run_end[:-1]
+        both: list[str] = [""] * len(keep)
+        both[0::2], both[1::2] = units, list(map(operator.add, units[:-1], units[1:]))
+        kept = np.flatnonzero(keep)
+        unit = kept >> 1
+        words, positions = list(map(both.__getitem__, kept.tolist())), unit.tolist()
+        if not offsets:
+            return words, positions, [], []
+        between = np.fromiter(map(len, parts[0::3]), dtype=np.intp, count=len(runs) + 1)[:-1]
+        match_length = np.abs(lengths)
+        match_start = np.cumsum(between) + np.concatenate(([0], np.cumsum(match_length)[:-1]))
+        match_of = np.repeat(np.arange(len(runs)), sizes)
+        unit_start = match_start[match_of] + np.arange(len(units)) - (last - sizes + 1)[match_of]
+        unit_end = unit_start + np.where(lengths < 0, match_length, 1)[match_of]
+        starts = unit_start[unit]
+        ends = np.where(kept & 1, starts + 2, unit_end[unit])
+        return words, positions, starts.tolist(), ends.tolist()
 
 
 def word_analyzer(words: Iterable[str] = ()) -> JiebaTokenizer:

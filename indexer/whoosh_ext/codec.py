@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import functools
 from array import array
 from pickle import dumps
 
@@ -42,6 +43,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 INLINE_LIMIT = 16  # posting lists shorter than this are stored inline
 TERM_CACHE = 50_000  # term lookups remembered per segment reader before the memory is cleared
 TERM_INFO = W3TermInfo._struct  # a term table entry's statistics, before its postings or their extent
+length_byte = functools.cache(length_to_byte)  # field lengths read back from a segment: 256 values
 
 
 class InlineTermInfo(W3TermInfo):
@@ -87,8 +89,8 @@ def inline_term_info(ids: list[int], weights: list[float], values: list[bytes], 
     or a term info object."""
     stored_weights = array("f", weights)
     known = [length for length in lengths if length]
-    head = TERM_INFO.pack(True, sum(stored_weights), len(ids), length_to_byte(min(known)) if known else 0,
-                          length_to_byte(max(known, default=0)), max(0, *weights), ids[0], ids[-1])
+    head = TERM_INFO.pack(True, sum(stored_weights), len(ids), length_byte(min(known)) if known else 0,
+                          length_byte(max(known, default=0)), max(0, *weights), ids[0], ids[-1])
     return head + dumps((tuple(ids), tuple(stored_weights), tuple(value for value in values if value)), 2)
 
 

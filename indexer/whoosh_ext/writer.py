@@ -24,10 +24,10 @@ from __future__ import annotations
 import functools
 import itertools
 import operator
-from collections import defaultdict
 from collections.abc import Iterator
 from pickle import dumps
 
+import numpy as np
 import whoosh.multiproc as whoosh_multiproc
 from whoosh.formats import Positions
 from whoosh.multiproc import MpWriter, SubWriterTask
@@ -39,6 +39,7 @@ from .runs import TermRuns
 
 POSTING_BYTES = 80  # estimated memory of one collected posting beyond its encoded positions
 TERM_BYTES = 160  # of a new term's list and dictionary slot
+MAP_SHARE = 0.75  # of the pool's memory limit for the collected postings; Whoosh's pool keeps the rest
 SINGLES = 1 << 16  # encodings of one-position postings remembered
 ENTRY_BATCH = 4096  # term table entries written together
 
@@ -49,17 +50,34 @@ def mapped(field) -> bool:
 
 
 @functools.lru_cache(maxsize=SINGLES)
-def _single_position(position: int) -> bytes:
+def single_position(position: int) -> bytes:
     """The encoding of a one-position posting, shared by every posting at that position."""
     return pack_uint(1) + dumps([position], 2)
 
 
-def encode_positions(positions: list[int]) -> bytes:
-    """``Positions.encode``: the count, then the pickled gaps between positions."""
-    if len(positions) == 1:  # two postings in three: a term once in a field
-        return _single_position(positions[0])
-    gaps = list(map(operator.sub, positions, [0, *positions[:-1]]))
+def encode_gaps(gaps: list[int]) -> bytes:
+    """``Positions.encode`` of the positions with these gaps (the first: the first position):
+    the count, then the pickled gaps."""
+    if len(gaps) == 1:  # two postings in three: a term once in a field
+        return single_position(gaps[0])
     return pack_uint(len(gaps)) + dumps(gaps, 2)
+
+
+def group_positions(words: list[str], positions: list[int]) -> tuple[list[str], list[int], list[int],
+                                                                    list[int]]:
+    """Each distinct word of ``words`` (in order of first appearance), its count, and where its
+    positions start in the third list: every word's position gaps, word after word (the first
+    gap of each is its first position), as ``Positions.encode`` pickles them."""
+    distinct = list(dict.fromkeys(words))
+    number = dict(zip(distinct, range(len(distinct)), strict=True))
+    ids = np.fromiter(map(number.__getitem__, words), dtype=np.intp, count=len(words))
+    counts = np.bincount(ids, minlength=len(distinct))
+    grouped = np.asarray(positions, dtype=np.int64)[np.argsort(ids, kind="stable")]
+    starts = np.cumsum(counts) - counts
+    gaps = grouped.copy()
+    gaps[1:] -= grouped[:-1]
+    gaps[starts] = grouped[starts]
+    return distinct, counts.tolist(), starts.tolist(), gaps.tolist()
 
 
 class MapSegmentWriter(SegmentWriter):
@@ -72,6 +90,8 @@ class MapSegmentWriter(SegmentWriter):
         self._mapped = {name for name, field in self.schema.items() if field.indexed and mapped(field)}
         self._terms: dict[str, dict[str, list]] = {name: {} for name in self._mapped}
         self._map_bytes = 0
+        self._map_limit = int(self.pool.limit * MAP_SHARE)
+        self.pool.limit -= self._map_limit  # the other fields' postings: ids, keywords, pinyin
         self._runs = TermRuns(self._tempstorage.folder)
 
     def add_document(self, **fields) -> None:
@@ -105,7 +125,7 @@ class MapSegmentWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
-        if self._map_bytes > self.pool.limit:
+        if self._map_bytes > self._map_limit:
             self._write_run()
 
     def _pool_postings(self, fieldname: str, field, value, docnum: int, boost: float) -> int:
@@ -121,21 +141,25 @@ class MapSegmentWriter(SegmentWriter):
         """Append this document's postings of ``fieldname`` to its terms' lists; return the
         field length (the token count, as the positions format reports it)."""
         words, positions = field.analyzer.index_tokens(value)
-        found: defaultdict[str, list[int]] = defaultdict(list)
-        for word, position in zip(words, positions, strict=True):
-            found[word].append(position)
+        if not words:
+            return 0
+        distinct, counts, starts, gaps = group_positions(words, positions)
+        weights = {count: float(count) * field.format.field_boost * boost for count in set(counts)}
         terms = self._terms[fieldname]
-        factor = field.format.field_boost
-        added = POSTING_BYTES * len(found)
-        for word, places in found.items():
-            vbytes = encode_positions(places)
-            postings = terms.get(word)
-            if postings is None:
-                terms[word] = [docnum, float(len(places)) * factor * boost, vbytes]
-                added += TERM_BYTES + len(vbytes)
+        get = terms.get
+        added = POSTING_BYTES * len(distinct)
+        for word, count, start in zip(distinct, counts, starts, strict=True):
+            if count == 1:
+                vbytes = single_position(gaps[start])
             else:
-                postings += (docnum, float(len(places)) * factor * boost, vbytes)
+                vbytes = encode_gaps(gaps[start:start + count])
                 added += len(vbytes)
+            postings = get(word)
+            if postings is None:
+                terms[word] = [docnum, weights[count], vbytes]
+                added += TERM_BYTES
+            else:
+                postings += (docnum, weights[count], vbytes)
         self._map_bytes += added
         return len(words) if field.scorable else 0
 

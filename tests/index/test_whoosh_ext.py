@@ -32,7 +32,13 @@ from indexer.index.schema import index_fields, make_schema
 from indexer.index.store import current_generation, open_generation
 from indexer.whoosh_ext.codec import index_codec
 from indexer.whoosh_ext.scoring import ListLengthBM25F
-from indexer.whoosh_ext.writer import MapMpWriter, MapSegmentWriter, encode_positions, index_writer
+from indexer.whoosh_ext.writer import (
+    MapMpWriter,
+    MapSegmentWriter,
+    encode_gaps,
+    group_positions,
+    index_writer,
+)
 
 MODERN = Path(__file__).resolve().parents[3] / "shared" / "bench" / "modern.jsonl.gz"
 SAMPLE = 400
@@ -213,11 +219,16 @@ def test_merging_a_segment_sends_the_runs_through_whoosh_pool_in_order(tmp_path)
     assert _content(_merged_build(tmp_path / "runs", 1)) == _content(_merged_build(tmp_path / "map", 128))
 
 
-def test_positions_are_encoded_as_whoosh_encodes_them():
+def test_positions_are_grouped_and_encoded_as_whoosh_encodes_them():
     from whoosh.formats import Positions
 
-    for positions in ([0], [7], [300], [70000], [1, 1, 4], [2, 30, 500, 70000]):
-        assert encode_positions(positions) == Positions().encode(positions)
+    lists = ([0], [7], [300], [70000], [1, 1, 4], [2, 30, 500, 70000], [3] * 300, list(range(0, 5000, 3)))
+    words = [word for number, positions in enumerate(lists) for word in [f"w{number}"] * len(positions)]
+    distinct, counts, starts, gaps = group_positions(words, [p for ps in lists for p in ps])
+    assert distinct == [f"w{number}" for number in range(len(lists))]
+    assert counts == [len(positions) for positions in lists]
+    for positions, start in zip(lists, starts, strict=True):
+        assert encode_gaps(gaps[start:start + len(positions)]) == Positions().encode(positions)
 
 
 def test_every_writing_process_uses_the_map_writer(tmp_path):
