@@ -16,7 +16,7 @@ import pickle
 import tempfile
 from collections.abc import Iterator
 
-CHUNK_ITEMS = 3 << 16  # posting list items (three a posting) pickled together, about 200k postings
+CHUNK_ITEMS = 3 << 13  # posting list items (three a posting) pickled together: about 8,000 postings
 
 Postings = list  # a term's postings, flat: document, weight, encoded positions, …
 
