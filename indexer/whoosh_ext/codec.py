@@ -16,7 +16,8 @@
   MD5 and probes the on-disk hash table in Python. A segment never changes once written.
 - The term table's writer keeps each term's hash and position in typed arrays until it
   writes the table, not in a tuple a term: a few hundred MB less per writer on millions of
-  terms.
+  terms. Our posting writer hands it entries a batch at a time (:func:`add_entries`), packed
+  without a term info object each (:func:`inline_term_info`).
 """
 
 from __future__ import annotations
