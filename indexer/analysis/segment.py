@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+
+import numpy as np
 
 from .. import config
 from .normalize import HAN_RUN, normalize_text
@@ -56,17 +58,32 @@ class Segmenter:
             return self._jieba.FREQ.get(word, 0) > 0
         return self._jieba.has_word(word)
 
-    def tokens(self, text: str, search: bool = False) -> Iterator[tuple[str, int, int, bool]]:
+    def tokens(self, text: str, search: bool = False) -> list[tuple[str, int, int, bool]]:
         """(word, start, end, is a sub-word) with jieba's own offsets; with ``search``, jieba's
         search mode also gives the dictionary words inside long words, just before each."""
-        words = list(self._jieba.tokenize(text))
         if not search:
-            for word, start, end in words:
-                yield word, start, end, False
-            return
-        main = {(start, end) for _, start, end in words}
-        for word, start, end in self._jieba.tokenize(text, mode="search"):
-            yield word, start, end, (start, end) not in main
+            return [(word, start, end, False) for word, start, end in self._jieba.tokenize(text)]
+        return list(zip(*self.search_columns(text), strict=True))
+
+    def search_columns(self, text: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...],
+                                                 list[bool]]:
+        """jieba's search-mode tokens of ``text`` as columns: words, starts, ends, and whether
+        each is a sub-word, from one cut.
+
+        Search mode is the default cut with each word's sub-words just before it, inside its
+        span, and the default cut's words tile the text. So a word starts before every token
+        after it, and a sub-word does not (its word comes later and starts no later):
+        ``tests/analysis/test_segment.py`` checks this against jieba's two cuts.
+        """
+        found = list(self._jieba.tokenize(text, mode="search"))
+        if not found:
+            return (), (), (), []
+        words, starts, ends = zip(*found, strict=True)
+        first = np.asarray(starts)
+        later = np.minimum.accumulate(first[::-1])[::-1]  # the smallest start from each token on
+        sub = np.zeros(len(first), dtype=bool)
+        sub[:-1] = first[:-1] >= later[1:]
+        return words, starts, ends, sub.tolist()
 
     def dictionary_parts(self, word: str) -> list[str] | None:
         """The fewest dictionary words of two or more characters that spell ``word``, or None.

@@ -13,9 +13,12 @@ exist for recall (search-mode sub-words, unigrams beside bigrams).
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from collections.abc import Iterable, Iterator
 
+import numpy as np
 from whoosh.analysis import Token, Tokenizer
 
 from .normalize import HAN, HAN_RUN, normalize, original_span
@@ -23,6 +26,13 @@ from .segment import Segmenter, segmenter_for
 
 CJK_OR_WORD = re.compile(rf"([{HAN}\u3040-\u30ff\uac00-\ud7af]+)|([^\W_{HAN}]+)")
 ALNUM = re.compile(r"[^\W_]")  # one character for which str.isalnum() is true
+
+
+@functools.lru_cache(maxsize=4)
+def index_text(value: str) -> str:
+    """``value`` normalised, remembered for the next field: each text is indexed as words and
+    as characters, one after the other."""
+    return normalize(value)[0]
 
 
 class ChineseTokenizer(Tokenizer):
@@ -35,12 +45,14 @@ class ChineseTokenizer(Tokenizer):
         """Yield (token text, position, start, end) over normalised ``text``."""
         raise NotImplementedError
 
-    def word_positions(self, value: str) -> Iterator[tuple[str, int]]:
-        """(token text, position) of every index-time token of ``value``: what Whoosh's
-        positions format takes from :meth:`__call__`, without a token object per token."""
-        text, _ = normalize(value)
-        for word, position, _, _ in self.spans(text, False):
-            yield word, position
+    def index_tokens(self, value: str) -> tuple[list[str], list[int]]:
+        """The texts and positions of every index-time token of ``value``, in order: what
+        Whoosh's positions format takes from :meth:`__call__`, without a token object each."""
+        words, positions = [], []
+        for word, position, _, _ in self.spans(index_text(value), False):
+            words.append(word)
+            positions.append(position)
+        return words, positions
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
@@ -101,32 +113,92 @@ class JiebaTokenizer(ChineseTokenizer):
                 pending.append((word, start, end))
             elif ALNUM.search(word):  # neither blank nor punctuation only
                 position += 1
-                if HAN_RUN.fullmatch(word):
+                if pending and HAN_RUN.fullmatch(word):
                     for piece, piece_start, piece_end in pending:
                         yield piece, position, piece_start, piece_end
                 yield word, position, start, end
                 pending.clear()
 
 
+    def index_tokens(self, value: str) -> tuple[list[str], list[int]]:
+        """:meth:`spans` at index time as array operations over the search-mode columns: a
+        word is a token that is not a sub-word and has a letter or digit; a sub-word takes the
+        position of the next word, and is kept when that word is all Han."""
+        words, _, _, subs = self.segmenter.search_columns(index_text(value))
+        sub = np.array(subs, dtype=bool)
+        is_word = ~sub & np.fromiter(map(bool, map(ALNUM.search, words)), dtype=bool, count=len(words))
+        position = np.cumsum(is_word) - is_word  # a word's; for any other token, the next word's
+        at = np.flatnonzero(is_word)
+        keep = is_word.copy()
+        pieces = np.flatnonzero(sub)
+        word_of = np.searchsorted(at, pieces)
+        pieces, word_of = pieces[word_of < len(at)], at[word_of[word_of < len(at)]]
+        owners, owner_of = np.unique(word_of, return_inverse=True)
+        han = np.array([HAN_RUN.fullmatch(words[owner]) is not None for owner in owners.tolist()], dtype=bool)
+        keep[pieces[han[owner_of]]] = True
+        kept = np.flatnonzero(keep).tolist()
+        return list(map(words.__getitem__, kept)), position[kept].tolist()
+
 class CJKNgramTokenizer(ChineseTokenizer):
-    """CJK unigrams and bigrams (bigrams only at query time); Latin and digit runs whole."""
+    """CJK unigrams and bigrams (bigrams only at query time); Latin and digit runs whole.
+
+    A text's tokens come from array operations over its *units* (each CJK character, and
+    each Latin or digit run whole), not from a Python step per character.
+    """
 
     def spans(self, text: str, query: bool) -> Iterator[tuple[str, int, int, int]]:
-        position = 0
-        for match in CJK_OR_WORD.finditer(text):
-            start = match.start()
-            if match.group(1) is None:
-                yield match.group(2), position, start, match.end()
-                position += 1
-                continue
-            run = match.group(1)
-            last = len(run) - 1
-            for index, char in enumerate(run):
-                if not query or last == 0:
-                    yield char, position + index, start + index, start + index + 1
-                if index < last:
-                    yield run[index:index + 2], position + index, start + index, start + index + 2
-            position += len(run)
+        return zip(*self.columns(text, query, offsets=True), strict=True)
+
+    def index_tokens(self, value: str) -> tuple[list[str], list[int]]:
+        words, positions, _, _ = self.columns(index_text(value), False, offsets=False)
+        return words, positions
+
+    @staticmethod
+    def columns(text: str, query: bool, offsets: bool) -> tuple[list[str], list[int], list[int], list[int]]:
+        """The tokens of normalised ``text`` as four lists: texts, positions, starts, ends
+        (both empty without ``offsets``).
+
+        Unit ``i`` is at position ``i``; its tokens are the unit itself (at query time only
+        when its run is one unit long) and, when the next unit is in the same CJK run, the
+        bigram of the two.
+
+        >>> CJKNgramTokenizer.columns("云a城市", False, offsets=True)
+        (['云', 'a', '城', '城市', '市'], [0, 1, 2, 2, 3], [0, 1, 2, 2, 3], [1, 2, 3, 4, 4])
+        """
+        parts = CJK_OR_WORD.split(text)  # text between matches, CJK run or None, Latin run or None, …
+        runs, latins = parts[1::3], parts[2::3]
+        if not runs:
+            return [], [], [], []
+        units: list[str] = []
+        for run, latin in zip(runs, latins, strict=True):
+            units += run or (latin,)
+        # a CJK run's length, or minus a Latin run's: a Latin run is one unit
+        lengths = np.array([len(run) if run else -len(latin)
+                            for run, latin in zip(runs, latins, strict=True)])
+        sizes = np.maximum(lengths, 1)
+        last = np.cumsum(sizes) - 1  # each match's last unit
+        run_end = np.zeros(len(units), dtype=bool)
+        run_end[last] = True
+        keep = np.ones(2 * len(units) - 1, dtype=bool)  # unit 0, bigram 0, unit 1, …
+        if query:
+            keep[0::2] = np.repeat(sizes == 1, sizes)
+        keep[1::2] = ~run_end[:-1]
+        both: list[str] = [""] * len(keep)
+        both[0::2], both[1::2] = units, list(map(operator.add, units[:-1], units[1:]))
+        kept = np.flatnonzero(keep)
+        unit = kept >> 1
+        words, positions = list(map(both.__getitem__, kept.tolist())), unit.tolist()
+        if not offsets:
+            return words, positions, [], []
+        between = np.fromiter(map(len, parts[0::3]), dtype=np.intp, count=len(runs) + 1)[:-1]
+        match_length = np.abs(lengths)
+        match_start = np.cumsum(between) + np.concatenate(([0], np.cumsum(match_length)[:-1]))
+        match_of = np.repeat(np.arange(len(runs)), sizes)
+        unit_start = match_start[match_of] + np.arange(len(units)) - (last - sizes + 1)[match_of]
+        unit_end = unit_start + np.where(lengths < 0, match_length, 1)[match_of]
+        starts = unit_start[unit]
+        ends = np.where(kept & 1, starts + 2, unit_end[unit])
+        return words, positions, starts.tolist(), ends.tolist()
 
 
 def word_analyzer(words: Iterable[str] = ()) -> JiebaTokenizer:

@@ -16,12 +16,15 @@
   MD5 and probes the on-disk hash table in Python. A segment never changes once written.
 - The term table's writer keeps each term's hash and position in typed arrays until it
   writes the table, not in a tuple a term: a few hundred MB less per writer on millions of
-  terms.
+  terms. Our posting writer hands it entries a batch at a time (:func:`add_entries`), packed
+  without a term info object each (:func:`inline_term_info`).
 """
 
 from __future__ import annotations
 
+import functools
 from array import array
+from pickle import dumps
 
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
@@ -32,12 +35,16 @@ from whoosh.codec.whoosh3 import (
     W3TermsReader,
     _lenfield,
 )
+from whoosh.filedb.filetables import OrderedHashWriter
+from whoosh.filedb.filetables import _lengths as ENTRY_LENGTHS
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 INLINE_LIMIT = 16  # posting lists shorter than this are stored inline
 TERM_CACHE = 50_000  # term lookups remembered per segment reader before the memory is cleared
+TERM_INFO = W3TermInfo._struct  # a term table entry's statistics, before its postings or their extent
+length_byte = functools.cache(length_to_byte)  # field lengths read back from a segment: 256 values
 
 
 class InlineTermInfo(W3TermInfo):
@@ -79,18 +86,34 @@ class InliningPostingsWriter(W3PostingsWriter):
 
 def inline_term_info(ids: list[int], weights: list[float], values: list[bytes], lengths: list[int]) -> bytes:
     """The term table entry of a posting list short enough to inline, as Whoosh's posting
-    writer makes it from ``add_posting`` calls, without those calls."""
-    info = W3TermInfo()
+    writer makes it from ``add_posting`` calls (``W3TermInfo.to_bytes``), without those calls
+    or a term info object."""
     stored_weights = array("f", weights)
-    info._weight = sum(stored_weights)
-    info._df = len(ids)
     known = [length for length in lengths if length]
-    info._minlength = min(known) if known else None
-    info._maxlength = max(known, default=0)
-    info._maxweight = max(0, *weights)
-    info._minid, info._maxid = ids[0], ids[-1]
-    info._inlined = (tuple(ids), tuple(stored_weights), tuple(value for value in values if value))
-    return info.to_bytes()
+    head = TERM_INFO.pack(True, sum(stored_weights), len(ids), length_byte(min(known)) if known else 0,
+                          length_byte(max(known, default=0)), max(0, *weights), ids[0], ids[-1])
+    return head + dumps((tuple(ids), tuple(stored_weights), tuple(value for value in values if value)), 2)
+
+
+def add_entries(table: OrderedHashWriter, keys: list[bytes], values: list[bytes]) -> None:
+    """``table.add(key, value)`` for each pair, keys in increasing order, in one write: the
+    same file, hash buckets and key index."""
+    if not keys:
+        return
+    if keys[0] <= table.lastkey:
+        raise ValueError(f"Keys must increase: {table.lastkey!r}..{keys[0]!r}")
+    dbfile, hashfn, buckets = table.dbfile, table.hashfn, table.buckets
+    position = dbfile.tell()
+    positions, chunks = [], []
+    for key, value in zip(keys, values, strict=True):
+        positions.append(position)
+        hashed = hashfn(key)
+        buckets[hashed & 255].append((hashed, position))
+        chunks += (ENTRY_LENGTHS.pack(len(key), len(value)), key, value)
+        position += ENTRY_LENGTHS.size + len(key) + len(value)
+    table.index.extend(positions)
+    dbfile.write(b"".join(chunks))
+    table.lastkey = keys[-1]
 
 
 class LengthCachingReader(W3PerDocReader):

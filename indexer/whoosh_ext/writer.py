@@ -3,18 +3,20 @@
 Whoosh turns every (document, term) pair into a five-field tuple in its posting pool: the
 tokens come as one Token object each, the pool sizes every tuple in Python, sorts them all at
 commit, and the field writer takes them one Python call after another. For the fields of our
-Chinese tokenizers (anything whose analyzer has ``word_positions``) with Whoosh's positions
-format, :class:`MapSegmentWriter` instead collects each document's positions per term
-straight from the tokenizer and appends (document, weight, encoded positions) to that term's
-flat list. Documents arrive in order, so a term's postings are already sorted: the commit
-sorts the terms of each field once and hands each posting list to the postings writer in
-block-sized slices (:meth:`.codec.InliningPostingsWriter.add_postings`).
+Chinese tokenizers (anything whose analyzer has ``index_tokens``) with Whoosh's positions
+format, :class:`MapSegmentWriter` instead takes each document's tokens as two lists, groups
+the positions per term and appends (document, weight, encoded positions) to that term's flat
+list. Documents arrive in order, so a term's postings are already sorted: the commit sorts
+the terms of each field once, hands each posting list to the postings writer in block-sized
+slices (:meth:`.codec.InliningPostingsWriter.add_postings`) and writes the term table a batch
+of entries at a time (:func:`.codec.add_entries`).
 
-The segment written is the same, byte for byte: the same positions encoding
-(``Positions.encode``), weights, field lengths (read back from the segment, as Whoosh does),
-term order and blocks. Memory stays bounded: past the pool's limit the collected postings
-move into Whoosh's own pool, which spills sorted runs to disk; a field with postings in that
-pool (spilled, or merged from an older segment) is written the ordinary way.
+The segment written is the same: the same positions encoding (``Positions.encode``),
+weights, field lengths (read back from the segment, as Whoosh does), term order and blocks.
+Memory stays bounded: past the pool's limit the collected postings are written to disk as
+sorted runs (:mod:`.runs`) and merged back term by term at commit. Only a merge of older
+segments sends postings through Whoosh's own pool: a field with postings there is written
+the ordinary way.
 """
 
 from __future__ import annotations
@@ -22,42 +24,60 @@ from __future__ import annotations
 import functools
 import itertools
 import operator
-from collections import defaultdict
+from collections.abc import Iterator
 from pickle import dumps
 
+import numpy as np
 import whoosh.multiproc as whoosh_multiproc
 from whoosh.formats import Positions
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util.numeric import pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
-from .codec import inline_term_info
+from .codec import add_entries, inline_term_info
+from .runs import TermRuns
 
 POSTING_BYTES = 80  # estimated memory of one collected posting beyond its encoded positions
 TERM_BYTES = 160  # of a new term's list and dictionary slot
+MAP_SHARE = 0.75  # of the pool's memory limit for the collected postings; Whoosh's pool keeps the rest
 SINGLES = 1 << 16  # encodings of one-position postings remembered
+ENTRY_BATCH = 4096  # term table entries written together
 
 
 def mapped(field) -> bool:
     """Whether ``field``'s postings can be collected in the map, the same as Whoosh would."""
-    return type(field.format) is Positions and hasattr(field.analyzer, "word_positions")
+    return type(field.format) is Positions and hasattr(field.analyzer, "index_tokens")
 
 
 @functools.lru_cache(maxsize=SINGLES)
-def _single_position(position: int) -> bytes:
+def single_position(position: int) -> bytes:
     """The encoding of a one-position posting, shared by every posting at that position."""
     return pack_uint(1) + dumps([position], 2)
 
 
-def encode_positions(positions: list[int]) -> bytes:
-    """``Positions.encode``: the count, then the pickled gaps between positions."""
-    if len(positions) == 1:  # two postings in three: a term once in a field
-        return _single_position(positions[0])
-    gaps, base = [], 0
-    for position in positions:
-        gaps.append(position - base)
-        base = position
+def encode_gaps(gaps: list[int]) -> bytes:
+    """``Positions.encode`` of the positions with these gaps (the first: the first position):
+    the count, then the pickled gaps."""
+    if len(gaps) == 1:  # two postings in three: a term once in a field
+        return single_position(gaps[0])
     return pack_uint(len(gaps)) + dumps(gaps, 2)
+
+
+def group_positions(words: list[str], positions: list[int]) -> tuple[list[str], list[int], list[int],
+                                                                    list[int]]:
+    """Each distinct word of ``words`` (in order of first appearance), its count, and where its
+    positions start in the third list: every word's position gaps, word after word (the first
+    gap of each is its first position), as ``Positions.encode`` pickles them."""
+    distinct = list(dict.fromkeys(words))
+    number = dict(zip(distinct, range(len(distinct)), strict=True))
+    ids = np.fromiter(map(number.__getitem__, words), dtype=np.intp, count=len(words))
+    counts = np.bincount(ids, minlength=len(distinct))
+    grouped = np.asarray(positions, dtype=np.int64)[np.argsort(ids, kind="stable")]
+    starts = np.cumsum(counts) - counts
+    gaps = grouped.copy()
+    gaps[1:] -= grouped[:-1]
+    gaps[starts] = grouped[starts]
+    return distinct, counts.tolist(), starts.tolist(), gaps.tolist()
 
 
 class MapSegmentWriter(SegmentWriter):
@@ -70,6 +90,9 @@ class MapSegmentWriter(SegmentWriter):
         self._mapped = {name for name, field in self.schema.items() if field.indexed and mapped(field)}
         self._terms: dict[str, dict[str, list]] = {name: {} for name in self._mapped}
         self._map_bytes = 0
+        self._map_limit = int(self.pool.limit * MAP_SHARE)
+        self.pool.limit -= self._map_limit  # the other fields' postings: ids, keywords, pinyin
+        self._runs = TermRuns(self._tempstorage.folder)
 
     def add_document(self, **fields) -> None:
         """Whoosh's ``add_document``, with mapped fields collected by :meth:`_collect`."""
@@ -102,8 +125,8 @@ class MapSegmentWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
-        if self._map_bytes > self.pool.limit:
-            self._spill(list(self._terms))
+        if self._map_bytes > self._map_limit:
+            self._write_run()
 
     def _pool_postings(self, fieldname: str, field, value, docnum: int, boost: float) -> int:
         """Whoosh's way: every posting into the pool; return the field length."""
@@ -117,38 +140,52 @@ class MapSegmentWriter(SegmentWriter):
     def _collect(self, fieldname: str, field, value: str, docnum: int, boost: float) -> int:
         """Append this document's postings of ``fieldname`` to its terms' lists; return the
         field length (the token count, as the positions format reports it)."""
-        positions: defaultdict[str, list[int]] = defaultdict(list)
-        for word, position in field.analyzer.word_positions(value):
-            positions[word].append(position)
+        words, positions = field.analyzer.index_tokens(value)
+        if not words:
+            return 0
+        distinct, counts, starts, gaps = group_positions(words, positions)
+        weights = {count: float(count) * field.format.field_boost * boost for count in set(counts)}
         terms = self._terms[fieldname]
-        factor = field.format.field_boost
-        added = 0
-        length = 0
-        for word, found in positions.items():
-            count = len(found)
-            length += count
-            vbytes = encode_positions(found)
-            postings = terms.get(word)
+        get = terms.get
+        added = POSTING_BYTES * len(distinct)
+        for word, count, start in zip(distinct, counts, starts, strict=True):
+            if count == 1:
+                vbytes = single_position(gaps[start])
+            else:
+                vbytes = encode_gaps(gaps[start:start + count])
+                added += len(vbytes)
+            postings = get(word)
             if postings is None:
-                terms[word] = postings = []
+                terms[word] = [docnum, weights[count], vbytes]
                 added += TERM_BYTES
-            postings += (docnum, float(count) * factor * boost, vbytes)
-            added += POSTING_BYTES + len(vbytes)
+            else:
+                postings += (docnum, weights[count], vbytes)
         self._map_bytes += added
-        return length if field.scorable else 0
+        return len(words) if field.scorable else 0
+
+    def _write_run(self) -> None:
+        """Move the collected postings to a sorted run on disk, memory starting over."""
+        for fieldname, terms in self._terms.items():
+            if terms:
+                self._runs.write(fieldname, terms)
+                terms.clear()
+        self._map_bytes = 0
+
+    def _collected(self, fieldname: str) -> Iterator[tuple[str, list]]:
+        """The collected terms of ``fieldname`` in order, each with its postings, emptying the map."""
+        terms = self._terms[fieldname]
+        yield from self._runs.merged(fieldname, terms)
+        terms.clear()
 
     def _spill(self, fieldnames: list[str]) -> None:
         """Move the collected postings of ``fieldnames`` into Whoosh's pool."""
         add = self.pool.add
         for fieldname in fieldnames:
-            terms = self._terms[fieldname]
-            for word in sorted(terms):
-                postings = terms[word]
+            for word, postings in self._collected(fieldname):
                 tbytes = word.encode("utf-8")
                 for docnum, weight, vbytes in zip(postings[0::3], postings[1::3], postings[2::3],
                                                   strict=True):
                     add((fieldname, tbytes, docnum, weight, vbytes))
-            terms.clear()
         self._map_bytes = 0
 
     def add_reader(self, reader) -> None:
@@ -170,38 +207,52 @@ class MapSegmentWriter(SegmentWriter):
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
         self._spill([name for name in self._terms if name in self.pool.fieldnames])
-        collected = sorted(name for name, terms in self._terms.items() if terms)
+        runs = self._runs.fieldnames()
+        collected = sorted(name for name, terms in self._terms.items() if terms or name in runs)
         for fieldname, group in itertools.groupby(self.pool.iter_postings(), key=operator.itemgetter(0)):
             while collected and collected[0] < fieldname:
                 self._write_collected(collected.pop(0), lengths)
             self.fieldwriter.add_postings(self.schema, lengths, group)
         for fieldname in collected:
             self._write_collected(fieldname, lengths)
+        self._runs.close()
         self.fieldwriter.close()
         if lengths:
             lengths.close()
 
     def _write_collected(self, fieldname: str, lengths) -> None:
-        """One collected field: terms in order, each posting list in blocks."""
+        """One collected field: terms in order, each posting list inlined or in blocks, the
+        term table entries a batch at a time."""
         writer = self.fieldwriter
-        writer.start_field(fieldname, self.schema[fieldname])
+        field = self.schema[fieldname]
+        writer.start_field(fieldname, field)
         length_of = lengths.doc_field_length if lengths else (lambda docnum, fieldname: 0)
         field_lengths = [length_of(docnum, fieldname) for docnum in range(self.docnum)]
         prefix = pack_ushort(writer._fieldid)
         inline_limit = self.codec._inlinelimit
-        terms = self._terms.pop(fieldname)
-        for word in sorted(terms):
-            postings = terms.pop(word)
-            docnums, weights, values = postings[0::3], postings[1::3], postings[2::3]
-            lengths = [field_lengths[docnum] for docnum in docnums]
-            tbytes = word.encode("utf-8")
+        postwriter = writer._postwriter
+        keys: list[bytes] = []
+        values: list[bytes] = []
+        for word, postings in self._collected(fieldname):
+            docnums, weights, vbytes = postings[0::3], postings[1::3], postings[2::3]
+            doc_lengths = list(map(field_lengths.__getitem__, docnums))
             if len(docnums) < inline_limit:
-                writer._tindex.add(prefix + tbytes, inline_term_info(docnums, weights, values, lengths))
-                continue
-            writer.start_term(tbytes)
-            writer._postwriter.add_postings(docnums, weights, values, lengths)
-            writer.finish_term()
+                values.append(inline_term_info(docnums, weights, vbytes, doc_lengths))
+            else:
+                postwriter.start_postings(field.format, None)
+                postwriter.add_postings(docnums, weights, vbytes, doc_lengths)
+                values.append(postwriter.finish_postings().to_bytes())
+            keys.append(prefix + word.encode("utf-8"))
+            if len(keys) == ENTRY_BATCH:
+                add_entries(writer._tindex, keys, values)
+                keys, values = [], []
+        add_entries(writer._tindex, keys, values)
         writer.finish_field()
+
+    def cancel(self) -> None:
+        """Whoosh's cancel, and the runs removed."""
+        self._runs.close()
+        super().cancel()
 
 
 class MapSubWriterTask(SubWriterTask):

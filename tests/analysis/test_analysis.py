@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
+from indexer import config, load_documents
 from indexer.analysis.normalize import normalize_text
-from indexer.analysis.tokenizers import char_analyzer, word_analyzer
+from indexer.analysis.tokenizers import CJK_OR_WORD, char_analyzer, word_analyzer
 
 
 def tokens(analyzer, text, **kwargs):
@@ -55,3 +58,33 @@ def test_char_positions_are_sequential_per_character():
     toks = tokens(char_analyzer(), "城市大脑")
     bigrams = [(text, pos) for text, pos, _, _ in toks if len(text) == 2]
     assert bigrams == [("城市", 0), ("市大", 1), ("大脑", 2)]
+
+
+def _ngrams_one_by_one(text: str, query: bool) -> list[tuple[str, int, int, int]]:
+    """The character field's tokens of normalised ``text``, a character at a time: the
+    definition :meth:`CJKNgramTokenizer.columns` computes a run at a time."""
+    found, position = [], 0
+    for match in CJK_OR_WORD.finditer(text):
+        start, run = match.start(), match.group(1)
+        if run is None:
+            found.append((match.group(), position, start, match.end()))
+            position += 1
+            continue
+        for index, char in enumerate(run):
+            if not query or len(run) == 1:
+                found.append((char, position + index, start + index, start + index + 1))
+            if index < len(run) - 1:
+                found.append((run[index:index + 2], position + index, start + index, start + index + 2))
+        position += len(run)
+    return found
+
+
+@pytest.mark.parametrize("query", [False, True])
+def test_char_tokens_a_run_at_a_time_are_those_a_character_at_a_time(query):
+    texts = [text for d in load_documents([config.seed_path()]) for text in (d.title, d.body)]
+    texts += ["", "云", "a", "云a", "城市", "城市 大脑，OA2021", "日本語のテキスト 한국어"]
+    for text in map(normalize_text, texts):
+        expected = _ngrams_one_by_one(text, query)
+        assert list(char_analyzer().spans(text, query)) == expected
+        if not query:
+            assert list(zip(*char_analyzer().index_tokens(text), strict=True)) == [t[:2] for t in expected]

@@ -70,3 +70,30 @@ def test_words_of_one_generation_do_not_pile_up():
     for number in range(KEPT_SEGMENTERS + 1):
         segmenter_for([f"词{number}号"])
     assert segmenter_for(["数梦工场"]) is not first  # the old one was let go
+
+
+def _all_texts() -> list[str]:
+    """Every title and body of the seed and of all of modern.jsonl.gz, normalised."""
+    texts = [text for d in load_documents([config.seed_path()]) for text in (d.title, d.body)]
+    with gzip.open(SHARED / "modern.jsonl.gz", "rt", encoding="utf-8") as stream:
+        for line in stream:
+            record = json.loads(line)
+            texts += [record["title"], record["body"]]
+    return [normalize_text(text) for text in texts]
+
+
+@pytest.mark.parametrize("engine", ["rjieba", "jieba"])
+def test_one_search_mode_cut_gives_both_cuts(engine):
+    """``tokens(search=True)`` cuts once, in search mode, and finds the words of the default
+    cut among its tokens: they must be exactly the default cut, and the rest its sub-words."""
+    segmenter = Segmenter(engine=engine)
+    texts = _all_texts()
+    if engine == "jieba":
+        texts = texts[:: len(texts) // 400]  # pure Python jieba: a sample
+    for text in texts:
+        default = [tuple(token) for token in segmenter._jieba.tokenize(text)]
+        words = {(start, end) for _, start, end in default}
+        search = [tuple(token) for token in segmenter._jieba.tokenize(text, mode="search")]
+        ours = segmenter.tokens(text, search=True)
+        assert ours == [(word, start, end, (start, end) not in words) for word, start, end in search]
+        assert [token[:3] for token in ours if not token[3]] == default

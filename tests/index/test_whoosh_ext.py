@@ -32,7 +32,13 @@ from indexer.index.schema import index_fields, make_schema
 from indexer.index.store import current_generation, open_generation
 from indexer.whoosh_ext.codec import index_codec
 from indexer.whoosh_ext.scoring import ListLengthBM25F
-from indexer.whoosh_ext.writer import MapMpWriter, MapSegmentWriter, encode_positions, index_writer
+from indexer.whoosh_ext.writer import (
+    MapMpWriter,
+    MapSegmentWriter,
+    encode_gaps,
+    group_positions,
+    index_writer,
+)
 
 MODERN = Path(__file__).resolve().parents[3] / "shared" / "bench" / "modern.jsonl.gz"
 SAMPLE = 400
@@ -177,22 +183,52 @@ def test_map_writer_writes_what_whoosh_writes(indexes, codec_only):
     assert _content(indexes[1]) == _content(codec_only)
 
 
-def test_map_writer_spilling_to_whoosh_pool_writes_the_same(tmp_path, codec_only):
+def test_map_writer_spilling_sorted_runs_writes_the_same(tmp_path, codec_only):
     whoosh_ext.uninstall()
     index = whoosh_index.create_in(str(tmp_path), make_schema())
-    writer = MapSegmentWriter(index, limitmb=1, codec=index_codec())  # spills every few documents
+    writer = MapSegmentWriter(index, limitmb=1, codec=index_codec())  # a run every few documents
     for doc in _documents():
         writer.add_document(**index_fields(doc))
-    assert writer.pool.runs or writer.pool.current  # the collected postings went to Whoosh's pool
+    assert len(writer._runs._chunks["body_chars"]) > 5  # the collected postings went to runs
+    assert not writer.pool.fieldnames & writer._mapped  # and none to Whoosh's pool
     writer.commit()
     assert _content(index) == _content(codec_only)
 
 
-def test_positions_are_encoded_as_whoosh_encodes_them():
+def _merged_build(folder: Path, limitmb: int) -> whoosh_index.Index:
+    """50 documents in a segment, then the others in a second writer that merges it in."""
+    docs = _documents()
+    index = whoosh_index.create_in(str(folder), make_schema())
+    writer = MapSegmentWriter(index, codec=index_codec())
+    for doc in docs[:50]:
+        writer.add_document(**index_fields(doc))
+    writer.commit()
+    writer = MapSegmentWriter(index, limitmb=limitmb, codec=index_codec())
+    for doc in docs[50:]:
+        writer.add_document(**index_fields(doc))
+    assert bool(writer._runs) == (limitmb == 1)
+    writer.commit(optimize=True)  # the first segment merged in: postings through Whoosh's pool
+    assert len(index._read_toc().segments) == 1
+    return index
+
+
+def test_merging_a_segment_sends_the_runs_through_whoosh_pool_in_order(tmp_path):
+    whoosh_ext.uninstall()
+    (tmp_path / "map").mkdir()
+    (tmp_path / "runs").mkdir()
+    assert _content(_merged_build(tmp_path / "runs", 1)) == _content(_merged_build(tmp_path / "map", 128))
+
+
+def test_positions_are_grouped_and_encoded_as_whoosh_encodes_them():
     from whoosh.formats import Positions
 
-    for positions in ([0], [7], [300], [70000], [1, 1, 4], [2, 30, 500, 70000]):
-        assert encode_positions(positions) == Positions().encode(positions)
+    lists = ([0], [7], [300], [70000], [1, 1, 4], [2, 30, 500, 70000], [3] * 300, list(range(0, 5000, 3)))
+    words = [word for number, positions in enumerate(lists) for word in [f"w{number}"] * len(positions)]
+    distinct, counts, starts, gaps = group_positions(words, [p for ps in lists for p in ps])
+    assert distinct == [f"w{number}" for number in range(len(lists))]
+    assert counts == [len(positions) for positions in lists]
+    for positions, start in zip(lists, starts, strict=True):
+        assert encode_gaps(gaps[start:start + len(positions)]) == Positions().encode(positions)
 
 
 def test_every_writing_process_uses_the_map_writer(tmp_path):
@@ -258,11 +294,11 @@ def test_dozens_of_updates_in_a_row_leave_what_a_fresh_build_writes(tmp_path):
     assert _live_postings(updated) == _live_postings(open_generation(current_generation(fresh)))
 
 
-def test_word_positions_are_the_tokens_whoosh_indexes():
+def test_index_tokens_are_the_tokens_whoosh_indexes():
     schema = make_schema()
     for doc in _documents():
         for name in ("title", "body", "title_chars", "body_chars"):
             analyzer = schema[name].analyzer
             tokens = [(token.text, token.pos) for token in analyzer(getattr(doc, name.split("_")[0]),
                                                                     positions=True, mode="index")]
-            assert list(analyzer.word_positions(getattr(doc, name.split("_")[0]))) == tokens
+            assert list(zip(*analyzer.index_tokens(getattr(doc, name.split("_")[0])), strict=True)) == tokens
