@@ -119,7 +119,6 @@ class JiebaTokenizer(ChineseTokenizer):
                 yield word, position, start, end
                 pending.clear()
 
-
     def index_tokens(self, value: str) -> tuple[list[str], list[int]]:
         """:meth:`spans` at index time as array operations over the search-mode columns: a
         word is a token that is not a sub-word and has a letter or digit; a sub-word takes the
@@ -138,6 +137,7 @@ class JiebaTokenizer(ChineseTokenizer):
         keep[pieces[han[owner_of]]] = True
         kept = np.flatnonzero(keep).tolist()
         return list(map(words.__getitem__, kept)), position[kept].tolist()
+
 
 class CJKNgramTokenizer(ChineseTokenizer):
     """CJK unigrams and bigrams (bigrams only at query time); Latin and digit runs whole.

@@ -143,6 +143,7 @@ def answer(run: Execution, query: Query):
         results = run.search(whoosh_query, query)
         if not results.is_empty() or not run.time_left:
             return results, whoosh_query, 0
+
     def matches(concept) -> bool:  # within the budget: past it, a piece counts as matching nowhere
         return run.time_left and run.matches(planner.clause(concept))
 
