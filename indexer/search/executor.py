@@ -6,6 +6,7 @@ counts over the facet fields' values.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -36,6 +37,13 @@ class Part:
     evaluator: SegmentEvaluator
     matches: Matches
 
+    @functools.cached_property
+    def matched(self) -> np.ndarray:
+        """Whether each of the segment's documents matched: one mask for every facet counted."""
+        mask = np.zeros(self.evaluator.arrays.doccount, dtype=bool)
+        mask[self.matches.docs] = True
+        return mask
+
 
 class Results:
     """What :meth:`~.execute.Execution.search` returns: ``len()`` (every match), the top
@@ -62,9 +70,7 @@ class Results:
         counted: dict[str, int] = {}
         for part in self.parts:
             docs, numbers, names = part.evaluator.arrays.facet(fieldname)
-            matched = np.zeros(part.evaluator.arrays.doccount, dtype=bool)
-            matched[part.matches.docs] = True
-            counts = np.bincount(numbers[matched[docs]], minlength=len(names))
+            counts = np.bincount(numbers[part.matched[docs]], minlength=len(names))
             for number in np.flatnonzero(counts):
                 counted[names[number]] = counted.get(names[number], 0) + int(counts[number])
         return counted
