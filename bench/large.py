@@ -8,7 +8,6 @@ the following ones, since some answers are cached per index generation.
 
 from __future__ import annotations
 
-import gzip
 import json
 import statistics
 import time
@@ -18,7 +17,7 @@ from urllib.parse import quote
 
 import click
 
-from indexer import build_index
+from indexer import build_index, load_documents
 
 from .run import SHARED_MODERN
 
@@ -28,10 +27,8 @@ REPEATS = 5
 
 
 def modern_records(corpus: Path = SHARED_MODERN) -> Iterator[dict]:
-    """The records of ``corpus``, in order."""
-    with gzip.open(corpus, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            yield json.loads(line)
+    """The records of ``corpus``, in order, as the corpus readers give them."""
+    return (doc.to_dict() for doc in load_documents([corpus]))
 
 
 def write_large(path: Path, docs: int = LARGE_DOCS, chars: int = LARGE_CHARS, ordinary: int = 0) -> list[str]:
