@@ -7,7 +7,6 @@ A query type it does not know is run through Whoosh's matcher, one match at a ti
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ from whoosh.formats import Positions
 from whoosh.query.qcore import _NullQuery
 from whoosh.scoring import BM25F
 
-from ..whoosh_ext.arrays import Postings, SegmentArrays, positions, segment_arrays
+from ..whoosh_ext.arrays import Postings, SegmentArrays, segment_arrays
 from ..whoosh_ext.minmatch import MinimumMatch
 from .plan import BoundedPrefix
 
@@ -131,16 +130,14 @@ class SegmentEvaluator:
         found = Matches(np.array(docs, dtype=np.int32), np.array(scores, dtype=np.float64))
         return found if within is None else found.within(within)
 
-    def _postings(self, fieldname: str, text,
-                  within: np.ndarray | None = None) -> tuple[bytes, Postings] | None:
-        """(term bytes, live postings) of a term (at least those of ``within``), or ``None``
-        where the segment has none."""
+    def _postings(self, fieldname: str, text) -> tuple[bytes, Postings] | None:
+        """(term bytes, live postings) of a term, or ``None`` where the segment has none."""
         field = self.reader.schema[fieldname] if fieldname in self.reader.schema else None
         try:
             tbytes = None if field is None else field.to_bytes(text)
         except ValueError:
             return None
-        postings = None if tbytes is None else self.arrays.postings(fieldname, tbytes, within)
+        postings = None if tbytes is None else self.arrays.postings(fieldname, tbytes)
         return None if postings is None or not len(postings.docs) else (tbytes, postings)
 
     def term_scores(self, fieldname: str, tbytes: bytes, docs: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -160,7 +157,7 @@ class SegmentEvaluator:
         return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
 
     def term(self, query: wq.Term, scored: bool, within: np.ndarray | None) -> Matches:
-        found = self._postings(query.fieldname, query.text, within)
+        found = self._postings(query.fieldname, query.text)
         if found is None:
             return EMPTY
         tbytes, postings = found
@@ -180,7 +177,7 @@ class SegmentEvaluator:
             return self.whoosh(query, scored, within)
         docs, lists = within, []
         for word in query.words:  # each word's postings among the candidates left
-            found = self._postings(query.fieldname, word, docs)
+            found = self._postings(query.fieldname, word)
             if found is None:
                 return EMPTY
             lists.append(found)
@@ -190,9 +187,8 @@ class SegmentEvaluator:
             if not len(alive) or not self.time_left():  # keys: candidate × SHIFT + start position
                 break
             postings = lists[offset][1]
-            found = list(map(positions, postings.values_at(locate(postings.docs, docs[alive])[1])))
-            owners = np.repeat(alive, np.fromiter(map(len, found), dtype=np.int64, count=len(found)))
-            starts = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=len(owners))
+            counts, starts = postings.positions_at(locate(postings.docs, docs[alive])[1])
+            owners = np.repeat(alive, counts)
             these = np.unique(owners * SHIFT + (starts - offset + BIAS))
             keys = these if keys is None else np.intersect1d(keys, these, assume_unique=True)
             alive = np.unique(keys // SHIFT)

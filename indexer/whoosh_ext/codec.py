@@ -1,14 +1,12 @@
-"""Whoosh's on-disk format, unchanged, written and read faster for many short Chinese terms.
+"""Our codec: Whoosh's W3 term table and per-document files, with postings in our packed
+format (:mod:`.packed`), written and read fast for many short Chinese terms.
 
-- Short posting lists live in the term table. A CJK n-gram field has many terms that occur
-  in a handful of documents; Whoosh's default writes each as its own pickled, compressed
-  block, and inlining them skips that work at build time and a seek at query time. The
-  format's reader already handles inlined terms, except one case, fixed here: Whoosh keeps
-  only non-empty values, so an inlined list of a field without positions or values (ids,
-  keywords, numbers) holds no values at all, and Whoosh's reader then answers ``""`` (text)
-  for each posting's value. Merging segments copies postings with those values and fails on
-  the text (``AssertionError: vbytes=''``), so the reader gives back the bytes that were
-  written, ``b""``.
+- A term's postings are one packed record: in the term table when the list is short (a CJK
+  n-gram field has many terms that occur in a handful of documents), else in the postings
+  file. The term table entry starts with W3's statistics (``W3TermInfo``), so Whoosh's term
+  reader answers frequencies and document counts from it as before.
+- Whoosh's ``Searcher`` reads the index through :class:`PackedMatcher`, a ``ListMatcher``
+  over the decoded arrays; the array executor reads the same records (:mod:`.arrays`).
 - Field lengths are read once per field into a list. Whoosh looks a document's field length
   up in the segment file for every posting it writes and every match it scores.
 - Term lookups are remembered per reader. One search asks for the same terms several times
@@ -16,21 +14,21 @@
   MD5 and probes the on-disk hash table in Python. A segment never changes once written.
 - The term table's writer keeps each term's hash and position in typed arrays until it
   writes the table, not in a tuple a term: a few hundred MB less per writer on millions of
-  terms. Our posting writer hands it entries a batch at a time (:func:`add_entries`), packed
-  without a term info object each (:func:`inline_term_info`).
+  terms. Posting lists are packed and their entries added a batch at a time
+  (:func:`write_lists`, :func:`add_entries`).
 """
 
 from __future__ import annotations
 
-import functools
 from array import array
-from pickle import dumps
 
+import numpy as np
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
     W3Codec,
+    W3FieldCursor,
+    W3FieldWriter,
     W3PerDocReader,
-    W3PostingsWriter,
     W3TermInfo,
     W3TermsReader,
     _lenfield,
@@ -39,60 +37,166 @@ from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.filedb.filetables import _lengths as ENTRY_LENGTHS
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numeric import byte_to_length, pack_int, pack_long, pack_uint, pack_ushort
 
-INLINE_LIMIT = 16  # posting lists shorter than this are stored inline
+from .packed import EXISTENCE, FREQUENCY, POSITIONS, Batch, PostingList, kind_of, pack
+
+INLINE_LIMIT = 16  # posting lists shorter than this are stored in the term table
 TERM_CACHE = 50_000  # term lookups remembered per segment reader before the memory is cleared
+TERM_BATCH = 4096  # terms packed together
 TERM_INFO = W3TermInfo._struct  # a term table entry's statistics, before its postings or their extent
-length_byte = functools.cache(length_to_byte)  # field lengths read back from a segment: 256 values
+NO_ID = 0xFFFFFFFF
 
 
-class InlineTermInfo(W3TermInfo):
-    """Whoosh-Reloaded 2.7.5's posting writer calls ``set_inline``, a method its term info
-    names ``set_inlined``; without it any inline limit above 1 fails at commit."""
+class PackedTermInfo(W3TermInfo):
+    """W3's term info whose postings are a packed record, inline or at an extent of the
+    postings file."""
 
-    set_inline = W3TermInfo.set_inlined
+    def __init__(self):
+        super().__init__()
+        self._record: bytes | None = None
 
+    def is_inlined(self) -> bool:
+        return self._record is not None
 
-class InliningPostingsWriter(W3PostingsWriter):
-    """Whoosh's posting writer, given term infos that can be inlined, and able to take a
-    whole posting list at once."""
+    def postings(self, postfile) -> PostingList:
+        """The decoded postings, read from ``postfile`` unless inline."""
+        record = self._record if self._record is not None else postfile.get(self._offset, self._length)
+        return PostingList(record, self._df, self._minid)
 
-    def start_postings(self, format_, terminfo) -> None:
-        super().start_postings(format_, InlineTermInfo())
-
-    def add_postings(self, ids: list[int], weights: list[float], values: list[bytes],
-                     lengths: list[int]) -> None:
-        """``add_posting`` for each posting of a new term, a block-sized slice at a time: the
-        same blocks and statistics, without a Python call per posting."""
-        limit = self._blocklimit
-        for start in range(0, len(ids), limit):
-            if start:
-                self._write_block()
-            end = start + limit
-            self._fill_block(ids[start:end], weights[start:end], values[start:end], lengths[start:end])
-
-    def _fill_block(self, ids: list[int], weights: list[float], values: list[bytes],
-                    lengths: list[int]) -> None:
-        """Make the buffered block these postings, with the statistics ``add_posting`` keeps."""
-        self._ids = array("I", ids)
-        self._weights = array("f", weights)
-        self._values = [value for value in values if value]
-        self._maxweight = max(0, *weights)
-        known = [length for length in lengths if length]
-        self._minlength = min(known) if known else None
-        self._maxlength = max(known, default=0)
+    @classmethod
+    def from_bytes(cls, data: bytes) -> PackedTermInfo:
+        head = TERM_INFO.size
+        inline, weight, df, shortest, longest, highest, first, last = TERM_INFO.unpack(data[:head])
+        info = cls()
+        info._weight, info._df, info._maxweight = weight, df, highest
+        info._minlength, info._maxlength = byte_to_length(shortest), byte_to_length(longest)
+        info._minid = None if first == NO_ID else first
+        info._maxid = None if last == NO_ID else last
+        if inline:
+            info._record = data[head:]
+        else:
+            info._offset = int.from_bytes(data[head:head + 8], "big", signed=True)
+            info._length = int.from_bytes(data[head + 8:head + 12], "big", signed=True)
+        return info
 
 
-def inline_term_info(ids: list[int], weights: list[float], values: list[bytes], lengths: list[int]) -> bytes:
-    """The term table entry of a posting list short enough to inline, as Whoosh's posting
-    writer makes it from ``add_posting`` calls (``W3TermInfo.to_bytes``), without those calls
-    or a term info object."""
-    stored_weights = array("f", weights)
-    known = [length for length in lengths if length]
-    head = TERM_INFO.pack(True, sum(stored_weights), len(ids), length_byte(min(known)) if known else 0,
-                          length_byte(max(known, default=0)), max(0, *weights), ids[0], ids[-1])
-    return head + dumps((tuple(ids), tuple(stored_weights), tuple(value for value in values if value)), 2)
+def write_lists(batch: Batch, postfile) -> list[bytes]:
+    """Pack the lists of ``batch``; write the long ones to ``postfile``, one write; return
+    each list's term table entry."""
+    packed = pack(batch)
+    entries, outside = [], []
+    position = postfile.tell()
+    for record, stats in zip(packed.records, packed.stats, strict=True):
+        if stats[1] < INLINE_LIMIT:
+            entries.append(TERM_INFO.pack(True, *stats) + record)
+        else:
+            entries.append(TERM_INFO.pack(False, *stats) + pack_long(position) + pack_int(len(record)))
+            outside.append(record)
+            position += len(record)
+    if outside:
+        postfile.write(b"".join(outside))
+    return entries
+
+
+class PackedFieldWriter(W3FieldWriter):
+    """Whoosh's field writer, its terms' postings packed a batch of terms at a time: the
+    pool's fields and merges add them a posting at a time, our map writer a batch at a time
+    (:meth:`add_lists`)."""
+
+    def __init__(self, codec, storage, segment):
+        super().__init__(codec, storage, segment)
+        self._tindex.buckets = [PairArray() for _ in range(256)]
+
+    def start_field(self, fieldname: str, fieldobj) -> None:
+        self._fieldid = self._fieldmap.setdefault(fieldname, len(self._fieldmap))
+        self._fieldname, self._fieldobj, self._format = fieldname, fieldobj, fieldobj.format
+        self._kind = kind_of(fieldobj.format)
+        self._infield = True
+        self._clear()
+
+    def _clear(self) -> None:
+        self._keys: list[bytes] = []
+        self._bounds = [0]
+        self._ids: list[int] = []
+        self._weights: list[float] = []
+        self._values: list[bytes] = []
+        self._lengths: list[int] = []
+
+    def start_term(self, btext: bytes) -> None:
+        self._keys.append(pack_ushort(self._fieldid) + btext)
+
+    def add(self, docnum: int, weight: float, vbytes: bytes, length: int | None) -> None:
+        self._ids.append(docnum)
+        self._weights.append(weight)
+        self._values.append(vbytes)
+        self._lengths.append(length or 0)
+
+    def finish_term(self) -> None:
+        self._bounds.append(len(self._ids))
+        if len(self._keys) >= TERM_BATCH:
+            self._flush()
+
+    def finish_field(self) -> None:
+        self._flush()
+        self._infield = False
+
+    def _flush(self) -> None:
+        """Pack the terms added one posting at a time."""
+        if not self._keys:
+            return
+        gaps, values = None, self._values
+        if self._kind == POSITIONS:
+            positions = list(map(self._format.decode_positions, values))
+            freqs = np.fromiter(map(len, positions), dtype=np.int64, count=len(positions))
+            gaps = np.concatenate([np.diff(found, prepend=0) for found in positions])
+        elif self._kind == FREQUENCY:
+            freqs = np.array(list(map(self._format.decode_frequency, values)), dtype=np.int64)
+        else:
+            freqs = np.ones(len(values), dtype=np.int64)
+        ids, lengths = np.array(self._ids, dtype=np.int64), np.array(self._lengths, dtype=np.int64)
+        batch = Batch(self._kind, np.array(self._bounds), ids, freqs, lengths, gaps,
+                      np.array(self._weights, dtype=np.float64))
+        keys = self._keys
+        self._clear()
+        self.add_lists(keys, batch)
+
+    def add_lists(self, keys: list[bytes], batch: Batch) -> None:
+        """Write the lists of ``batch``, the terms of ``keys`` (in increasing order), to the
+        current field."""
+        add_entries(self._tindex, keys, write_lists(batch, self._postfile))
+
+
+class PackedMatcher(ListMatcher):
+    """Whoosh's matcher over a decoded packed list: posting values are made on request."""
+
+    def __init__(self, postings: PostingList, format_, scorer=None, term=None, terminfo=None, position=0):
+        super().__init__(postings.docs.tolist(), postings.weights.tolist(), None, format_, scorer=scorer,
+                         position=position, term=term, terminfo=terminfo)
+        self._postings = postings
+
+    def copy(self) -> PackedMatcher:
+        return PackedMatcher(self._postings, self._format, self._scorer, self._term, self._terminfo, self._i)
+
+    def value(self) -> bytes:
+        kind = self._postings.kind
+        if kind == EXISTENCE:
+            return b""
+        if kind == FREQUENCY:
+            return pack_uint(int(self._postings.freqs[self._i]))
+        return self._format.encode(self._postings.positions_of(self._i))
+
+    def value_as(self, astype: str):
+        if astype == "positions" and self._postings.kind == POSITIONS:
+            return self._postings.positions_of(self._i)
+        if astype == "frequency":
+            return int(self._postings.freqs[self._i])
+        return super().value_as(astype)
+
+    def all_items(self):
+        while self.is_active():
+            yield self.id(), self.value()
+            self.next()
 
 
 def add_entries(table: OrderedHashWriter, keys: list[bytes], values: list[bytes]) -> None:
@@ -180,11 +284,32 @@ class TermCachingReader(W3TermsReader):
             raise KeyError(key)
         return found
 
-    def term_info(self, fieldname: str, tbytes: bytes) -> W3TermInfo:
+    def term_info(self, fieldname: str, tbytes: bytes) -> PackedTermInfo:
         found = self._entry(self._keycoder(fieldname, tbytes))
         if found is None:
             raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
-        return W3TermInfo.from_bytes(self._dbfile.get(*found))
+        return PackedTermInfo.from_bytes(self._dbfile.get(*found))
+
+    def items(self):
+        decode = self._keydecoder
+        return ((decode(key), PackedTermInfo.from_bytes(value)) for key, value in self._tindex.items())
+
+    def items_from(self, fieldname: str, prefix: bytes):
+        decode = self._keydecoder
+        return ((decode(key), PackedTermInfo.from_bytes(value))
+                for key, value in self._tindex.items_from(self._keycoder(fieldname, prefix)))
+
+    def cursor(self, fieldname: str, fieldobj) -> PackedFieldCursor:
+        return PackedFieldCursor(self._tindex, fieldname, self._keycoder, self._keydecoder, fieldobj)
+
+
+class PackedFieldCursor(W3FieldCursor):
+    """Whoosh's cursor over a field's terms, their term infos ours."""
+
+    def term_info(self) -> PackedTermInfo | None:
+        if self._pos is None:
+            return None
+        return PackedTermInfo.from_bytes(self._tindex.dbfile.get(self._datapos, self._datalen))
 
 
 class PairArray:
@@ -209,31 +334,20 @@ class PairArray:
 
 
 class IndexCodec(W3Codec):
-    """Whoosh's current codec with inlined short posting lists and cached field lengths."""
+    """Whoosh's W3 codec with packed postings and cached field lengths and term lookups."""
 
-    def __init__(self):
-        super().__init__(inlinelimit=INLINE_LIMIT)
-
-    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
-        """Whoosh's matcher for a term's postings; for an inlined list without values, one
-        ``b""`` value a posting, as written, instead of none."""
-        if not terminfo.is_inlined():
-            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
-        ids, weights, values = terminfo.inlined_postings()
-        return ListMatcher(ids, weights, values or (b"",) * len(ids), format_, scorer=scorer,
-                           term=term, terminfo=terminfo)
+    def postings_reader(self, dbfile, terminfo: PackedTermInfo, format_, term=None,
+                        scorer=None) -> PackedMatcher:
+        return PackedMatcher(terminfo.postings(dbfile), format_, scorer=scorer, term=term, terminfo=terminfo)
 
     def per_document_reader(self, storage, segment) -> LengthCachingReader:
         return LengthCachingReader(storage, segment)
 
-    def postings_writer(self, dbfile, byteids: bool = False) -> InliningPostingsWriter:
-        return InliningPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
-                                      compression=self._compression, inlinelimit=self._inlinelimit)
+    def postings_writer(self, dbfile, byteids: bool = False):
+        raise NotImplementedError("postings are written by PackedFieldWriter; term vectors are not written")
 
-    def field_writer(self, storage, segment):
-        writer = super().field_writer(storage, segment)
-        writer._tindex.buckets = [PairArray() for _ in range(256)]
-        return writer
+    def field_writer(self, storage, segment) -> PackedFieldWriter:
+        return PackedFieldWriter(self, storage, segment)
 
     def terms_reader(self, storage, segment) -> TermCachingReader:
         name = segment.make_filename(self.TERMS_EXT)

@@ -1,4 +1,5 @@
-"""Sorted runs of collected posting lists on disk, merged back term by term at commit.
+"""Sorted runs of collected posting lists on disk, merged back term by term at commit, and
+the position gaps those lists point into.
 
 When the postings a writer collects outgrow its memory limit, each field's terms are written
 in term order to a temporary file (a *run*) as pickled chunks of whole posting lists, and
@@ -14,11 +15,14 @@ import itertools
 import operator
 import pickle
 import tempfile
+from array import array
 from collections.abc import Iterator
+
+import numpy as np
 
 CHUNK_ITEMS = 3 << 13  # posting list items (three a posting) pickled together: about 8,000 postings
 
-Postings = list  # a term's postings, flat: document, weight, encoded positions, …
+Postings = list  # a term's postings, flat: document, frequency, where its position gaps start, …
 
 
 class TermRuns:
@@ -82,3 +86,45 @@ class TermRuns:
             self._file.close()
             self._file = None
         self._chunks.clear()
+
+
+class GapStream:
+    """A field's position gaps, document after document, as one growing array: in memory
+    until a run is written, then appended to a temporary file in ``folder``."""
+
+    def __init__(self, folder: str):
+        self._folder = folder
+        self._memory = array("I")
+        self._file = None
+        self._written = 0
+
+    def __len__(self) -> int:
+        return self._written + len(self._memory)
+
+    def extend(self, gaps: np.ndarray) -> int:
+        """Append ``gaps``; return where they start in the stream."""
+        start = len(self)
+        self._memory.frombytes(gaps.astype(np.uint32).tobytes())
+        return start
+
+    def flush(self) -> None:
+        """Move the gaps in memory to the file."""
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(dir=self._folder, prefix="gaps-")
+        self._file.write(self._memory.tobytes())
+        self._written += len(self._memory)
+        self._memory = array("I")
+
+    def array(self) -> np.ndarray:
+        """The whole stream: the file mapped into memory, or the memory itself."""
+        if self._file is None or not len(self):
+            return np.frombuffer(self._memory, dtype=np.uint32)
+        self.flush()
+        self._file.flush()
+        return np.memmap(self._file, dtype=np.uint32, mode="r", shape=(self._written,))
+
+    def close(self) -> None:
+        """Remove the temporary file."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None

@@ -5,23 +5,22 @@ tokens come as one Token object each, the pool sizes every tuple in Python, sort
 commit, and the field writer takes them one Python call after another. For the fields of our
 Chinese tokenizers (anything whose analyzer has ``index_tokens``) with Whoosh's positions
 format, :class:`MapSegmentWriter` instead takes each document's tokens as two lists, groups
-the positions per term and appends (document, weight, encoded positions) to that term's flat
-list. Documents arrive in order, so a term's postings are already sorted: the commit sorts
-the terms of each field once, hands each posting list to the postings writer in block-sized
-slices (:meth:`.codec.InliningPostingsWriter.add_postings`) and writes the term table a batch
-of entries at a time (:func:`.codec.add_entries`).
+the positions per term, appends the position gaps to the field's stream (:class:`.runs.GapStream`)
+and (document, frequency, where its gaps start) to that term's flat list. Documents arrive
+in order, so a term's postings are already sorted: the commit sorts the terms of each field
+once and packs their lists a batch of terms at a time
+(:meth:`.codec.PackedFieldWriter.add_lists`).
 
-The segment written is the same: the same positions encoding (``Positions.encode``),
-weights, field lengths (read back from the segment, as Whoosh does), term order and blocks.
-Memory stays bounded: past the pool's limit the collected postings are written to disk as
-sorted runs (:mod:`.runs`) and merged back term by term at commit. Only a merge of older
-segments sends postings through Whoosh's own pool: a field with postings there is written
-the ordinary way.
+The segment written is the same as Whoosh's writer writes with our codec: the same records,
+statistics, field lengths (read back from the segment, as Whoosh does) and term order. Memory
+stays bounded: past the pool's limit the collected postings are written to disk as sorted
+runs (:mod:`.runs`) and merged back term by term at commit. Only a merge of older segments,
+or a boosted field, sends postings through Whoosh's own pool: a field with postings there is
+written the ordinary way.
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
 import operator
 from collections.abc import Iterator
@@ -34,14 +33,14 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util.numeric import pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
-from .codec import add_entries, inline_term_info
-from .runs import TermRuns
+from .codec import TERM_BATCH
+from .packed import POSITIONS, Batch, gather
+from .runs import GapStream, TermRuns
 
-POSTING_BYTES = 80  # estimated memory of one collected posting beyond its encoded positions
+POSTING_BYTES = 40  # estimated memory of one collected posting beyond its position gaps
+GAP_BYTES = 4  # of one position gap
 TERM_BYTES = 160  # of a new term's list and dictionary slot
 MAP_SHARE = 0.75  # of the pool's memory limit for the collected postings; Whoosh's pool keeps the rest
-SINGLES = 1 << 16  # encodings of one-position postings remembered
-ENTRY_BATCH = 4096  # term table entries written together
 
 
 def mapped(field) -> bool:
@@ -49,25 +48,17 @@ def mapped(field) -> bool:
     return type(field.format) is Positions and hasattr(field.analyzer, "index_tokens")
 
 
-@functools.lru_cache(maxsize=SINGLES)
-def single_position(position: int) -> bytes:
-    """The encoding of a one-position posting, shared by every posting at that position."""
-    return pack_uint(1) + dumps([position], 2)
-
-
 def encode_gaps(gaps: list[int]) -> bytes:
     """``Positions.encode`` of the positions with these gaps (the first: the first position):
     the count, then the pickled gaps."""
-    if len(gaps) == 1:  # two postings in three: a term once in a field
-        return single_position(gaps[0])
     return pack_uint(len(gaps)) + dumps(gaps, 2)
 
 
 def group_positions(words: list[str], positions: list[int]) -> tuple[list[str], list[int], list[int],
-                                                                    list[int]]:
+                                                                    np.ndarray]:
     """Each distinct word of ``words`` (in order of first appearance), its count, and where its
-    positions start in the third list: every word's position gaps, word after word (the first
-    gap of each is its first position), as ``Positions.encode`` pickles them."""
+    positions start in the last array: every word's position gaps, word after word (the first
+    gap of each is its first position), as ``Positions.encode`` writes them."""
     distinct = list(dict.fromkeys(words))
     number = dict(zip(distinct, range(len(distinct)), strict=True))
     ids = np.fromiter(map(number.__getitem__, words), dtype=np.intp, count=len(words))
@@ -77,7 +68,7 @@ def group_positions(words: list[str], positions: list[int]) -> tuple[list[str], 
     gaps = grouped.copy()
     gaps[1:] -= grouped[:-1]
     gaps[starts] = grouped[starts]
-    return distinct, counts.tolist(), starts.tolist(), gaps.tolist()
+    return distinct, counts.tolist(), starts.tolist(), gaps
 
 
 class MapSegmentWriter(SegmentWriter):
@@ -93,6 +84,7 @@ class MapSegmentWriter(SegmentWriter):
         self._map_limit = int(self.pool.limit * MAP_SHARE)
         self.pool.limit -= self._map_limit  # the other fields' postings: ids, keywords, pinyin
         self._runs = TermRuns(self._tempstorage.folder)
+        self._gaps = {name: GapStream(self._tempstorage.folder) for name in self._mapped}
 
     def add_document(self, **fields) -> None:
         """Whoosh's ``add_document``, with mapped fields collected by :meth:`_collect`."""
@@ -111,8 +103,9 @@ class MapSegmentWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     boost = self._field_boost(fields, fieldname, docboost)
-                    if fieldname in self._mapped and isinstance(value, str):
-                        length = self._collect(fieldname, field, value, docnum, boost)
+                    plain = boost == 1 == field.format.field_boost
+                    if fieldname in self._mapped and isinstance(value, str) and plain:
+                        length = self._collect(fieldname, field, value, docnum)
                     else:
                         length = self._pool_postings(fieldname, field, value, docnum, boost)
                 stored = fields.get(f"_stored_{fieldname}", value)
@@ -137,38 +130,35 @@ class MapSegmentWriter(SegmentWriter):
             self.pool.add((fieldname, tbytes, docnum, weight * boost, vbytes))
         return length
 
-    def _collect(self, fieldname: str, field, value: str, docnum: int, boost: float) -> int:
-        """Append this document's postings of ``fieldname`` to its terms' lists; return the
-        field length (the token count, as the positions format reports it)."""
+    def _collect(self, fieldname: str, field, value: str, docnum: int) -> int:
+        """Append this document's postings of ``fieldname`` to its terms' lists and their gaps to
+        the field's stream; return the field length (the token count, as the positions format
+        reports it)."""
         words, positions = field.analyzer.index_tokens(value)
         if not words:
             return 0
         distinct, counts, starts, gaps = group_positions(words, positions)
-        weights = {count: float(count) * field.format.field_boost * boost for count in set(counts)}
+        base = self._gaps[fieldname].extend(gaps)
         terms = self._terms[fieldname]
         get = terms.get
-        added = POSTING_BYTES * len(distinct)
+        added = POSTING_BYTES * len(distinct) + GAP_BYTES * len(gaps)
         for word, count, start in zip(distinct, counts, starts, strict=True):
-            if count == 1:
-                vbytes = single_position(gaps[start])
-            else:
-                vbytes = encode_gaps(gaps[start:start + count])
-                added += len(vbytes)
             postings = get(word)
             if postings is None:
-                terms[word] = [docnum, weights[count], vbytes]
+                terms[word] = [docnum, count, base + start]
                 added += TERM_BYTES
             else:
-                postings += (docnum, weights[count], vbytes)
+                postings += (docnum, count, base + start)
         self._map_bytes += added
         return len(words) if field.scorable else 0
 
     def _write_run(self) -> None:
-        """Move the collected postings to a sorted run on disk, memory starting over."""
+        """Move the collected postings and their gaps to disk, memory starting over."""
         for fieldname, terms in self._terms.items():
             if terms:
                 self._runs.write(fieldname, terms)
                 terms.clear()
+            self._gaps[fieldname].flush()
         self._map_bytes = 0
 
     def _collected(self, fieldname: str) -> Iterator[tuple[str, list]]:
@@ -181,11 +171,12 @@ class MapSegmentWriter(SegmentWriter):
         """Move the collected postings of ``fieldnames`` into Whoosh's pool."""
         add = self.pool.add
         for fieldname in fieldnames:
+            stream = self._gaps[fieldname].array()
             for word, postings in self._collected(fieldname):
                 tbytes = word.encode("utf-8")
-                for docnum, weight, vbytes in zip(postings[0::3], postings[1::3], postings[2::3],
-                                                  strict=True):
-                    add((fieldname, tbytes, docnum, weight, vbytes))
+                for docnum, count, start in zip(postings[0::3], postings[1::3], postings[2::3], strict=True):
+                    gaps = stream[start:start + count].tolist()
+                    add((fieldname, tbytes, docnum, float(count), encode_gaps(gaps)))
         self._map_bytes = 0
 
     def add_reader(self, reader) -> None:
@@ -215,44 +206,46 @@ class MapSegmentWriter(SegmentWriter):
             self.fieldwriter.add_postings(self.schema, lengths, group)
         for fieldname in collected:
             self._write_collected(fieldname, lengths)
-        self._runs.close()
+        self._close_temporary()
         self.fieldwriter.close()
         if lengths:
             lengths.close()
 
     def _write_collected(self, fieldname: str, lengths) -> None:
-        """One collected field: terms in order, each posting list inlined or in blocks, the
-        term table entries a batch at a time."""
+        """One collected field: terms in order, packed a batch of terms at a time."""
         writer = self.fieldwriter
-        field = self.schema[fieldname]
-        writer.start_field(fieldname, field)
+        writer.start_field(fieldname, self.schema[fieldname])
         length_of = lengths.doc_field_length if lengths else (lambda docnum, fieldname: 0)
-        field_lengths = [length_of(docnum, fieldname) for docnum in range(self.docnum)]
+        field_lengths = np.array([length_of(docnum, fieldname) for docnum in range(self.docnum)],
+                                 dtype=np.int64)
+        stream = self._gaps[fieldname].array()
         prefix = pack_ushort(writer._fieldid)
-        inline_limit = self.codec._inlinelimit
-        postwriter = writer._postwriter
-        keys: list[bytes] = []
-        values: list[bytes] = []
-        for word, postings in self._collected(fieldname):
-            docnums, weights, vbytes = postings[0::3], postings[1::3], postings[2::3]
-            doc_lengths = list(map(field_lengths.__getitem__, docnums))
-            if len(docnums) < inline_limit:
-                values.append(inline_term_info(docnums, weights, vbytes, doc_lengths))
-            else:
-                postwriter.start_postings(field.format, None)
-                postwriter.add_postings(docnums, weights, vbytes, doc_lengths)
-                values.append(postwriter.finish_postings().to_bytes())
-            keys.append(prefix + word.encode("utf-8"))
-            if len(keys) == ENTRY_BATCH:
-                add_entries(writer._tindex, keys, values)
-                keys, values = [], []
-        add_entries(writer._tindex, keys, values)
+        terms = iter(self._collected(fieldname))
+        while batch := list(itertools.islice(terms, TERM_BATCH)):
+            writer.add_lists([prefix + word.encode("utf-8") for word, _ in batch],
+                             collected_batch([postings for _, postings in batch], stream, field_lengths))
         writer.finish_field()
 
     def cancel(self) -> None:
-        """Whoosh's cancel, and the runs removed."""
-        self._runs.close()
+        """Whoosh's cancel, and the runs and gaps removed."""
+        self._close_temporary()
         super().cancel()
+
+
+    def _close_temporary(self) -> None:
+        self._runs.close()
+        for stream in self._gaps.values():
+            stream.close()
+
+
+def collected_batch(lists: list[list[int]], stream: np.ndarray, field_lengths: np.ndarray) -> Batch:
+    """The :class:`~.packed.Batch` of collected posting lists (each flat: document, frequency,
+    where its gaps start in ``stream``, …)."""
+    sizes = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)) // 3
+    flat = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=int(sizes.sum()) * 3)
+    docs, freqs, starts = flat[0::3], flat[1::3], flat[2::3]
+    return Batch(POSITIONS, np.concatenate(([0], np.cumsum(sizes))), docs, freqs, field_lengths[docs],
+                 gather(stream, starts, freqs))
 
 
 class MapSubWriterTask(SubWriterTask):

@@ -1,0 +1,195 @@
+"""Our posting format: a term's whole posting list as a few typed arrays in one record.
+
+Whoosh's W3 format pickles every posting's positions and then the block they are in, and
+reading a list back costs a ``pickle.loads`` per block and a Python object per posting. A
+packed record is read with one ``np.frombuffer`` per array:
+
+- byte 0, the layout: the width of the document gaps (bits 0–1), of the frequencies (2–3)
+  and of the position gaps (4–5), each 1, 2 or 4 bytes (codes 0–2), or 3: left out
+  (frequencies all 1); bit 6: the weights follow as float32, else they equal the
+  frequencies;
+- byte 1, what a posting holds: :data:`EXISTENCE` (nothing), :data:`FREQUENCY` or
+  :data:`POSITIONS`, from the field's Whoosh format;
+- the gaps between the documents (the first document is the term info's minimum id);
+- the frequencies, then each posting's position gaps (its first from position 0);
+- the weights, if they are not the frequencies.
+
+A record is written for many lists at once (:func:`pack`), each list's widths the smallest
+that hold its numbers, and read one list at a time (:func:`unpack`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh.formats import Existence, Frequency, Positions
+from whoosh.util.numeric import _length_byte_cache
+
+EXISTENCE, FREQUENCY, POSITIONS = 0, 1, 2
+KINDS = {Existence: EXISTENCE, Frequency: FREQUENCY, Positions: POSITIONS}
+WIDTHS = (np.dtype("<u1"), np.dtype("<u2"), np.dtype("<u4"))
+LEFT_OUT = 3  # the width code of an array not written
+OWN_WEIGHTS = 1 << 6
+LENGTH_BYTES = np.frombuffer(_length_byte_cache, dtype=np.int32)  # Whoosh's length of each byte
+
+
+def kind_of(format_) -> int:
+    """The record kind of a Whoosh field format."""
+    try:
+        return KINDS[type(format_)]
+    except KeyError:
+        raise NotImplementedError(f"no packed postings for the {type(format_).__name__} format") from None
+
+
+def length_bytes(lengths: np.ndarray) -> np.ndarray:
+    """Whoosh's ``length_to_byte`` of each length: the byte whose length is the first at least
+    as long, 255 from the longest on."""
+    return np.minimum(np.searchsorted(LENGTH_BYTES, lengths), 255)
+
+
+def width_codes(maxima: np.ndarray) -> np.ndarray:
+    """Each number's width code: 0 below 2⁸, 1 below 2¹⁶, else 2."""
+    return (maxima >= 1 << 8).astype(np.int64) + (maxima >= 1 << 16)
+
+
+def gather(values: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The slices ``values[start:start + count]``, one after another."""
+    runs = np.cumsum(counts) - counts  # where each slice goes
+    return values[np.repeat(starts - runs, counts) + np.arange(int(counts.sum()))]
+
+
+@dataclass
+class Batch:
+    """Posting lists one after another: list ``t`` is postings ``bounds[t]:bounds[t + 1]``.
+
+    ``gaps``: for positions, each posting's gaps (its first from 0), posting after posting;
+    ``weights``: ``None`` where they are the frequencies; ``lengths``: each posting's field
+    length (0 where unknown).
+    """
+
+    kind: int
+    bounds: np.ndarray
+    docs: np.ndarray
+    freqs: np.ndarray
+    lengths: np.ndarray
+    gaps: np.ndarray | None = None
+    weights: np.ndarray | None = None
+
+
+@dataclass
+class Packed:
+    """Each list's record and its statistics, as Whoosh's term info keeps them: total weight,
+    document count, shortest and longest field length (as bytes), highest weight, first and
+    last document."""
+
+    records: list[bytes]
+    stats: list[tuple]
+
+
+def pack(batch: Batch) -> Packed:
+    """The records and statistics of every list of ``batch``."""
+    starts, ends = batch.bounds[:-1], batch.bounds[1:]
+    docs = batch.docs.astype(np.int64)
+    doc_gaps = np.diff(docs, prepend=0)
+    doc_gaps[starts] = 0
+    freqs = batch.freqs.astype(np.int64)
+    weights = freqs.astype(np.float64) if batch.weights is None else batch.weights.astype(np.float32)
+    own = np.zeros(len(starts), dtype=bool)
+    if batch.weights is not None:  # a list keeps its weights unless every one is its frequency
+        own = np.logical_or.reduceat(weights != freqs, starts)
+    layout = width_codes(np.maximum.reduceat(doc_gaps, starts))
+    most = np.maximum.reduceat(freqs, starts)
+    freq_codes = np.where(most == 1, LEFT_OUT, width_codes(most))
+    layout |= freq_codes << 2
+    arrays = [(doc_gaps, starts + 1, ends, layout & 3), (freqs, starts, ends, freq_codes)]
+    if batch.kind == POSITIONS:
+        spans = np.concatenate(([0], np.cumsum(freqs)))
+        gap_starts, gap_ends = spans[starts], spans[ends]
+        gap_codes = width_codes(np.maximum.reduceat(batch.gaps.astype(np.int64), gap_starts))
+        layout |= gap_codes << 4
+        arrays.append((batch.gaps, gap_starts, gap_ends, gap_codes))
+    layout |= own * OWN_WEIGHTS
+    arrays.append((weights.astype(np.float32), starts, ends, np.where(own, 4, LEFT_OUT)))
+    typed = [(lo.tolist(), hi.tolist(), codes.tolist(), _widths(values)) for values, lo, hi, codes in arrays]
+    heads = [bytes((code, batch.kind)) for code in layout.tolist()]
+    records = []
+    for number, head in enumerate(heads):
+        parts = [head]
+        for lo, hi, codes, widths in typed:
+            code = codes[number]
+            if code != LEFT_OUT:
+                parts.append(widths[code][lo[number]:hi[number]].tobytes())
+        records.append(b"".join(parts))
+    return Packed(records, _stats(batch, docs, freqs, weights, starts, ends))
+
+
+def _widths(values: np.ndarray) -> list[np.ndarray]:
+    """``values`` as each width code's type (float32 weights as themselves, code 4)."""
+    if values.dtype == np.float32:
+        return [values] * 5
+    return [values.astype(width) for width in WIDTHS]
+
+
+def _stats(batch: Batch, docs: np.ndarray, freqs: np.ndarray, weights: np.ndarray, starts: np.ndarray,
+           ends: np.ndarray) -> list[tuple]:
+    known = batch.lengths > 0
+    shortest = np.minimum.reduceat(np.where(known, batch.lengths, np.iinfo(np.int64).max), starts)
+    shortest = np.where(np.logical_or.reduceat(known, starts), length_bytes(shortest), 0)
+    longest = length_bytes(np.maximum.reduceat(batch.lengths, starts))
+    total = np.add.reduceat(weights.astype(np.float64), starts)
+    highest = np.maximum(np.maximum.reduceat(weights, starts), 0)
+    return list(zip(total.tolist(), (ends - starts).tolist(), shortest.tolist(), longest.tolist(),
+                    highest.tolist(), docs[starts].tolist(), docs[ends - 1].tolist(), strict=True))
+
+
+class PostingList:
+    """One term's postings read from its record: ``docs`` (int32), ``freqs`` and ``weights``
+    (float64) as arrays; positions decoded on first use."""
+
+    __slots__ = ("docs", "freqs", "weights", "kind", "_record", "_gaps_at", "_gap_width", "_positions",
+                 "_starts")
+
+    def __init__(self, record: bytes, count: int, first: int):
+        layout, self.kind = record[0], record[1]
+        at = 2
+        docs = np.full(count, first, dtype=np.int64)
+        if count > 1:
+            gaps = np.frombuffer(record, WIDTHS[layout & 3], count - 1, at)
+            docs[1:] += np.cumsum(gaps, dtype=np.int64)
+            at += gaps.nbytes
+        self.docs = docs.astype(np.int32)
+        if (layout >> 2) & 3 == LEFT_OUT:
+            self.freqs = np.ones(count, dtype=np.int64)
+        else:
+            freqs = np.frombuffer(record, WIDTHS[(layout >> 2) & 3], count, at)
+            at += freqs.nbytes
+            self.freqs = freqs.astype(np.int64)
+        self._gaps_at, self._gap_width = at, WIDTHS[(layout >> 4) & 3]
+        self._positions = self._starts = None
+        if self.kind == POSITIONS:
+            at += int(self.freqs.sum()) * self._gap_width.itemsize
+        if layout & OWN_WEIGHTS:
+            self.weights = np.frombuffer(record, np.float32, count, at).astype(np.float64)
+        else:
+            self.weights = self.freqs.astype(np.float64)
+        self._record = record
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def positions(self) -> tuple[np.ndarray, np.ndarray]:
+        """(every posting's positions, posting after posting; where each posting's start)."""
+        if self._positions is None:
+            total = int(self.freqs.sum())
+            gaps = np.frombuffer(self._record, self._gap_width, total, self._gaps_at).astype(np.int64)
+            running = np.cumsum(gaps)
+            self._starts = np.cumsum(self.freqs) - self.freqs
+            before = running[self._starts] - gaps[self._starts]  # the running sum before each posting
+            self._positions = running - np.repeat(before, self.freqs)
+        return self._positions, self._starts
+
+    def positions_of(self, index: int) -> list[int]:
+        """The positions of posting ``index``."""
+        found, starts = self.positions()
+        return found[starts[index]:starts[index] + self.freqs[index]].tolist()

@@ -1,0 +1,90 @@
+"""The packed posting format reads back what it was given, at every width it chooses, and
+Whoosh's matcher over it gives the values Whoosh's own formats encode."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from whoosh.formats import Existence, Frequency, Positions
+from whoosh.util.numeric import length_to_byte, pack_uint
+
+from indexer.whoosh_ext.codec import PackedMatcher
+from indexer.whoosh_ext.packed import (
+    EXISTENCE,
+    FREQUENCY,
+    POSITIONS,
+    Batch,
+    PostingList,
+    length_bytes,
+    pack,
+)
+
+# Posting lists, each [(document, positions)], chosen to need 1-, 2- and 4-byte widths
+LISTS = [
+    [(0, [0])],
+    [(5, [3, 9]), (6, [1]), (300, [2, 4, 6])],
+    [(7, [70_000]), (70_007, [1, 65_600]), (70_008, [5])],
+    [(doc, list(range(0, 3 * (doc % 7 + 1), 3))) for doc in range(1000, 1300)],
+    [(2_000_000_000, [2 ** 31])],
+    [(9, [0] + list(range(1, 300)))],
+]
+
+
+def _batch(kind: int, weights: np.ndarray | None = None) -> Batch:
+    docs = np.array([doc for postings in LISTS for doc, _ in postings], dtype=np.int64)
+    freqs = np.array([len(found) for postings in LISTS for _, found in postings], dtype=np.int64)
+    gaps = np.concatenate([np.diff(found, prepend=0) for postings in LISTS for _, found in postings])
+    bounds = np.cumsum([0] + [len(postings) for postings in LISTS])
+    lengths = freqs * 3
+    return Batch(kind, bounds, docs, freqs, lengths, gaps if kind == POSITIONS else None, weights)
+
+
+def _read(packed, number: int) -> PostingList:
+    stats = packed.stats[number]
+    return PostingList(packed.records[number], stats[1], stats[5])
+
+
+def test_positions_read_back_at_every_width():
+    packed = pack(_batch(POSITIONS))
+    for number, postings in enumerate(LISTS):
+        found = _read(packed, number)
+        assert found.docs.tolist() == [doc for doc, _ in postings]
+        assert found.weights.tolist() == [float(len(p)) for _, p in postings]
+        assert [found.positions_of(i) for i in range(len(postings))] == [p for _, p in postings]
+    widths = {record[0] for record in packed.records}
+    assert len(widths) >= 4  # the lists were written at different widths
+
+
+def test_statistics_are_what_whoosh_term_info_keeps():
+    packed = pack(_batch(POSITIONS))
+    for stats, postings in zip(packed.stats, LISTS, strict=True):
+        freqs = [len(found) for _, found in postings]
+        assert stats == (float(sum(freqs)), len(postings), length_to_byte(3 * min(freqs)),
+                         length_to_byte(3 * max(freqs)), float(max(freqs)), postings[0][0], postings[-1][0])
+
+
+def test_weights_of_their_own_are_kept_as_float32():
+    count = sum(map(len, LISTS))
+    weights = np.linspace(0.5, 7.25, count)
+    packed = pack(_batch(FREQUENCY, weights))
+    read = np.concatenate([_read(packed, number).weights for number in range(len(LISTS))])
+    assert read.tolist() == weights.astype(np.float32).astype(np.float64).tolist()
+
+
+@pytest.mark.parametrize("format_", [Existence(), Frequency(), Positions()])
+def test_whoosh_matcher_gives_the_values_whoosh_formats_encode(format_):
+    kind = {Existence: EXISTENCE, Frequency: FREQUENCY, Positions: POSITIONS}[type(format_)]
+    packed = pack(_batch(kind))
+    for number, postings in enumerate(LISTS):
+        matcher = PackedMatcher(_read(packed, number), format_)
+        for doc, found in postings:
+            expected = {EXISTENCE: b"", FREQUENCY: pack_uint(len(found))}[kind] if kind != POSITIONS \
+                else format_.encode(found)
+            assert (matcher.id(), matcher.value()) == (doc, expected)
+            matcher.next()
+        assert not matcher.is_active()
+
+
+def test_length_bytes_are_whoosh_length_to_byte():
+    lengths = np.array([0, 1, 2, 7, 100, 1000, 50_000, 106_373, 106_374, 10 ** 7])
+    assert length_bytes(lengths).tolist() == [length_to_byte(int(n)) for n in lengths]
