@@ -20,6 +20,7 @@ format (:mod:`.packed`), written and read fast for many short Chinese terms.
 
 from __future__ import annotations
 
+import itertools
 from array import array
 
 import numpy as np
@@ -39,7 +40,7 @@ from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length, pack_int, pack_long, pack_uint, pack_ushort
 
-from .packed import EXISTENCE, FREQUENCY, POSITIONS, Batch, PostingList, kind_of, pack
+from .packed import EXISTENCE, FREQUENCY, POSITIONS, Batch, PostingList, kind_of, pack, position_gaps
 
 INLINE_LIMIT = 16  # posting lists shorter than this are stored in the term table
 TERM_CACHE = 50_000  # term lookups remembered per segment reader before the memory is cleared
@@ -149,7 +150,9 @@ class PackedFieldWriter(W3FieldWriter):
         if self._kind == POSITIONS:
             positions = list(map(self._format.decode_positions, values))
             freqs = np.fromiter(map(len, positions), dtype=np.int64, count=len(positions))
-            gaps = np.concatenate([np.diff(found, prepend=0) for found in positions])
+            flat = np.fromiter(itertools.chain.from_iterable(positions), dtype=np.int64,
+                               count=int(freqs.sum()))
+            gaps = position_gaps(flat, np.cumsum(freqs) - freqs)
         elif self._kind == FREQUENCY:
             freqs = np.array(list(map(self._format.decode_frequency, values)), dtype=np.int64)
         else:

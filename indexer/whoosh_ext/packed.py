@@ -53,10 +53,24 @@ def width_codes(maxima: np.ndarray) -> np.ndarray:
     return (maxima >= 1 << 8).astype(np.int64) + (maxima >= 1 << 16)
 
 
+def slices(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The indexes ``start, …, start + count - 1`` of each slice, one slice after another."""
+    starts, counts = starts.astype(np.int64), counts.astype(np.int64)
+    runs = np.cumsum(counts) - counts  # where each slice goes
+    return np.repeat(starts - runs, counts) + np.arange(int(counts.sum()))
+
+
 def gather(values: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """The slices ``values[start:start + count]``, one after another."""
-    runs = np.cumsum(counts) - counts  # where each slice goes
-    return values[np.repeat(starts - runs, counts) + np.arange(int(counts.sum()))]
+    return values[slices(starts, counts)]
+
+
+def position_gaps(positions: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Each position's gap from the one before it in its posting (``positions`` posting after
+    posting, each posting's first at ``starts``): a posting's first gap is its first position."""
+    gaps = np.diff(positions, prepend=0)
+    gaps[starts] = positions[starts]
+    return gaps
 
 
 @dataclass

@@ -1,91 +1,25 @@
-"""Sorted runs of collected posting lists on disk, merged back term by term at commit, and
-the position gaps those lists point into.
+"""A field's collected postings as typed arrays, in memory and in sorted runs on disk.
 
-When the postings a writer collects outgrow its memory limit, each field's terms are written
-in term order to a temporary file (a *run*) as pickled chunks of whole posting lists, and
-memory starts over. At commit, a field's runs and what is still in memory are merged by
-term: the runs were written in document order, so a term's posting lists, joined run after
-run, are its postings in document order. Only one chunk of each run is in memory at a time.
+A posting is four numbers: its term's number in the field's vocabulary, its document, its
+frequency and where its position gaps start in the field's :class:`GapStream`. Documents
+arrive in order, so the postings of one term are in document order wherever they are. When
+the collected postings outgrow the writer's memory limit they are sorted by term number
+(stably: documents stay in order) and written to disk as a *run*, and memory starts over.
+At commit, the postings of a batch of terms are taken from every run and from memory with a
+few array operations per run (:meth:`Postings.take`), never a Python call per posting.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
-import operator
-import pickle
 import tempfile
 from array import array
 from collections.abc import Iterator
 
 import numpy as np
 
-CHUNK_ITEMS = 3 << 13  # posting list items (three a posting) pickled together: about 8,000 postings
+from .packed import slices
 
-Postings = list  # a term's postings, flat: document, frequency, where its position gaps start, …
-
-
-class TermRuns:
-    """The runs of a writer's collected posting lists, in one temporary file in ``folder``."""
-
-    def __init__(self, folder: str):
-        self._folder = folder
-        self._file = None
-        self._chunks: dict[str, list[list[int]]] = {}  # field → its runs → their chunks' offsets
-
-    def __bool__(self) -> bool:
-        return bool(self._chunks)
-
-    def fieldnames(self) -> set[str]:
-        """The fields with postings in a run."""
-        return set(self._chunks)
-
-    def write(self, fieldname: str, terms: dict[str, Postings]) -> None:
-        """Add a run of ``terms`` (term → postings) of ``fieldname``, written in term order."""
-        if self._file is None:
-            self._file = tempfile.TemporaryFile(dir=self._folder, prefix="runs-")
-        stream, offsets = self._file, []
-        chunk: list[tuple[str, Postings]] = []
-        items = 0
-        for word in sorted(terms):
-            postings = terms[word]
-            chunk.append((word, postings))
-            items += len(postings)
-            if items >= CHUNK_ITEMS:
-                offsets.append(stream.tell())
-                pickle.dump(chunk, stream, pickle.HIGHEST_PROTOCOL)
-                chunk, items = [], 0
-        if chunk:
-            offsets.append(stream.tell())
-            pickle.dump(chunk, stream, pickle.HIGHEST_PROTOCOL)
-        self._chunks.setdefault(fieldname, []).append(offsets)
-
-    def _read(self, offsets: list[int]) -> Iterator[tuple[str, Postings]]:
-        for offset in offsets:
-            self._file.seek(offset)
-            yield from pickle.load(self._file)
-
-    def merged(self, fieldname: str, terms: dict[str, Postings]) -> Iterator[tuple[str, Postings]]:
-        """Every term of ``fieldname`` in order, with its postings from the runs, then from
-        ``terms`` (the postings collected since the last run), in document order."""
-        runs = [self._read(offsets) for offsets in self._chunks.pop(fieldname, [])]
-        latest = ((word, terms[word]) for word in sorted(terms))
-        for word, parts in itertools.groupby(heapq.merge(*runs, latest, key=operator.itemgetter(0)),
-                                             key=operator.itemgetter(0)):
-            postings: Postings | None = None
-            for _, part in parts:  # each list is the run's or the map's own: extend the first
-                if postings is None:
-                    postings = part
-                else:
-                    postings += part
-            yield word, postings
-
-    def close(self) -> None:
-        """Remove the temporary file."""
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-        self._chunks.clear()
+COLUMNS = ("terms", "docs", "freqs", "starts")
 
 
 class GapStream:
@@ -128,3 +62,94 @@ class GapStream:
         if self._file is not None:
             self._file.close()
             self._file = None
+
+
+class Postings:
+    """Postings sorted by term number (a run, or the sorted memory): ``take`` gives a batch
+    of terms' postings."""
+
+    def __init__(self, columns: dict[str, np.ndarray]):
+        self.columns = columns
+
+    def take(self, terms: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """(the index in ``terms`` of each posting, the postings' columns) of the terms."""
+        numbers = self.columns["terms"]
+        starts = np.searchsorted(numbers, terms, side="left")
+        counts = np.searchsorted(numbers, terms, side="right") - starts
+        index = slices(starts, counts)
+        return np.repeat(np.arange(len(terms)), counts), {name: self.columns[name][index]
+                                                          for name in COLUMNS[1:]}
+
+
+class FieldPostings:
+    """One field's collected postings: a vocabulary, the postings since the last run as
+    typed arrays, and the runs on disk in ``folder``."""
+
+    def __init__(self, folder: str):
+        self._folder = folder
+        self.vocabulary: dict[str, int] = {}
+        self.words: list[str] = []
+        self._memory = {name: array("I") for name in COLUMNS}
+        self._runs: list[Postings] = []
+        self._files: list = []
+
+    def __bool__(self) -> bool:
+        return bool(self._runs) or bool(self._memory["terms"])
+
+    def add(self, words: list[str], docnum: int, freqs: np.ndarray, starts: np.ndarray) -> int:
+        """Collect one document's postings of ``words`` (distinct); return how many words were new."""
+        vocabulary = self.vocabulary
+        new = set(words).difference(vocabulary)
+        for word in new:
+            vocabulary[word] = len(self.words)
+            self.words.append(word)
+        memory = self._memory
+        memory["terms"].extend(map(vocabulary.__getitem__, words))
+        memory["docs"].frombytes(np.full(len(words), docnum, dtype=np.uint32).tobytes())
+        memory["freqs"].frombytes(freqs.astype(np.uint32).tobytes())
+        memory["starts"].frombytes(starts.astype(np.uint32).tobytes())
+        return len(new)
+
+    def _sorted_memory(self) -> Postings:
+        columns = {name: np.frombuffer(values, dtype=np.uint32) for name, values in self._memory.items()}
+        order = np.argsort(columns["terms"], kind="stable")
+        return Postings({name: values[order] for name, values in columns.items()})
+
+    def write_run(self) -> None:
+        """Sort the postings in memory by term and move them to a run on disk."""
+        if not self._memory["terms"]:
+            return
+        run = self._sorted_memory()
+        stream = tempfile.TemporaryFile(dir=self._folder, prefix="run-")
+        for name in COLUMNS:
+            stream.write(run.columns[name].tobytes())
+        stream.flush()
+        count = len(run.columns["terms"])
+        mapped = np.memmap(stream, dtype=np.uint32, mode="r", shape=(len(COLUMNS), count))
+        self._runs.append(Postings(dict(zip(COLUMNS, mapped, strict=True))))
+        self._files.append(stream)
+        self._memory = {name: array("I") for name in COLUMNS}
+
+    def batches(self, size: int) -> Iterator[tuple[list[str], np.ndarray, dict[str, np.ndarray]]]:
+        """Every collected term in order, ``size`` terms at a time: their words, where each
+        one's postings start (and the last ends), and the postings' documents, frequencies and
+        where their gaps start, grouped by term in document order."""
+        sources = [*self._runs, self._sorted_memory()]
+        order = sorted(range(len(self.words)), key=self.words.__getitem__)
+        for begin in range(0, len(order), size):
+            terms = np.array(order[begin:begin + size], dtype=np.uint32)
+            owners, parts = zip(*(source.take(terms) for source in sources), strict=True)
+            owner = np.concatenate(owners)
+            grouped = np.argsort(owner, kind="stable")  # by term, then run after run: in document order
+            columns = {name: np.concatenate([part[name] for part in parts])[grouped] for name in COLUMNS[1:]}
+            bounds = np.concatenate(([0], np.cumsum(np.bincount(owner, minlength=len(terms)))))
+            yield [self.words[term] for term in terms.tolist()], bounds, columns
+
+    def close(self) -> None:
+        """Remove the runs' files and forget every posting."""
+        for stream in self._files:
+            stream.close()
+        self._files.clear()
+        self._runs.clear()
+        self.vocabulary, self.words = {}, []
+        self._memory = {name: array("I") for name in COLUMNS}

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Iterator
 from pickle import dumps
 
 import numpy as np
@@ -34,12 +33,12 @@ from whoosh.util.numeric import pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
 from .codec import TERM_BATCH
-from .packed import POSITIONS, Batch, gather
-from .runs import GapStream, TermRuns
+from .packed import POSITIONS, Batch, gather, position_gaps
+from .runs import FieldPostings, GapStream
 
-POSTING_BYTES = 40  # estimated memory of one collected posting beyond its position gaps
+POSTING_BYTES = 16  # memory of one collected posting beyond its position gaps
 GAP_BYTES = 4  # of one position gap
-TERM_BYTES = 160  # of a new term's list and dictionary slot
+TERM_BYTES = 120  # of a new term's word and vocabulary slot
 MAP_SHARE = 0.75  # of the pool's memory limit for the collected postings; Whoosh's pool keeps the rest
 
 
@@ -54,7 +53,7 @@ def encode_gaps(gaps: list[int]) -> bytes:
     return pack_uint(len(gaps)) + dumps(gaps, 2)
 
 
-def group_positions(words: list[str], positions: list[int]) -> tuple[list[str], list[int], list[int],
+def group_positions(words: list[str], positions: list[int]) -> tuple[list[str], np.ndarray, np.ndarray,
                                                                     np.ndarray]:
     """Each distinct word of ``words`` (in order of first appearance), its count, and where its
     positions start in the last array: every word's position gaps, word after word (the first
@@ -65,10 +64,7 @@ def group_positions(words: list[str], positions: list[int]) -> tuple[list[str], 
     counts = np.bincount(ids, minlength=len(distinct))
     grouped = np.asarray(positions, dtype=np.int64)[np.argsort(ids, kind="stable")]
     starts = np.cumsum(counts) - counts
-    gaps = grouped.copy()
-    gaps[1:] -= grouped[:-1]
-    gaps[starts] = grouped[starts]
-    return distinct, counts.tolist(), starts.tolist(), gaps
+    return distinct, counts, starts, position_gaps(grouped, starts)
 
 
 class MapSegmentWriter(SegmentWriter):
@@ -79,11 +75,10 @@ class MapSegmentWriter(SegmentWriter):
         if any(field.vector or field.separate_spelling() for _, field in self.schema.items()):
             raise NotImplementedError("term vectors and separate spelling fields are not written")
         self._mapped = {name for name, field in self.schema.items() if field.indexed and mapped(field)}
-        self._terms: dict[str, dict[str, list]] = {name: {} for name in self._mapped}
+        self._fields = {name: FieldPostings(self._tempstorage.folder) for name in self._mapped}
         self._map_bytes = 0
         self._map_limit = int(self.pool.limit * MAP_SHARE)
         self.pool.limit -= self._map_limit  # the other fields' postings: ids, keywords, pinyin
-        self._runs = TermRuns(self._tempstorage.folder)
         self._gaps = {name: GapStream(self._tempstorage.folder) for name in self._mapped}
 
     def add_document(self, **fields) -> None:
@@ -131,57 +126,42 @@ class MapSegmentWriter(SegmentWriter):
         return length
 
     def _collect(self, fieldname: str, field, value: str, docnum: int) -> int:
-        """Append this document's postings of ``fieldname`` to its terms' lists and their gaps to
-        the field's stream; return the field length (the token count, as the positions format
-        reports it)."""
+        """Collect this document's postings of ``fieldname``, their gaps in the field's stream;
+        return the field length (the token count, as the positions format reports it)."""
         words, positions = field.analyzer.index_tokens(value)
         if not words:
             return 0
         distinct, counts, starts, gaps = group_positions(words, positions)
         base = self._gaps[fieldname].extend(gaps)
-        terms = self._terms[fieldname]
-        get = terms.get
-        added = POSTING_BYTES * len(distinct) + GAP_BYTES * len(gaps)
-        for word, count, start in zip(distinct, counts, starts, strict=True):
-            postings = get(word)
-            if postings is None:
-                terms[word] = [docnum, count, base + start]
-                added += TERM_BYTES
-            else:
-                postings += (docnum, count, base + start)
-        self._map_bytes += added
+        new = self._fields[fieldname].add(distinct, docnum, counts, starts + base)
+        self._map_bytes += POSTING_BYTES * len(distinct) + GAP_BYTES * len(gaps) + TERM_BYTES * new
         return len(words) if field.scorable else 0
 
     def _write_run(self) -> None:
         """Move the collected postings and their gaps to disk, memory starting over."""
-        for fieldname, terms in self._terms.items():
-            if terms:
-                self._runs.write(fieldname, terms)
-                terms.clear()
+        for fieldname, postings in self._fields.items():
+            postings.write_run()
             self._gaps[fieldname].flush()
         self._map_bytes = 0
-
-    def _collected(self, fieldname: str) -> Iterator[tuple[str, list]]:
-        """The collected terms of ``fieldname`` in order, each with its postings, emptying the map."""
-        terms = self._terms[fieldname]
-        yield from self._runs.merged(fieldname, terms)
-        terms.clear()
 
     def _spill(self, fieldnames: list[str]) -> None:
         """Move the collected postings of ``fieldnames`` into Whoosh's pool."""
         add = self.pool.add
         for fieldname in fieldnames:
             stream = self._gaps[fieldname].array()
-            for word, postings in self._collected(fieldname):
-                tbytes = word.encode("utf-8")
-                for docnum, count, start in zip(postings[0::3], postings[1::3], postings[2::3], strict=True):
-                    gaps = stream[start:start + count].tolist()
-                    add((fieldname, tbytes, docnum, float(count), encode_gaps(gaps)))
+            for words, bounds, columns in self._fields[fieldname].batches(TERM_BATCH):
+                docs, freqs, starts = (columns[name].tolist() for name in ("docs", "freqs", "starts"))
+                for word, begin, end in zip(words, bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+                    tbytes = word.encode("utf-8")
+                    for at in range(begin, end):
+                        gaps = stream[starts[at]:starts[at] + freqs[at]].tolist()
+                        add((fieldname, tbytes, docs[at], float(freqs[at]), encode_gaps(gaps)))
+            self._fields[fieldname].close()
         self._map_bytes = 0
 
     def add_reader(self, reader) -> None:
         """Merge a segment: its postings go through the pool, so ours of the same fields must too."""
-        self._spill(list(self._terms))
+        self._spill(list(self._fields))
         super().add_reader(reader)
 
     def add_postings_to_pool(self, reader, startdoc: int, docmap) -> None:
@@ -197,9 +177,8 @@ class MapSegmentWriter(SegmentWriter):
         """Write the pool's fields and the collected ones in field order, as Whoosh would."""
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
-        self._spill([name for name in self._terms if name in self.pool.fieldnames])
-        runs = self._runs.fieldnames()
-        collected = sorted(name for name, terms in self._terms.items() if terms or name in runs)
+        self._spill([name for name in self._fields if name in self.pool.fieldnames])
+        collected = sorted(name for name, postings in self._fields.items() if postings)
         for fieldname, group in itertools.groupby(self.pool.iter_postings(), key=operator.itemgetter(0)):
             while collected and collected[0] < fieldname:
                 self._write_collected(collected.pop(0), lengths)
@@ -220,10 +199,11 @@ class MapSegmentWriter(SegmentWriter):
                                  dtype=np.int64)
         stream = self._gaps[fieldname].array()
         prefix = pack_ushort(writer._fieldid)
-        terms = iter(self._collected(fieldname))
-        while batch := list(itertools.islice(terms, TERM_BATCH)):
-            writer.add_lists([prefix + word.encode("utf-8") for word, _ in batch],
-                             collected_batch([postings for _, postings in batch], stream, field_lengths))
+        for words, bounds, columns in self._fields[fieldname].batches(TERM_BATCH):
+            docs, freqs = columns["docs"], columns["freqs"]
+            gaps = gather(stream, columns["starts"], freqs)
+            batch = Batch(POSITIONS, bounds, docs, freqs, field_lengths[docs], gaps)
+            writer.add_lists([prefix + word.encode("utf-8") for word in words], batch)
         writer.finish_field()
 
     def cancel(self) -> None:
@@ -233,19 +213,9 @@ class MapSegmentWriter(SegmentWriter):
 
 
     def _close_temporary(self) -> None:
-        self._runs.close()
-        for stream in self._gaps.values():
-            stream.close()
-
-
-def collected_batch(lists: list[list[int]], stream: np.ndarray, field_lengths: np.ndarray) -> Batch:
-    """The :class:`~.packed.Batch` of collected posting lists (each flat: document, frequency,
-    where its gaps start in ``stream``, …)."""
-    sizes = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)) // 3
-    flat = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=int(sizes.sum()) * 3)
-    docs, freqs, starts = flat[0::3], flat[1::3], flat[2::3]
-    return Batch(POSITIONS, np.concatenate(([0], np.cumsum(sizes))), docs, freqs, field_lengths[docs],
-                 gather(stream, starts, freqs))
+        for fieldname in self._mapped:
+            self._fields[fieldname].close()
+            self._gaps[fieldname].close()
 
 
 class MapSubWriterTask(SubWriterTask):
