@@ -9,6 +9,7 @@ original is still marked when the query matched its normalised form.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from html import escape
@@ -26,7 +27,7 @@ def match_spans(text: str, needles: Iterable[str]) -> list[tuple[int, int]]:
     >>> match_spans("城市大脑袋", ["城市大脑", "大脑袋"])
     [(0, 5)]
     """
-    pattern = _pattern(needles)
+    pattern = _pattern(frozenset(needles))
     if pattern is None:
         return []
     normalised, offsets = normalize(text)
@@ -40,9 +41,11 @@ def match_spans(text: str, needles: Iterable[str]) -> list[tuple[int, int]]:
     return merged
 
 
-def _pattern(needles: Iterable[str]) -> re.Pattern | None:
+@functools.lru_cache(maxsize=256)
+def _pattern(needles: frozenset[str]) -> re.Pattern | None:
     """Every place any needle starts (a lookahead, so that overlapping needles all count),
-    the longest needle first; ``None`` without needles."""
+    the longest needle first; ``None`` without needles. Made once for a page's title and
+    snippet marks, not twice a hit."""
     words = sorted({n for n in needles if n}, key=lambda n: (-len(n), n))
     return re.compile("(?=(" + "|".join(map(re.escape, words)) + "))") if words else None
 

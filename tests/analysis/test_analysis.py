@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from indexer import config, load_documents
-from indexer.analysis.normalize import normalize_text
+from indexer.analysis.normalize import SINGLE_FORMS, nfkc, normalize_text
 from indexer.analysis.tokenizers import CJK_OR_WORD, char_analyzer, word_analyzer
 
 
@@ -18,6 +20,12 @@ def test_normalisation_folds_width_case_script_and_variants():
     assert normalize_text("ＱｉｎｇＣｌｏｕｄ") == "qingcloud"
     assert normalize_text("華宇軟件 區塊鏈") == "华宇软件 区块链"
     assert normalize_text("智慧城巿") == "智慧城市"
+
+
+def test_fast_nfkc_is_nfkc_for_every_single_form_next_to_combining_marks():
+    # each form before a combining mark (composes with a Latin letter) and after a Hangul lead
+    text = "".join(f"{char}\u0301\u1100{char}e\u0327" for char in SINGLE_FORMS) + "㈱ﬁ…，"
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
 
 
 def test_offsets_point_into_the_original_text():
