@@ -40,7 +40,17 @@ from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length, pack_int, pack_long, pack_uint, pack_ushort
 
-from .packed import EXISTENCE, FREQUENCY, POSITIONS, Batch, PostingList, kind_of, pack, position_gaps
+from .packed import (
+    EXISTENCE,
+    FREQUENCY,
+    LENGTH_BYTES,
+    POSITIONS,
+    Batch,
+    PostingList,
+    kind_of,
+    pack,
+    position_gaps,
+)
 
 INLINE_LIMIT = 16  # posting lists shorter than this are stored in the term table
 TERM_CACHE = 50_000  # term lookups remembered per segment reader before the memory is cleared
@@ -231,24 +241,31 @@ class LengthCachingReader(W3PerDocReader):
         self._lengths: dict[str, list[int]] = {}
         self._lengths_or: dict[tuple[str, int], list[int]] = {}
 
+    def _length_array(self, fieldname: str) -> np.ndarray:
+        """Every document's length of ``fieldname`` (0 where missing), from the column's bytes
+        (one a document, Whoosh's ``length_to_byte``) in one read."""
+        lengths = np.zeros(self._doccount, dtype=np.int64)
+        column = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is not None:
+            count = min(column._count, self._doccount)
+            stored = np.frombuffer(column._dbfile.get(column._basepos, count), np.uint8)
+            lengths[:count] = LENGTH_BYTES[stored]
+        return lengths
+
     def _field_lengths(self, fieldname: str) -> list[int]:
         lengths = self._lengths.get(fieldname)
         if lengths is None:
-            column = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            lengths = [] if column is None else [
-                byte_to_length(column[doc]) for doc in range(self._doccount)]
-            self._lengths[fieldname] = lengths
+            lengths = self._lengths[fieldname] = self._length_array(fieldname).tolist()
         return lengths
 
     def lengths_or(self, fieldname: str, default: int) -> list[int]:
-        """Every document's length of ``fieldname``, ``default`` where it is 0 or missing."""
+        """Every document's length of ``fieldname``, ``default`` where it is 0 or missing (and
+        for one document past the last)."""
         key = (fieldname, default)
         lengths = self._lengths_or.get(key)
         if lengths is None:
-            known = self._field_lengths(fieldname)
-            lengths = [length or default for length in known]
-            lengths += [default] * (self._doccount + 1 - len(lengths))
-            self._lengths_or[key] = lengths
+            known = np.append(self._length_array(fieldname), 0)
+            lengths = self._lengths_or[key] = np.where(known == 0, default, known).tolist()
         return lengths
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
