@@ -95,10 +95,11 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
     if run.expired:
         notices.append("搜索用时超过限制，结果可能不完整 "
                        "(the search ran out of time; the results may be incomplete)")
-    marks = needles(planner, query)
+    shown = results[(page - 1) * per_page:page * per_page]
+    marks = needles(planner, query) if shown else []  # a miss has nothing to mark
     key = pinyin_key(query.text)
     hits = []
-    for hit in results[(page - 1) * per_page:page * per_page]:
+    for hit in shown:
         doc = stored_document(hit.fields())
         hits.append(make_hit(doc, relevance(hit), with_pinyin(marks, doc["title"], key)))
     return SearchResult(q, len(results), page, per_page, hits, counted,
