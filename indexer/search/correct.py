@@ -44,9 +44,8 @@ def correct_term(term: str, searcher, words: PinyinWords) -> str | None:
         for word, count in words.exact.get(key, []):
             candidates.setdefault(word, (2, -count))
     best = _best(typed, candidates)
-    if best is None and fuzzy_pinyin(typed):
-        near = {word: (2, -count) for word, count in words.fuzzy.get(fuzzy_pinyin(typed), [])}
-        best = _best(typed, near)
+    if best is None and (fuzzy := fuzzy_pinyin(typed)):
+        best = _best(typed, {word: (2, -count) for word, count in words.fuzzy.get(fuzzy, [])})
     return best
 
 

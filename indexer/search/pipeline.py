@@ -13,6 +13,7 @@ with what it has, and says so.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from whoosh import query as wq
@@ -25,6 +26,7 @@ from .correct import correct_query
 from .execute import Execution, relevance
 from .parse import MAX_CONCEPTS, parse, restriction, scrub
 from .plan import Planner, restrictions
+from .presence import Presence
 from .ranking import minimum_should_match, scorer
 from .results import SearchResult, make_hit
 from .tree import Query, Restriction, Series
@@ -47,6 +49,7 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
         q = q[:MAX_QUERY_CHARS]
         notices.append(f"查询过长，只搜索了前 {MAX_QUERY_CHARS} 个字符 "
                        f"(query truncated to {MAX_QUERY_CHARS} characters)")
+    view = dataclasses.replace(view, planner=view.planner.for_search())
     extra = caller_restrictions(filters)
     query = parse(q).restricted(extra, replace_fields=True)
     if query.dropped:
@@ -55,7 +58,8 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
     if sort is None and any(isinstance(c, Series) for c in query.concepts):
         sort = "-published"  # a series of 文号 alike: the most recent first
     run = Execution(view, page * per_page, sort, whoosh=whoosh)
-    results, whoosh_query, fallback = answer(run, query)
+    present = Presence(view.searcher.reader())
+    results, whoosh_query, fallback = answer(run, present, query)
     mode = "any" if fallback else "all"
     weak = results.is_empty() or bool(fallback)
     planner = view.planner
@@ -63,7 +67,7 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
     def found(term: str) -> bool:  # as written: else it may be a homophone typo
         if not weak and not planner.parts(term):
             return True  # it matched, and only a compound can match by its words apart
-        return not run.time_left or run.matches(planner.concept(term, loose=False))
+        return not run.time_left or matches(run, present, planner.concept(term, loose=False))
 
     suggestion = None
     if run.time_left and correct:
@@ -71,7 +75,7 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
                                    view.generation.words)
     if suggestion and run.time_left:
         corrected = parse(suggestion).restricted(extra, replace_fields=True)
-        better, better_query, better_fallback = answer(run, corrected)
+        better, better_query, better_fallback = answer(run, present, corrected)
         if better.is_empty():
             suggestion = None
         else:  # every corrected term finds something, so this covers more of the query
@@ -91,10 +95,11 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
     if run.expired:
         notices.append("搜索用时超过限制，结果可能不完整 "
                        "(the search ran out of time; the results may be incomplete)")
-    marks = needles(planner, query)
+    shown = results[(page - 1) * per_page:page * per_page]
+    marks = needles(planner, query) if shown else []  # a miss has nothing to mark
     key = pinyin_key(query.text)
     hits = []
-    for hit in results[(page - 1) * per_page:page * per_page]:
+    for hit in shown:
         doc = stored_document(hit.fields())
         hits.append(make_hit(doc, relevance(hit), with_pinyin(marks, doc["title"], key)))
     return SearchResult(q, len(results), page, per_page, hits, counted,
@@ -125,16 +130,18 @@ def date_range(start: str | None, end: str | None) -> str:
     return f"{start or '1900-01-01'}..{end or '2099-12-31'}"
 
 
-def answer(run: Execution, query: Query):
+def answer(run: Execution, present: Presence, query: Query):
     """(results, Whoosh query, minimum): documents matching every concept, then those titled
     as one of them (minimum 0); if none match every concept, the fallback's units (a concept
     that matches nowhere counted by its words), first at least :func:`minimum_should_match`
     of them, then any one; ``minimum`` says how many the answer needs."""
     planner = run.view.planner
     whoosh_query = planner.match_all(query)
+    if not present.may_match(whoosh_query):
+        whoosh_query = wq.NullQuery  # a term in no segment: nothing to evaluate, and no matches
     results = None
     if len(query.concepts) > 1:
-        if run.matches(whoosh_query, restrictions(query)):
+        if matches(run, present, whoosh_query, restrictions(query)):
             named = planner.named_titles(query, run.view.searcher.reader())
             if named is not None:  # one search of both, not one to check and one to rank
                 whoosh_query = wq.Or([whoosh_query, named])
@@ -144,21 +151,28 @@ def answer(run: Execution, query: Query):
         if not results.is_empty() or not run.time_left:
             return results, whoosh_query, 0
 
-    def matches(concept) -> bool:  # within the budget: past it, a piece counts as matching nowhere
-        return run.time_left and run.matches(planner.clause(concept))
+    def unit_matches(concept) -> bool:  # within the budget: past it, a piece counts as matching nowhere
+        return run.time_left and matches(run, present, planner.clause(concept))
 
-    units = planner.split_unmatched(query, matches)
+    units = planner.split_unmatched(query, unit_matches)
     if len(units) > 1 or units != query.concepts:
         for minimum in dict.fromkeys([minimum_should_match(len(units)), 1]):
             if not run.time_left:
                 break
             fallback = planner.match_some(query, units, minimum)
-            results = run.search(fallback, query)
+            results = run.search(fallback if present.may_match(fallback) else wq.NullQuery, query)
             if not results.is_empty():
                 return results, fallback, minimum
     if results is None:
         results = run.search(whoosh_query, query)
     return results, whoosh_query, 0
+
+
+def matches(run: Execution, present: Presence, whoosh_query: wq.Query,
+            restricted: wq.Query | None = None) -> bool:
+    """Whether any live document matches ``whoosh_query`` (and ``restricted``): the term table
+    first, a matcher only for a query that may match."""
+    return present.may_match(whoosh_query) and run.matches(whoosh_query, restricted)
 
 
 def needles(planner: Planner, query: Query, title: str = "") -> list[str]:

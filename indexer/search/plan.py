@@ -7,6 +7,7 @@ a lower weight still. Exact titles and the whole query as a phrase only add scor
 
 from __future__ import annotations
 
+import copy
 import itertools
 import re
 from collections.abc import Callable
@@ -54,10 +55,27 @@ class Planner:
         self.abbreviations = abbreviations or Synonyms()
         self.fields = fields
         self.chars = char_analyzer()
+        self._planned: dict[tuple, wq.Query | None] | None = None  # see for_search
 
     def scoped(self, fields: tuple[str, ...]) -> Planner:
         """The same planner searching only ``fields``."""
         return Planner(self.words, self.synonyms, self.abbreviations, fields)
+
+    def for_search(self) -> Planner:
+        """This planner for one search: it plans each term or phrase once, so the fallback's and
+        the correction's checks get the very query the search ran (and its evaluation, which the
+        executor keeps per query object) instead of planning and evaluating it again."""
+        planner = copy.copy(self)
+        planner._planned = {}
+        return planner
+
+    def _remembered(self, key: tuple, plan: Callable[[], wq.Query | None]) -> wq.Query | None:
+        """``plan()``, once per search for ``key`` (every time outside of one)."""
+        if self._planned is None:
+            return plan()
+        if key not in self._planned:
+            self._planned[key] = plan()
+        return self._planned[key]
 
     def parts(self, text: str) -> list[str] | None:
         """The dictionary words that spell a compound (智慧医疗 → 智慧 医疗), or None."""
@@ -143,6 +161,9 @@ class Planner:
     def concept(self, text: str, loose: bool = True) -> wq.Query:
         """A concept as typed or (with a lower weight) as any of its synonyms or abbreviations'
         forms; if ``loose``, each also as its dictionary words apart (lower still)."""
+        return self._remembered(("concept", text, loose), lambda: self._concept(text, loose))
+
+    def _concept(self, text: str, loose: bool) -> wq.Query:
         options = []
         for variant, weight in [(text, 1.0), *self.alternatives(text)]:
             options.append(self.concept_query(variant, weight))
@@ -153,6 +174,9 @@ class Planner:
 
     def concept_query(self, text: str, weight: float = 1.0) -> wq.Query:
         """One term or phrase: its words, or any substring of its characters, in the fields."""
+        return self._remembered(("query", text, weight), lambda: self._concept_query(text, weight))
+
+    def _concept_query(self, text: str, weight: float) -> wq.Query:
         text = join_cjk(text)
         words = bounded([t.text for t in self.words(text, mode="query")])
         chars = bounded([t.text for t in self.chars(text, mode="query")])
