@@ -29,7 +29,10 @@ WHOLE = "="
 MAX_CHARS = 48  # long titles: only the first characters get pinyin
 MAX_PHRASE = max(map(len, PHRASES_DICT))
 MIN_QUERY = 2  # a single letter is too ambiguous to search as pinyin
-LATIN_QUERY = re.compile(r"(?:[a-z]+[1-5]?[' ]*)+")  # letters, a tone number after a syllable
+# letters, spaces and apostrophes from a letter on, a tone number right after a letter; each
+# character can match one way only, so a failing match is linear (nested repeats backtracked
+# exponentially: 24 letters and a full stop took 0.8 s)
+LATIN_QUERY = re.compile(r"[a-z](?:[a-z]|(?<=[a-z])[1-5]|[' ])*")
 ALNUM = re.compile(r"[a-z0-9]+")
 
 
