@@ -166,6 +166,7 @@ def build_rows(rounds: list[Round], chars: int, docs: int) -> list[Row]:
 
     speed = ratio_of(rounds, per_second)
     ours = speed["ours"]
+    size = ratio_of(rounds, lambda run: run.index_bytes)
     return [
         Row("2, 3", "build, chars/s", cells(median_of(rounds, per_second), speed, 0),
             "≥ 5× baseline", f"{check(ours >= 5)} ({ours:.2f}×)"),
@@ -173,7 +174,8 @@ def build_rows(rounds: list[Round], chars: int, docs: int) -> list[Row]:
         Row("3", "peak RSS, MB (ours: the build's processes; others: build and queries)",
             cells(median_of(rounds, lambda run: run.peak_rss / 1e6), None, 0)),
         Row("3", "index size on disk, MB",
-            cells(median_of(rounds, lambda run: run.index_bytes / 1e6), None, 1)),
+            cells(median_of(rounds, lambda run: run.index_bytes / 1e6), size, 1),
+            "≤ 2× baseline", f"{check(size['ours'] <= 2)} ({size['ours']:.2f}×)"),
     ]
 
 
