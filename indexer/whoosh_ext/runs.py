@@ -1,25 +1,33 @@
 """A field's collected postings as typed arrays, in memory and in sorted runs on disk.
 
-A posting is four numbers: its term's number in the field's vocabulary, its document, its
-frequency and where its position gaps start in the field's :class:`GapStream`. Documents
-arrive in order, so the postings of one term are in document order wherever they are. When
-the collected postings outgrow the writer's memory limit they are sorted by term number
-(stably: documents stay in order) and written to disk as a *run*, and memory starts over.
-At commit, the postings of a batch of terms are taken from every run and from memory with a
-few array operations per run (:meth:`Postings.take`), never a Python call per posting.
+A posting is four numbers: its term's number in a vocabulary of the words collected since
+the last run, its document, its frequency and where its position gaps start in the field's
+:class:`GapStream`. Documents arrive in order, so the postings of one term are in document
+order wherever they are. When the collected postings outgrow the writer's memory limit they
+are sorted by the rank of their word (stably: documents stay in order) and written to disk
+as a *run* with its words in order, and memory, vocabulary too, starts over. At commit the
+runs' words are merged as they are read, and the postings of a batch of terms are taken
+from every run and from memory with a few array operations per run (:meth:`Postings.take`),
+never a Python call per posting.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
+import operator
+import pickle
 import tempfile
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
 from .packed import slices
 
 COLUMNS = ("terms", "docs", "freqs", "starts")
+WORD_CHUNK = 1 << 16  # a run's words pickled together
 
 
 class GapStream:
@@ -65,8 +73,7 @@ class GapStream:
 
 
 class Postings:
-    """Postings sorted by term number (a run, or the sorted memory): ``take`` gives a batch
-    of terms' postings."""
+    """Postings sorted by term number: ``take`` gives some terms' postings."""
 
     def __init__(self, columns: dict[str, np.ndarray]):
         self.columns = columns
@@ -81,17 +88,43 @@ class Postings:
                                                           for name in COLUMNS[1:]}
 
 
+@dataclass
+class Run:
+    """Postings sorted by the rank of their word among the run's words, and those words in
+    order (an iterable read once)."""
+
+    postings: Postings
+    words: Iterable[str]
+
+
+def read_words(stream, offsets: list[int]) -> Iterator[str]:
+    """A run's words, a pickled chunk at a time."""
+    for offset in offsets:
+        stream.seek(offset)
+        yield from pickle.load(stream)
+
+
+def _numbered(words: Iterable[str], number: int) -> Iterator[tuple[str, int, int]]:
+    """(word, ``number``, its rank) of each word."""
+    for rank, word in enumerate(words):
+        yield word, number, rank
+
+
 class FieldPostings:
-    """One field's collected postings: a vocabulary, the postings since the last run as
-    typed arrays, and the runs on disk in ``folder``."""
+    """One field's collected postings: those since the last run as typed arrays, numbered by
+    a vocabulary of their words, and the runs on disk in ``folder``, each with its own words,
+    so that memory holds only the words of one run."""
 
     def __init__(self, folder: str):
         self._folder = folder
+        self._files: list = []
+        self._runs: list[Run] = []
+        self._clear()
+
+    def _clear(self) -> None:
         self.vocabulary: dict[str, int] = {}
         self.words: list[str] = []
         self._memory = {name: array("I") for name in COLUMNS}
-        self._runs: list[Postings] = []
-        self._files: list = []
 
     def __bool__(self) -> bool:
         return bool(self._runs) or bool(self._memory["terms"])
@@ -110,40 +143,70 @@ class FieldPostings:
         memory["starts"].frombytes(starts.astype(np.uint32).tobytes())
         return len(new)
 
-    def _sorted_memory(self) -> Postings:
+    def _ranked(self) -> tuple[list[str], Postings]:
+        """The words in memory in order, and the postings in memory sorted by their word's rank."""
+        order = sorted(range(len(self.words)), key=self.words.__getitem__)
+        rank = np.empty(len(order), dtype=np.uint32)
+        rank[order] = np.arange(len(order), dtype=np.uint32)
         columns = {name: np.frombuffer(values, dtype=np.uint32) for name, values in self._memory.items()}
-        order = np.argsort(columns["terms"], kind="stable")
-        return Postings({name: values[order] for name, values in columns.items()})
+        columns["terms"] = rank[columns["terms"]]
+        by_rank = np.argsort(columns["terms"], kind="stable")
+        return [self.words[number] for number in order], Postings({name: values[by_rank]
+                                                                   for name, values in columns.items()})
 
     def write_run(self) -> None:
-        """Sort the postings in memory by term and move them to a run on disk."""
+        """Move the postings in memory and their words to a run on disk, memory starting over."""
         if not self._memory["terms"]:
             return
-        run = self._sorted_memory()
+        words, postings = self._ranked()
         stream = tempfile.TemporaryFile(dir=self._folder, prefix="run-")
         for name in COLUMNS:
-            stream.write(run.columns[name].tobytes())
+            stream.write(postings.columns[name].tobytes())
+        offsets = []
+        for begin in range(0, len(words), WORD_CHUNK):
+            offsets.append(stream.tell())
+            pickle.dump(words[begin:begin + WORD_CHUNK], stream, pickle.HIGHEST_PROTOCOL)
         stream.flush()
-        count = len(run.columns["terms"])
+        count = len(postings.columns["terms"])
         mapped = np.memmap(stream, dtype=np.uint32, mode="r", shape=(len(COLUMNS), count))
-        self._runs.append(Postings(dict(zip(COLUMNS, mapped, strict=True))))
+        self._runs.append(Run(Postings(dict(zip(COLUMNS, mapped, strict=True))), read_words(stream, offsets)))
         self._files.append(stream)
-        self._memory = {name: array("I") for name in COLUMNS}
+        self._clear()
 
     def batches(self, size: int) -> Iterator[tuple[list[str], np.ndarray, dict[str, np.ndarray]]]:
         """Every collected term in order, ``size`` terms at a time: their words, where each
         one's postings start (and the last ends), and the postings' documents, frequencies and
-        where their gaps start, grouped by term in document order."""
-        sources = [*self._runs, self._sorted_memory()]
-        order = sorted(range(len(self.words)), key=self.words.__getitem__)
-        for begin in range(0, len(order), size):
-            terms = np.array(order[begin:begin + size], dtype=np.uint32)
-            owners, parts = zip(*(source.take(terms) for source in sources), strict=True)
-            owner = np.concatenate(owners)
-            grouped = np.argsort(owner, kind="stable")  # by term, then run after run: in document order
-            columns = {name: np.concatenate([part[name] for part in parts])[grouped] for name in COLUMNS[1:]}
-            bounds = np.concatenate(([0], np.cumsum(np.bincount(owner, minlength=len(terms)))))
-            yield [self.words[term] for term in terms.tolist()], bounds, columns
+        where their gaps start, grouped by term in document order. The runs' words are merged
+        as they are read."""
+        words, postings = self._ranked()
+        runs = [*self._runs, Run(postings, words)]
+        merged = heapq.merge(*(_numbered(run.words, number) for number, run in enumerate(runs)))
+        words: list[str] = []
+        picked: list[list[int]] = [[] for _ in runs]  # each run's (term in the batch, its rank), flat
+        for word, group in itertools.groupby(merged, key=operator.itemgetter(0)):
+            for _, number, rank in group:
+                picked[number] += (len(words), rank)
+            words.append(word)
+            if len(words) == size:
+                yield self._batch(runs, words, picked)
+                words, picked = [], [[] for _ in runs]
+        if words:
+            yield self._batch(runs, words, picked)
+
+    @staticmethod
+    def _batch(runs: list[Run], words: list[str], picked: list[list[int]]):
+        owners, parts = [], []
+        for run, pairs in zip(runs, picked, strict=True):
+            if pairs:
+                pairs = np.array(pairs, dtype=np.int64)
+                owner, part = run.postings.take(pairs[1::2])
+                owners.append(pairs[0::2][owner])
+                parts.append(part)
+        owner = np.concatenate(owners)
+        grouped = np.argsort(owner, kind="stable")  # by term, then run after run: in document order
+        columns = {name: np.concatenate([part[name] for part in parts])[grouped] for name in COLUMNS[1:]}
+        bounds = np.concatenate(([0], np.cumsum(np.bincount(owner, minlength=len(words)))))
+        return words, bounds, columns
 
     def close(self) -> None:
         """Remove the runs' files and forget every posting."""
@@ -151,5 +214,4 @@ class FieldPostings:
             stream.close()
         self._files.clear()
         self._runs.clear()
-        self.vocabulary, self.words = {}, []
-        self._memory = {name: array("I") for name in COLUMNS}
+        self._clear()
