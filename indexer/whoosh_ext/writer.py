@@ -1,14 +1,15 @@
-"""Whoosh's segment writer with the postings of text fields kept in an in-memory inverted map.
+"""Whoosh's segment writer with every field's postings collected as typed arrays.
 
 Whoosh turns every (document, term) pair into a five-field tuple in its posting pool: the
 tokens come as one Token object each, the pool sizes every tuple in Python, sorts them all at
-commit, and the field writer takes them one Python call after another. For the fields of our
-Chinese tokenizers (anything whose analyzer has ``index_tokens``) with Whoosh's positions
-format, :class:`MapSegmentWriter` instead takes each document's tokens as two lists, groups
-the positions per term, appends the position gaps to the field's stream (:class:`.runs.GapStream`)
-and (document, frequency, where its gaps start) to that term's flat list. Documents arrive
-in order, so a term's postings are already sorted: the commit sorts the terms of each field
-once and packs their lists a batch of terms at a time
+commit, and the field writer takes them one Python call after another. :class:`MapSegmentWriter`
+instead collects each field's postings in a :class:`.runs.FieldPostings`: for the fields of
+our Chinese tokenizers (anything whose analyzer has ``index_tokens``) with Whoosh's positions
+format, a document's tokens come as two lists, the positions are grouped per term and their
+gaps appended to the field's stream (:class:`.runs.GapStream`); for the fields without
+positions (ids, keywords, pinyin, numbers), the terms and frequencies Whoosh's format makes.
+Documents arrive in order, so a term's postings are already sorted: the commit takes the
+terms of each field in order and packs their lists a batch of terms at a time
 (:meth:`.codec.PackedFieldWriter.add_lists`).
 
 The segment written is the same as Whoosh's writer writes with our codec: the same records,
@@ -33,7 +34,7 @@ from whoosh.util.numeric import pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
 from .codec import TERM_BATCH
-from .packed import POSITIONS, Batch, gather, position_gaps
+from .packed import FREQUENCY, KINDS, POSITIONS, Batch, gather, position_gaps
 from .runs import FieldPostings, GapStream
 
 POSTING_BYTES = 16  # memory of one collected posting beyond its position gaps
@@ -45,6 +46,12 @@ MAP_SHARE = 0.75  # of the pool's memory limit for the collected postings; Whoos
 def mapped(field) -> bool:
     """Whether ``field``'s postings can be collected in the map, the same as Whoosh would."""
     return type(field.format) is Positions and hasattr(field.analyzer, "index_tokens")
+
+
+def term_bytes(term: str | bytes) -> bytes:
+    """A collected term as the term table keys it: a word of our tokenizers in UTF-8, a
+    Whoosh field's term as it made it."""
+    return term if isinstance(term, bytes) else term.encode("utf-8")
 
 
 def encode_gaps(gaps: list[int]) -> bytes:
@@ -75,10 +82,13 @@ class MapSegmentWriter(SegmentWriter):
         if any(field.vector or field.separate_spelling() for _, field in self.schema.items()):
             raise NotImplementedError("term vectors and separate spelling fields are not written")
         self._mapped = {name for name, field in self.schema.items() if field.indexed and mapped(field)}
-        self._fields = {name: FieldPostings(self._tempstorage.folder) for name in self._mapped}
+        self._kinds = {name: KINDS[type(field.format)] for name, field in self.schema.items()
+                       if field.indexed and type(field.format) in KINDS
+                       and (name in self._mapped or type(field.format) is not Positions)}
+        self._fields = {name: FieldPostings(self._tempstorage.folder) for name in self._kinds}
         self._map_bytes = 0
         self._map_limit = int(self.pool.limit * MAP_SHARE)
-        self.pool.limit -= self._map_limit  # the other fields' postings: ids, keywords, pinyin
+        self.pool.limit -= self._map_limit  # for merged segments' postings and boosted fields
         self._gaps = {name: GapStream(self._tempstorage.folder) for name in self._mapped}
 
     def add_document(self, **fields) -> None:
@@ -98,9 +108,11 @@ class MapSegmentWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     boost = self._field_boost(fields, fieldname, docboost)
-                    plain = boost == 1 == field.format.field_boost
-                    if fieldname in self._mapped and isinstance(value, str) and plain:
+                    plain = boost == 1 == field.format.field_boost and fieldname in self._fields
+                    if plain and fieldname in self._mapped and isinstance(value, str):
                         length = self._collect(fieldname, field, value, docnum)
+                    elif plain and fieldname not in self._mapped:
+                        length = self._collect_terms(fieldname, field, value, docnum)
                     else:
                         length = self._pool_postings(fieldname, field, value, docnum, boost)
                 stored = fields.get(f"_stored_{fieldname}", value)
@@ -137,25 +149,43 @@ class MapSegmentWriter(SegmentWriter):
         self._map_bytes += POSTING_BYTES * len(distinct) + GAP_BYTES * len(gaps) + TERM_BYTES * new
         return len(words) if field.scorable else 0
 
+    def _collect_terms(self, fieldname: str, field, value, docnum: int) -> int:
+        """Collect this document's postings of a field without positions (ids, keywords,
+        numbers) as Whoosh's format makes them; return the field length."""
+        terms, freqs, length = [], [], 0
+        for tbytes, freq, _, _ in field.index(value):
+            terms.append(tbytes)
+            freqs.append(freq)
+            length += freq
+        if terms:
+            new = self._fields[fieldname].add(terms, docnum, np.array(freqs), np.zeros(len(terms), np.int64))
+            self._map_bytes += POSTING_BYTES * len(terms) + TERM_BYTES * new
+        return length if field.scorable else 0
+
     def _write_run(self) -> None:
         """Move the collected postings and their gaps to disk, memory starting over."""
-        for fieldname, postings in self._fields.items():
+        for postings in self._fields.values():
             postings.write_run()
-            self._gaps[fieldname].flush()
+        for stream in self._gaps.values():
+            stream.flush()
         self._map_bytes = 0
 
     def _spill(self, fieldnames: list[str]) -> None:
         """Move the collected postings of ``fieldnames`` into Whoosh's pool."""
         add = self.pool.add
         for fieldname in fieldnames:
-            stream = self._gaps[fieldname].array()
+            kind = self._kinds[fieldname]
+            stream = self._gaps[fieldname].array() if kind == POSITIONS else None
             for words, bounds, columns in self._fields[fieldname].batches(TERM_BATCH):
                 docs, freqs, starts = (columns[name].tolist() for name in ("docs", "freqs", "starts"))
                 for word, begin, end in zip(words, bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-                    tbytes = word.encode("utf-8")
+                    tbytes = term_bytes(word)
                     for at in range(begin, end):
-                        gaps = stream[starts[at]:starts[at] + freqs[at]].tolist()
-                        add((fieldname, tbytes, docs[at], float(freqs[at]), encode_gaps(gaps)))
+                        if kind == POSITIONS:
+                            value = encode_gaps(stream[starts[at]:starts[at] + freqs[at]].tolist())
+                        else:
+                            value = pack_uint(freqs[at]) if kind == FREQUENCY else b""
+                        add((fieldname, tbytes, docs[at], float(freqs[at]), value))
             self._fields[fieldname].close()
         self._map_bytes = 0
 
@@ -197,13 +227,14 @@ class MapSegmentWriter(SegmentWriter):
         length_of = lengths.doc_field_length if lengths else (lambda docnum, fieldname: 0)
         field_lengths = np.array([length_of(docnum, fieldname) for docnum in range(self.docnum)],
                                  dtype=np.int64)
-        stream = self._gaps[fieldname].array()
+        kind = self._kinds[fieldname]
+        stream = self._gaps[fieldname].array() if kind == POSITIONS else None
         prefix = pack_ushort(writer._fieldid)
         for words, bounds, columns in self._fields[fieldname].batches(TERM_BATCH):
             docs, freqs = columns["docs"], columns["freqs"]
-            gaps = gather(stream, columns["starts"], freqs)
-            batch = Batch(POSITIONS, bounds, docs, freqs, field_lengths[docs], gaps)
-            writer.add_lists([prefix + word.encode("utf-8") for word in words], batch)
+            gaps = gather(stream, columns["starts"], freqs) if kind == POSITIONS else None
+            batch = Batch(kind, bounds, docs, freqs, field_lengths[docs], gaps)
+            writer.add_lists([prefix + term_bytes(word) for word in words], batch)
         writer.finish_field()
 
     def cancel(self) -> None:
@@ -213,9 +244,10 @@ class MapSegmentWriter(SegmentWriter):
 
 
     def _close_temporary(self) -> None:
-        for fieldname in self._mapped:
-            self._fields[fieldname].close()
-            self._gaps[fieldname].close()
+        for postings in self._fields.values():
+            postings.close()
+        for stream in self._gaps.values():
+            stream.close()
 
 
 class MapSubWriterTask(SubWriterTask):
