@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import mmap
 import operator
 import pickle
 import tempfile
@@ -28,6 +29,14 @@ from .packed import slices
 
 COLUMNS = ("terms", "docs", "freqs", "starts")
 WORD_CHUNK = 1 << 16  # a run's words pickled together
+
+
+def release(values: np.ndarray) -> None:
+    """Let the pages of a file-mapped array go from this process's memory: they stay in the
+    page cache and come back when read again. Nothing for an array in memory."""
+    mapped = getattr(values, "_mmap", None)
+    if mapped is not None:
+        mapped.madvise(mmap.MADV_DONTNEED)
 
 
 class GapStream:
@@ -190,6 +199,8 @@ class FieldPostings:
             if len(words) == size:
                 yield self._batch(runs, words, picked)
                 words, picked = [], [[] for _ in runs]
+                for run in self._runs:  # read in order: what was read is not read again
+                    release(run.postings.columns["terms"])
         if words:
             yield self._batch(runs, words, picked)
 

@@ -35,7 +35,7 @@ from whoosh.writing import SegmentWriter
 
 from .codec import TERM_BATCH
 from .packed import FREQUENCY, KINDS, POSITIONS, Batch, gather, position_gaps
-from .runs import FieldPostings, GapStream
+from .runs import FieldPostings, GapStream, release
 
 POSTING_BYTES = 16  # memory of one collected posting beyond its position gaps
 GAP_BYTES = 4  # of one position gap
@@ -235,6 +235,7 @@ class MapSegmentWriter(SegmentWriter):
             gaps = gather(stream, columns["starts"], freqs) if kind == POSITIONS else None
             batch = Batch(kind, bounds, docs, freqs, field_lengths[docs], gaps)
             writer.add_lists([prefix + term_bytes(word) for word in words], batch)
+            release(stream)  # a field's gaps are read all over: the pages go back after each batch
         writer.finish_field()
 
     def cancel(self) -> None:
