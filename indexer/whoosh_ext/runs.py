@@ -205,7 +205,9 @@ class FieldPostings:
             yield self._batch(runs, words, picked)
 
     @staticmethod
-    def _batch(runs: list[Run], words: list[str], picked: list[list[int]]):
+    def _batch(runs: list[Run], words: list[str],
+               picked: list[list[int]]) -> tuple[list[str], np.ndarray, dict[str, np.ndarray]]:
+        """The batch of ``words``: each run's postings of the terms it has, run after run."""
         owners, parts = [], []
         for run, pairs in zip(runs, picked, strict=True):
             if pairs:

@@ -40,7 +40,7 @@ from .runs import FieldPostings, GapStream, release
 POSTING_BYTES = 16  # memory of one collected posting beyond its position gaps
 GAP_BYTES = 4  # of one position gap
 TERM_BYTES = 120  # of a new term's word and vocabulary slot
-MAP_SHARE = 0.75  # of the pool's memory limit for the collected postings; Whoosh's pool keeps the rest
+MAP_SHARE = 0.75  # of the pool's memory limit for the collected postings; the rest: merges' postings
 
 
 def mapped(field) -> bool:
