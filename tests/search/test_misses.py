@@ -16,9 +16,9 @@ def postings_read(monkeypatch) -> list[tuple[str, str]]:
     read: list[tuple[str, str]] = []
     original = SegmentArrays.postings
 
-    def recording(self, fieldname, tbytes, wanted=None):
+    def recording(self, fieldname, tbytes):
         read.append((fieldname, tbytes.decode("utf-8", "replace")))
-        return original(self, fieldname, tbytes, wanted)
+        return original(self, fieldname, tbytes)
 
     monkeypatch.setattr(SegmentArrays, "postings", recording)
     return read
