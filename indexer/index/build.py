@@ -26,7 +26,7 @@ from . import sidecars, store
 from .schema import index_fields, make_schema
 
 ENTITY_KINDS = ("vendor",)  # titles of these kinds join the segmenter's dictionary
-POOL_MB = 512  # Whoosh's posting pools, shared by the writing processes; beyond, runs spill to disk
+POOL_MB = 384  # Whoosh's posting pools, shared by the writing processes; beyond, runs spill to disk
 BATCH_DOCS = 100  # documents per job file handed to an indexing sub-process
 PROGRESS_EVERY = 1000
 
