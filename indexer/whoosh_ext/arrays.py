@@ -88,7 +88,7 @@ class SegmentArrays:
         """Every document's length of ``fieldname`` as BM25F reads it (1 where 0 or unknown)."""
         found = self._lengths.get(fieldname)
         if found is None:
-            found = np.array(self.reader._perdoc.lengths_or(fieldname, 1)[:self.doccount], dtype=np.float64)
+            found = self.reader._perdoc.length_array(fieldname, 1).astype(np.float64)
             self._lengths[fieldname] = found
         return found
 

@@ -238,34 +238,35 @@ class LengthCachingReader(W3PerDocReader):
 
     def __init__(self, storage, segment):
         super().__init__(storage, segment)
+        self._arrays: dict[str, np.ndarray] = {}
         self._lengths: dict[str, list[int]] = {}
         self._lengths_or: dict[tuple[str, int], list[int]] = {}
 
-    def _length_array(self, fieldname: str) -> np.ndarray:
-        """Every document's length of ``fieldname`` (0 where missing), from the column's bytes
-        (one a document, Whoosh's ``length_to_byte``) in one read."""
-        lengths = np.zeros(self._doccount, dtype=np.int64)
-        column = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is not None:
-            count = min(column._count, self._doccount)
-            stored = np.frombuffer(column._dbfile.get(column._basepos, count), np.uint8)
-            lengths[:count] = LENGTH_BYTES[stored]
-        return lengths
+    def length_array(self, fieldname: str, default: int = 0) -> np.ndarray:
+        """Every document's length of ``fieldname``, ``default`` where it is 0 or missing; the
+        column's bytes (one a document, Whoosh's ``length_to_byte``) are read once."""
+        lengths = self._arrays.get(fieldname)
+        if lengths is None:
+            lengths = self._arrays[fieldname] = np.zeros(self._doccount, dtype=np.int64)
+            column = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            if column is not None:
+                count = min(column._count, self._doccount)
+                lengths[:count] = LENGTH_BYTES[np.frombuffer(column._dbfile.get(column._basepos, count),
+                                                             np.uint8)]
+        return np.where(lengths == 0, default, lengths) if default else lengths
 
     def _field_lengths(self, fieldname: str) -> list[int]:
         lengths = self._lengths.get(fieldname)
         if lengths is None:
-            lengths = self._lengths[fieldname] = self._length_array(fieldname).tolist()
+            lengths = self._lengths[fieldname] = self.length_array(fieldname).tolist()
         return lengths
 
     def lengths_or(self, fieldname: str, default: int) -> list[int]:
-        """Every document's length of ``fieldname``, ``default`` where it is 0 or missing (and
-        for one document past the last)."""
+        """:meth:`length_array` as a list, and ``default`` for one document past the last."""
         key = (fieldname, default)
         lengths = self._lengths_or.get(key)
         if lengths is None:
-            known = np.append(self._length_array(fieldname), 0)
-            lengths = self._lengths_or[key] = np.where(known == 0, default, known).tolist()
+            lengths = self._lengths_or[key] = [*self.length_array(fieldname, default).tolist(), default]
         return lengths
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:

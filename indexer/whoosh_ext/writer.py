@@ -224,9 +224,7 @@ class MapSegmentWriter(SegmentWriter):
         """One collected field: terms in order, packed a batch of terms at a time."""
         writer = self.fieldwriter
         writer.start_field(fieldname, self.schema[fieldname])
-        length_of = lengths.doc_field_length if lengths else (lambda docnum, fieldname: 0)
-        field_lengths = np.array([length_of(docnum, fieldname) for docnum in range(self.docnum)],
-                                 dtype=np.int64)
+        field_lengths = lengths.length_array(fieldname) if lengths else np.zeros(self.docnum, np.int64)
         kind = self._kinds[fieldname]
         stream = self._gaps[fieldname].array() if kind == POSITIONS else None
         prefix = pack_ushort(writer._fieldid)
