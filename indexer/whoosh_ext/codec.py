@@ -38,10 +38,9 @@ from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.filedb.filetables import _lengths as ENTRY_LENGTHS
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length, pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.util.numeric import byte_to_length, pack_int, pack_long, pack_ushort
 
 from .packed import (
-    EXISTENCE,
     FREQUENCY,
     LENGTH_BYTES,
     POSITIONS,
@@ -50,6 +49,7 @@ from .packed import (
     kind_of,
     pack,
     position_gaps,
+    posting_value,
 )
 
 INLINE_LIMIT = 16  # posting lists shorter than this are stored in the term table
@@ -192,12 +192,9 @@ class PackedMatcher(ListMatcher):
         return PackedMatcher(self._postings, self._format, self._scorer, self._term, self._terminfo, self._i)
 
     def value(self) -> bytes:
-        kind = self._postings.kind
-        if kind == EXISTENCE:
-            return b""
-        if kind == FREQUENCY:
-            return pack_uint(int(self._postings.freqs[self._i]))
-        return self._format.encode(self._postings.positions_of(self._i))
+        postings, at = self._postings, self._i
+        gaps = postings.gaps_of(at) if postings.kind == POSITIONS else []
+        return posting_value(postings.kind, int(postings.freqs[at]), gaps)
 
     def value_as(self, astype: str):
         if astype == "positions" and self._postings.kind == POSITIONS:

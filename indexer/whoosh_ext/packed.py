@@ -21,10 +21,11 @@ that hold its numbers, and read one list at a time (:func:`unpack`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pickle import dumps
 
 import numpy as np
 from whoosh.formats import Existence, Frequency, Positions
-from whoosh.util.numeric import _length_byte_cache
+from whoosh.util.numeric import _length_byte_cache, pack_uint
 
 EXISTENCE, FREQUENCY, POSITIONS = 0, 1, 2
 KINDS = {Existence: EXISTENCE, Frequency: FREQUENCY, Positions: POSITIONS}
@@ -40,6 +41,14 @@ def kind_of(format_) -> int:
         return KINDS[type(format_)]
     except KeyError:
         raise NotImplementedError(f"no packed postings for the {type(format_).__name__} format") from None
+
+
+def posting_value(kind: int, freq: int, gaps: list[int]) -> bytes:
+    """A posting's value as Whoosh's format of ``kind`` encodes it: nothing, the frequency, or
+    the positions (``Positions.encode``: the count, then the pickled gaps, the first from 0)."""
+    if kind == POSITIONS:
+        return pack_uint(len(gaps)) + dumps(gaps, 2)
+    return pack_uint(freq) if kind == FREQUENCY else b""
 
 
 def length_bytes(lengths: np.ndarray) -> np.ndarray:
@@ -207,3 +216,7 @@ class PostingList:
         """The positions of posting ``index``."""
         found, starts = self.positions()
         return found[starts[index]:starts[index] + self.freqs[index]].tolist()
+
+    def gaps_of(self, index: int) -> list[int]:
+        """The position gaps of posting ``index``, the first from 0."""
+        return np.diff(self.positions_of(index), prepend=0).tolist()

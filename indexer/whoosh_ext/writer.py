@@ -24,17 +24,16 @@ from __future__ import annotations
 
 import itertools
 import operator
-from pickle import dumps
 
 import numpy as np
 import whoosh.multiproc as whoosh_multiproc
 from whoosh.formats import Positions
 from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.util.numeric import pack_uint, pack_ushort
+from whoosh.util.numeric import pack_ushort
 from whoosh.writing import SegmentWriter
 
 from .codec import TERM_BATCH
-from .packed import FREQUENCY, KINDS, POSITIONS, Batch, gather, position_gaps
+from .packed import KINDS, POSITIONS, Batch, gather, position_gaps, posting_value
 from .runs import FieldPostings, GapStream, release
 
 POSTING_BYTES = 16  # memory of one collected posting beyond its position gaps
@@ -52,12 +51,6 @@ def term_bytes(term: str | bytes) -> bytes:
     """A collected term as the term table keys it: a word of our tokenizers in UTF-8, a
     Whoosh field's term as it made it."""
     return term if isinstance(term, bytes) else term.encode("utf-8")
-
-
-def encode_gaps(gaps: list[int]) -> bytes:
-    """``Positions.encode`` of the positions with these gaps (the first: the first position):
-    the count, then the pickled gaps."""
-    return pack_uint(len(gaps)) + dumps(gaps, 2)
 
 
 def group_positions(words: list[str], positions: list[int]) -> tuple[list[str], np.ndarray, np.ndarray,
@@ -181,10 +174,8 @@ class MapSegmentWriter(SegmentWriter):
                 for word, begin, end in zip(words, bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
                     tbytes = term_bytes(word)
                     for at in range(begin, end):
-                        if kind == POSITIONS:
-                            value = encode_gaps(stream[starts[at]:starts[at] + freqs[at]].tolist())
-                        else:
-                            value = pack_uint(freqs[at]) if kind == FREQUENCY else b""
+                        gaps = stream[starts[at]:starts[at] + freqs[at]].tolist() if kind == POSITIONS else []
+                        value = posting_value(kind, freqs[at], gaps)
                         add((fieldname, tbytes, docs[at], float(freqs[at]), value))
             self._fields[fieldname].close()
         self._map_bytes = 0

@@ -28,11 +28,11 @@ from indexer import (
 from indexer.index.schema import index_fields, make_schema
 from indexer.index.store import current_generation, open_generation
 from indexer.whoosh_ext.codec import index_codec
+from indexer.whoosh_ext.packed import POSITIONS, posting_value
 from indexer.whoosh_ext.scoring import ListLengthBM25F
 from indexer.whoosh_ext.writer import (
     MapMpWriter,
     MapSegmentWriter,
-    encode_gaps,
     group_positions,
     index_writer,
 )
@@ -211,7 +211,8 @@ def test_positions_are_grouped_and_encoded_as_whoosh_encodes_them():
     assert distinct == [f"w{number}" for number in range(len(lists))]
     assert counts.tolist() == [len(positions) for positions in lists]
     for positions, start in zip(lists, starts, strict=True):
-        assert encode_gaps(gaps[start:start + len(positions)].tolist()) == Positions().encode(positions)
+        value = posting_value(POSITIONS, len(positions), gaps[start:start + len(positions)].tolist())
+        assert value == Positions().encode(positions)
 
 
 def test_every_writing_process_uses_the_map_writer(tmp_path):
