@@ -187,8 +187,8 @@ class FieldPostings:
         one's postings start (and the last ends), and the postings' documents, frequencies and
         where their gaps start, grouped by term in document order. The runs' words are merged
         as they are read."""
-        words, postings = self._ranked()
-        runs = [*self._runs, Run(postings, words)]
+        latest_words, latest = self._ranked()
+        runs = [*self._runs, Run(latest, latest_words)]
         merged = heapq.merge(*(_numbered(run.words, number) for number, run in enumerate(runs)))
         words: list[str] = []
         picked: list[list[int]] = [[] for _ in runs]  # each run's (term in the batch, its rank), flat

@@ -232,8 +232,8 @@ class MapSegmentWriter(SegmentWriter):
         self._close_temporary()
         super().cancel()
 
-
     def _close_temporary(self) -> None:
+        """Remove the runs' and gap streams' temporary files."""
         for postings in self._fields.values():
             postings.close()
         for stream in self._gaps.values():
