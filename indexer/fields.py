@@ -20,7 +20,7 @@ the publisher, site, column, topics, keywords, 文号 and an attachment's link t
 like the body).
 
 A ``clean`` function turns what a reader found into the stored value (``doc_number``: the
-canonical 文号, whatever way it was written).
+canonical 文号, whatever way it was written); the readers clean with the same functions.
 
 >>> published = Field("published", "date", "发布日期", filterable=True, sortable=True)
 >>> published.to_index("2021-03-05"), published.from_index(20210305)
@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .analysis.dates import parse_date
-from .analysis.docnumber import canonical, split_issuer
+from .analysis.docnumber import cleaned, split_issuer
 
 TYPES = ("text", "id", "keyword", "number", "date", "derived", "stored")
 SEPARATOR = ","  # between the values of a multi-valued keyword field, as Whoosh's KEYWORD splits
@@ -128,7 +128,7 @@ FIELD_LIST = [
     Field("year", "derived", "年份", stored=False, filterable=True, facet=True, source="published",
           derive=_year),
     Field("publisher", "keyword", "发布机构", filterable=True, facet=True, in_hits=True),
-    Field("doc_number", "keyword", "文号", filterable=True, in_hits=True, clean=canonical),
+    Field("doc_number", "keyword", "文号", filterable=True, in_hits=True, clean=cleaned),
     Field("doc_number_key", "derived", "文号（不含机关）", stored=False, source="doc_number",
           derive=_number_key),
     Field("cites", "keyword", "引用的文号", multi=True),  # the 文号 a document's text cites

@@ -98,6 +98,21 @@ def canonical(text: str) -> str | None:
     return None
 
 
+def cleaned(text: str) -> str | None:
+    """The stored 文号 of what a page or a record gives: its canonical form, else the text as
+    typed when it holds a digit (a number of a form this module does not know), else ``None``
+    (无, —, 暂无).
+
+    >>> cleaned("京政发(2021)12号"), cleaned("京政函字 2021-12"), cleaned("无")
+    ('京政发〔2021〕12号', '京政函字 2021-12', None)
+    """
+    text = " ".join(text.split())
+    found = canonical(text)
+    if found:
+        return found
+    return text if any(ch.isdigit() for ch in text) else None
+
+
 _KEY = re.compile(r"^(.*?)((?:〔\d{4}〕|令第)\d+号)$")
 
 

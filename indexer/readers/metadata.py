@@ -33,7 +33,7 @@ Sources, by order of preference when several give one field (the first that has 
 
 Meta names are case-insensitive. The title alone has its own order, ``ArticleTitle`` first (see
 :mod:`indexer.readers.html`). Values are cleaned: dates become ISO ``YYYY-MM-DD`` (an unreadable
-date is left out), a 文号 its canonical form (:mod:`indexer.analysis.docnumber`), and the
+date is left out), a 文号 its canonical form (:func:`indexer.analysis.docnumber.cleaned`), and the
 multi-valued ``topic`` (split on ``、 \\ / ； ;``) and ``keywords`` (split on ``, ， ; ； 、`` and
 spaces) are Python lists of strings.
 
@@ -47,8 +47,7 @@ import re
 
 from lxml import html as lxml_html
 
-from ..analysis.dates import parse_date
-from ..analysis.docnumber import canonical
+from ..fields import FIELDS
 
 GUIDE_META = {
     "sitename": "site", "sitedomain": "site_domain", "siteidcode": "site_id", "columnname": "column",
@@ -67,7 +66,6 @@ LABELS = {
     "标题": "title", "名称": "title", "发文字号": "doc_number", "文号": "doc_number",
     "发布日期": "published", "发布时间": "published", "主题词": "keywords", "有效性": "validity",
 }
-DATE_FIELDS = ("published", "written")
 LIST_SPLITS = {"topic": r"[、\\/；;]", "keywords": r"[,，;；、\s]"}
 #: (words in the column name or title, doctype), the first rule that matches wins.
 DOCTYPE_RULES = (
@@ -220,22 +218,20 @@ def split_values(name: str, value: str) -> list[str]:
 
 
 def clean(fields: dict[str, str]) -> dict[str, str | list[str]]:
-    """Dates to ISO (dropped if unreadable), 文号 canonical, ``topic``/``keywords`` as lists."""
+    """Each value by its field's ``clean`` in the field table (dates to ISO, the 文号 canonical;
+    dropped where that gives nothing), ``topic``/``keywords`` as lists."""
     cleaned: dict[str, str | list[str]] = {}
     for name, value in fields.items():
         value = " ".join(value.split())
+        field = FIELDS.get(name)
+        if value and field is not None and field.clean is not None:
+            value = field.clean(value)
         if not value:
             continue
-        if name in DATE_FIELDS:
-            iso = parse_date(value)
-            if iso:
-                cleaned[name] = iso
-        elif name in LIST_SPLITS:
+        if name in LIST_SPLITS:
             values = split_values(name, value)
             if values:
                 cleaned[name] = values
-        elif name == "doc_number":
-            cleaned[name] = canonical(value) or value
         else:
             cleaned[name] = value
     return cleaned

@@ -50,3 +50,26 @@ def test_a_malformed_filter_value_is_searched_as_text(engine):
     result = engine.search("rank:abc")
     assert result.total == 0 or all(hit.kind for hit in result.hits)
     assert engine.search("rank:1-3").total == 3
+
+
+def test_a_page_and_a_record_store_one_wen_hao_alike(tmp_path):
+    """The reader and the field table clean a 文号 by one rule: canonical, else as typed when
+    it has a digit, else left out (无)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    typed = ["京政发(2021)12号", "京政函字 2021-12", "无"]
+    records = []
+    for n, number in enumerate(typed):
+        (site / f"p{n}.html").write_text(
+            f"<html><head><meta charset='utf-8'><title>医保通知{n}</title></head><body>"
+            f"<p>文号：{number}</p><div id='zoom'><p>医保报销的通知正文{n}。</p></div></body></html>",
+            encoding="utf-8")
+        records.append({"id": f"r{n}", "title": f"医保通知{n}", "body": "医保", "doc_number": number})
+    corpus = tmp_path / "docs.jsonl"
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    build_index([site, corpus], tmp_path / "ix")
+    engine = open_index(tmp_path / "ix")
+    expected = ["京政发〔2021〕12号", "京政函字 2021-12", None]
+    assert [engine.document(f"p{n}.html")["doc_number"] for n in range(3)] == expected
+    assert [engine.document(f"r{n}")["doc_number"] for n in range(3)] == expected
+    assert engine.document("p2.html").get("doctype") != "政策文件"  # 无 is not a 文号
