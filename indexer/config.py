@@ -10,6 +10,7 @@ packaged as ``egov_corpus``, so an installed wheel finds them as a source checko
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -86,6 +87,24 @@ def served_corpus(paths: str | None = None) -> list[str]:
     or nothing, which means the seed."""
     value = _setting(paths, "EGOV_CORPUS") or ""
     return [path for path in value.split(os.pathsep) if path]
+
+
+def whole_number(variable: str, default: int, environ: Mapping[str, str] | None = None) -> int:
+    """``$variable`` (from ``environ``, by default the process's) as a whole number, else ``default``.
+
+    >>> whole_number("EGOV_IDLE_TIMEOUT", 15, {"EGOV_IDLE_TIMEOUT": "30"}), whole_number("EGOV_X", 15, {})
+    (30, 15)
+    >>> whole_number("EGOV_IDLE_TIMEOUT", 15, {"EGOV_IDLE_TIMEOUT": "30s"})
+    Traceback (most recent call last):
+    indexer.config.ConfigError: EGOV_IDLE_TIMEOUT must be a whole number, not '30s'
+    """
+    environ = os.environ if environ is None else environ
+    if variable not in environ:
+        return default
+    try:
+        return int(environ[variable])
+    except ValueError:
+        raise ConfigError(f"{variable} must be a whole number, not {environ[variable]!r}") from None
 
 
 def admin_token(token: str | None = None) -> str | None:

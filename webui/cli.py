@@ -54,7 +54,7 @@ def serve(host: str, port: int, index_dir: Path | None, workers: int, threads: i
             raise click.ClickException(f"cannot build the index: {build_err}") from None
     try:
         limits = serving.Limits.from_environ()
-    except ValueError as err:
+    except ConfigError as err:
         raise click.ClickException(str(err)) from None
     app = create_app({"INDEX": str(index_dir)})
     if debug:

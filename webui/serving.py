@@ -28,6 +28,8 @@ from waitress.parser import HTTPRequestParser
 from waitress.server import TcpWSGIServer
 from waitress.task import ErrorTask
 
+from indexer import config
+
 from . import SECURITY_HEADERS, errors
 from .logs import log_access
 
@@ -53,24 +55,15 @@ class Limits:
     sweep_interval: int = 1  # how often the deadlines are checked
 
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str] = os.environ) -> Limits:
-        """The defaults, with any ``EGOV_<NAME>`` from ``environ`` instead.
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Limits:
+        """The defaults, with any ``EGOV_<NAME>`` from ``environ`` (by default the process's)
+        instead, read by :func:`indexer.config.whole_number`.
 
         >>> Limits.from_environ({"EGOV_IDLE_TIMEOUT": "30"}).idle_timeout
         30
-        >>> Limits.from_environ({"EGOV_IDLE_TIMEOUT": "30s"})
-        Traceback (most recent call last):
-        ValueError: EGOV_IDLE_TIMEOUT must be a whole number, not '30s'
         """
-        values = {}
-        for name in (field.name for field in dataclasses.fields(cls)):
-            key = f"EGOV_{name.upper()}"
-            if key in environ:
-                try:
-                    values[name] = int(environ[key])
-                except ValueError:
-                    raise ValueError(f"{key} must be a whole number, not {environ[key]!r}") from None
-        return cls(**values)
+        return cls(**{field.name: config.whole_number(f"EGOV_{field.name.upper()}", field.default, environ)
+                      for field in dataclasses.fields(cls)})
 
     def adjustments(self, threads: int) -> Adjustments:
         """Waitress's settings for these limits and ``threads`` threads."""

@@ -74,3 +74,10 @@ def _hit_ids(runner: CliRunner, index, query: str) -> list[str]:
     """The ids the CLI finds for ``query``."""
     output = runner.invoke(main, ["search", query, "--json", "--index", str(index)]).output
     return [hit["id"] for hit in json.loads(output)["hits"]]
+
+
+def test_serve_with_a_bad_limit_names_the_variable(index_dir):
+    result = CliRunner().invoke(main, ["serve", "--index", str(index_dir)], env={"EGOV_IDLE_TIMEOUT": "30s"})
+    assert result.exit_code == 1
+    assert "EGOV_IDLE_TIMEOUT must be a whole number, not '30s'" in result.output
+    assert "Traceback" not in result.output
