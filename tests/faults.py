@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import errno
+import os
 
 from whoosh.filedb.filestore import FileStorage
 
@@ -25,3 +26,17 @@ def break_writes(monkeypatch, failure: str) -> str:
 
     monkeypatch.setattr(owner, name, fail)
     return reason
+
+
+def break_writes_in_subprocesses(failure: str) -> None:
+    """Make index writes fail as ``failure`` does in the processes this one starts, not in it:
+    a ``--procs N`` build's indexing sub-processes. Called from ``python -c`` before the CLI."""
+    owner, name, code, reason = WRITE_FAILURES[failure]
+    parent, original = os.getpid(), getattr(owner, name)
+
+    def fail(*args, **kwargs):
+        if os.getpid() != parent:
+            raise OSError(code, reason)
+        return original(*args, **kwargs)
+
+    setattr(owner, name, fail)

@@ -155,11 +155,13 @@ def open_writer(index: Index, procs: int = 1, total: int = 0) -> IndexWriter:
 
 
 def cancel_writer(writer: IndexWriter) -> None:
-    """Abandon a writer, stopping its sub-processes (Whoosh's own cancel cannot reach them)."""
+    """Abandon a writer, stopping its sub-processes (Whoosh's own cancel cannot reach them);
+    one that failed in its commit is closed already."""
     for task in getattr(writer, "tasks", ()):
         task.terminate()
         task.join()
-    writer.cancel()
+    if not writer.is_closed:
+        writer.cancel()
 
 
 def _write(generation: Path, corpus: Corpus, userdict: list[str], progress: Progress | None,

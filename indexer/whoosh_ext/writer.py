@@ -23,7 +23,11 @@ written the ordinary way.
 from __future__ import annotations
 
 import itertools
+import multiprocessing
+import multiprocessing.queues
 import operator
+import queue
+import sys
 
 import numpy as np
 import whoosh.multiproc as whoosh_multiproc
@@ -241,23 +245,48 @@ class MapSegmentWriter(SegmentWriter):
 
 
 class MapSubWriterTask(SubWriterTask):
-    """Whoosh's indexing sub-process, writing its segment with :class:`MapSegmentWriter`."""
+    """Whoosh's indexing sub-process, writing its segment with :class:`MapSegmentWriter`.
+
+    A write that fails (a full disk, a read-only folder) ends the process quietly with exit
+    code 1 and the ``OSError`` on ``failures``, for the parent to raise as its own."""
+
+    def __init__(self, *args, failures: multiprocessing.queues.Queue):
+        super().__init__(*args)
+        self.failures = failures
 
     def run(self) -> None:
         whoosh_multiproc.SegmentWriter = MapSegmentWriter  # in this sub-process only
-        super().run()
+        try:
+            super().run()
+        except OSError as err:
+            self.failures.put(err)
+            sys.exit(1)
 
 
 class MapMpWriter(MpWriter):
-    """Whoosh's multiprocessing writer whose sub-processes use :class:`MapSegmentWriter`."""
+    """Whoosh's multiprocessing writer whose sub-processes use :class:`MapSegmentWriter`;
+    a sub-process's failed write is raised by :meth:`commit`."""
+
+    def __init__(self, *args, **kwargs):
+        self.failures = multiprocessing.Queue()
+        super().__init__(*args, **kwargs)
 
     def _new_task(self) -> SubWriterTask:
         task = MapSubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue,
-                                self.subargs, self.multisegment)
+                                self.subargs, self.multisegment, failures=self.failures)
         self.tasks.append(task)
         task.start()
         return task
 
+    def _commit(self, mergetype, optimize, merge) -> None:
+        super()._commit(mergetype, optimize, merge)
+        if any(task.exitcode == 1 for task in self.tasks):
+            self.jobqueue.cancel_join_thread()  # jobs nobody will take must not hold up our exit
+            try:
+                failure = self.failures.get(timeout=5)
+            except queue.Empty:
+                return  # it died otherwise: the build's count of documents reports it
+            raise failure
 
 
 def index_writer(index, procs: int = 1, **kwargs) -> SegmentWriter:

@@ -5,9 +5,11 @@ any process), and leaves the live index as it was."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -95,4 +97,22 @@ def test_failed_write_is_one_line_naming_the_folder(live, tmp_path, monkeypatch,
     verb = "build" if command == "build" else "update"
     assert re.search(rf"{verb} aborted, live index untouched: {re.escape(str(live))}: "
                      rf"cannot write the index: {reason}", result.output)
+    assert_untouched(live, before)
+
+
+def test_full_disk_in_an_indexing_subprocess_is_one_line(live, tmp_path):
+    corpus = tmp_path / "new.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"d{n}", "title": "医保通知", "body": "医保报销" * 50},
+                                         ensure_ascii=False) + "\n" for n in range(300)), encoding="utf-8")
+    before = snapshot(live)
+    script = ("import sys, faults; faults.break_writes_in_subprocesses('full disk'); "
+              "from webui.cli import main; sys.argv = ['egov-search', *sys.argv[1:]]; main()")
+    tests = Path(__file__).resolve().parent.parent
+    args = ["build", "--corpus", str(corpus), "--index", str(live), "--procs", "2"]
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tests), *sys.path])})
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert f"build aborted, live index untouched: {live}: cannot write the index: No space left" in output
+    assert "Traceback" not in output and "documents were indexed" not in output
     assert_untouched(live, before)
