@@ -6,6 +6,7 @@ counts over the facet fields' values.
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as wq
 
-from ..whoosh_ext.arrays import MISSING_KEY
+from ..whoosh_ext.arrays import MISSING_KEY, segment_arrays
 from .vector import Expired, Matches, SegmentEvaluator
 
 
@@ -96,6 +97,19 @@ def top(parts: list[Part], limit: int, sort: tuple[str, bool] | None) -> list[tu
         order = np.lexsort((docs, -scores, ~keys if descending else keys, missing))
     order = order[:limit]
     return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
+
+
+def document_ids(searcher, docnums: list[int]) -> list[str]:
+    """The ``id`` of each of ``searcher``'s documents ``docnums`` (global numbers), from each
+    segment's id terms (:meth:`~..whoosh_ext.arrays.SegmentArrays.keys`): a ranked page's
+    ids without a stored document read."""
+    leaves = searcher.leaf_searchers()
+    offsets = [offset for _, offset in leaves]
+    ids = []
+    for docnum in docnums:
+        leaf, offset = leaves[bisect.bisect_right(offsets, docnum) - 1]
+        ids.append(segment_arrays(leaf.reader()).keys("id")[docnum - offset])
+    return ids
 
 
 def evaluators(searcher, time_left: Callable[[], bool],

@@ -57,6 +57,7 @@ class SegmentArrays:
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, np.ndarray] = {}
         self._facets: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
+        self._keys: dict[str, list] = {}
 
     def postings(self, fieldname: str, tbytes: bytes) -> Postings | None:
         """The term's live postings, or ``None`` if the segment does not have the term."""
@@ -101,6 +102,25 @@ class SegmentArrays:
                 column = self.reader.column_reader(fieldname, translate=False)
                 found[:] = [column[doc] for doc in range(self.doccount)]
             self._columns[fieldname] = found
+        return found
+
+    def keys(self, fieldname: str) -> list:
+        """Each document's value of unique field ``fieldname`` (``None`` for a document
+        without one), read from the field's term table entries, not from stored fields: a
+        term in one document has that document in its entry, so only a term whose document
+        was replaced within this segment has postings to read."""
+        found = self._keys.get(fieldname)
+        if found is None:
+            field, terms = self.reader.schema[fieldname], self.reader._terms
+            found = [None] * self.doccount
+            for (name, tbytes), info in terms.items_from(fieldname, b""):
+                if name != fieldname:
+                    break
+                value = field.from_bytes(tbytes)
+                docs = [info._minid] if info._df == 1 else info.postings(terms._postfile).docs.tolist()
+                for doc in docs:
+                    found[doc] = value
+            self._keys[fieldname] = found
         return found
 
     def facet(self, fieldname: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
