@@ -71,9 +71,12 @@ class Results:
         counted: dict[str, int] = {}
         for part in self.parts:
             docs, numbers, names = part.evaluator.arrays.facet(fieldname)
+            if not len(part.matches) or not len(docs):
+                continue
             counts = np.bincount(numbers[part.matched[docs]], minlength=len(names))
-            for number in np.flatnonzero(counts):
-                counted[names[number]] = counted.get(names[number], 0) + int(counts[number])
+            found = np.flatnonzero(counts)
+            for number, count in zip(found.tolist(), counts[found].tolist(), strict=True):
+                counted[names[number]] = counted.get(names[number], 0) + count
         return counted
 
 

@@ -55,20 +55,41 @@ def locate(haystack: np.ndarray, needles: np.ndarray) -> tuple[np.ndarray, np.nd
     return haystack[index] == needles, index
 
 
-def union(parts: list[Matches], minimum: int = 1) -> Matches:
-    """Documents in at least ``minimum`` of ``parts``, with the sum of their scores there."""
+def union(parts: list[Matches], size: int, minimum: int = 1) -> Matches:
+    """Documents in at least ``minimum`` of ``parts`` (of a segment of ``size`` documents),
+    with the sum of their scores there, added in the order of ``parts`` either way: by
+    sorting the documents, or, when they are at least half as many as the segment's, by
+    counting into one slot per document of the segment, which costs no sort."""
     parts = [part for part in parts if len(part)]
     if len(parts) == 1 and minimum <= 1:
         return parts[0]
     if not parts:
         return EMPTY
-    docs, inverse, counts = np.unique(np.concatenate([p.docs for p in parts]), return_inverse=True,
-                                      return_counts=True)
-    scores = np.bincount(inverse, weights=np.concatenate([p.scores for p in parts]), minlength=len(docs))
+    every = np.concatenate([p.docs for p in parts])
+    weights = np.concatenate([p.scores for p in parts])
+    if 2 * len(every) >= size:
+        counts = np.bincount(every, minlength=size)
+        docs = np.flatnonzero(counts)
+        scores, counts = np.bincount(every, weights=weights, minlength=size)[docs], counts[docs]
+        docs = docs.astype(np.int32)
+    else:
+        docs, inverse, counts = np.unique(every, return_inverse=True, return_counts=True)
+        scores = np.bincount(inverse, weights=weights, minlength=len(docs))
     if minimum > 1:
         keep = counts >= minimum
         return Matches(docs[keep], scores[keep])
     return Matches(docs, scores)
+
+
+def distinct(ascending: np.ndarray) -> np.ndarray:
+    """The distinct values of an ascending array, as ``np.unique`` gives them, without its sort.
+
+    >>> distinct(np.array([1, 1, 2, 5, 5]))
+    array([1, 2, 5])
+    """
+    keep = np.ones(len(ascending), dtype=bool)
+    keep[1:] = ascending[1:] != ascending[:-1]
+    return ascending[keep]
 
 
 def boosted(matches: Matches, boost: float) -> Matches:
@@ -188,10 +209,10 @@ class SegmentEvaluator:
                 break
             postings = lists[offset][1]
             counts, starts = postings.positions_at(locate(postings.docs, docs[alive])[1])
-            owners = np.repeat(alive, counts)
-            these = np.unique(owners * SHIFT + (starts - offset + BIAS))
-            keys = these if keys is None else np.intersect1d(keys, these, assume_unique=True)
-            alive = np.unique(keys // SHIFT)
+            # ascending: candidates ascend, and a posting's positions ascend, each once
+            these = np.repeat(alive, counts) * SHIFT + (starts - offset + BIAS)
+            keys = these if keys is None else these[locate(keys, these)[0]]
+            alive = distinct(keys // SHIFT)
         if not self.time_left():
             raise Expired
         docs = docs[alive]
@@ -208,7 +229,8 @@ class SegmentEvaluator:
             return self.whoosh(query, scored, within)
         if len(query.subqueries) == 1:
             return self.run(query.subqueries[0], scored, within)
-        return boosted(union(self._children(query.subqueries, scored, within)), query.boost)
+        found = union(self._children(query.subqueries, scored, within), self.arrays.doccount)
+        return boosted(found, query.boost)
 
     def all_of(self, query: wq.And, scored: bool, within: np.ndarray | None) -> Matches:
         if len(query.subqueries) == 1:
@@ -249,7 +271,8 @@ class SegmentEvaluator:
     def minimum_match(self, query: MinimumMatch, scored: bool, within: np.ndarray | None) -> Matches:
         if len(query.subqueries) == 1:
             return self.run(query.subqueries[0], scored, within)
-        found = union(self._children(query.subqueries, scored, within), max(1, query.minimum))
+        found = union(self._children(query.subqueries, scored, within), self.arrays.doccount,
+                      max(1, query.minimum))
         return boosted(found, query.boost)
 
     def constant(self, query: wq.ConstantScoreQuery, scored: bool, within: np.ndarray | None) -> Matches:
@@ -276,7 +299,8 @@ class SegmentEvaluator:
         words = [word for word in query._btexts(self.reader) if word]
         if len(words) == 1:
             return self.term(wq.Term(query.fieldname, words[0]), scored, within)
-        found = union([self.term(wq.Term(query.fieldname, word), scored, within) for word in words])
+        found = union([self.term(wq.Term(query.fieldname, word), scored, within) for word in words],
+                      self.arrays.doccount)
         if not scored:
             return found
         if len(words) < wq.Or.TOO_MANY_CLAUSES and (self.needs_current or len(words) == 2
