@@ -70,10 +70,16 @@ class Results:
         several values counts for each)."""
         counted: dict[str, int] = {}
         for part in self.parts:
-            docs, numbers, names = part.evaluator.arrays.facet(fieldname)
+            arrays = part.evaluator.arrays
+            docs, numbers, names = arrays.facet(fieldname)
             if not len(part.matches) or not len(docs):
                 continue
-            counts = np.bincount(numbers[part.matched[docs]], minlength=len(names))
+            values = arrays.facet_values(fieldname)
+            if values is None:  # several values a document: each of its pairs counts
+                counts = np.bincount(numbers[part.matched[docs]], minlength=len(names))
+            else:
+                values = values[part.matches.docs]
+                counts = np.bincount(values[values >= 0], minlength=len(names))
             found = np.flatnonzero(counts)
             for number, count in zip(found.tolist(), counts[found].tolist(), strict=True):
                 counted[names[number]] = counted.get(names[number], 0) + count

@@ -113,7 +113,7 @@ class SegmentEvaluator:
         self.time_left = time_left
         self.needs_current = needs_current
         self.bm25 = isinstance(searcher.weighting, BM25F)  # else every query goes through Whoosh
-        self._avgfl: dict[str, float] = {}
+        self._norms: dict[str, np.ndarray] = {}  # a field's BM25 length factors, by document
         self._memo: dict[int, tuple[wq.Query, bool, Matches]] = {}  # id → (query, scored, matches)
 
     def run(self, query: wq.Query, scored: bool = True, within: np.ndarray | None = None) -> Matches:
@@ -169,13 +169,13 @@ class SegmentEvaluator:
         if not self.reader.schema[fieldname].scorable:
             return weights.copy()
         parent = self.searcher.get_parent()
-        avgfl = self._avgfl.get(fieldname)
-        if avgfl is None:
-            avgfl = self._avgfl[fieldname] = parent.avg_field_length(fieldname) or 1
         idf, K1 = parent.idf(fieldname, tbytes), weighting.K1
-        B = weighting._field_B.get(fieldname, weighting.B)
-        fl = self.arrays.lengths(fieldname)[docs]
-        return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
+        norms = self._norms.get(fieldname)
+        if norms is None:
+            avgfl = parent.avg_field_length(fieldname) or 1
+            B = weighting._field_B.get(fieldname, weighting.B)
+            norms = self._norms[fieldname] = self.arrays.length_norms(fieldname, K1, B, avgfl)
+        return idf * ((weights * (K1 + 1)) / (weights + norms[docs]))
 
     def term(self, query: wq.Term, scored: bool, within: np.ndarray | None) -> Matches:
         found = self._postings(query.fieldname, query.text)
