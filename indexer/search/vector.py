@@ -57,28 +57,40 @@ def locate(haystack: np.ndarray, needles: np.ndarray) -> tuple[np.ndarray, np.nd
 
 def union(parts: list[Matches], size: int, minimum: int = 1) -> Matches:
     """Documents in at least ``minimum`` of ``parts`` (of a segment of ``size`` documents),
-    with the sum of their scores there, added in the order of ``parts`` either way: by
-    sorting the documents, or, when they are at least half as many as the segment's, by
-    counting into one slot per document of the segment, which costs no sort."""
+    with the sum of their scores there."""
     parts = [part for part in parts if len(part)]
     if len(parts) == 1 and minimum <= 1:
         return parts[0]
     if not parts:
         return EMPTY
-    every = np.concatenate([p.docs for p in parts])
-    weights = np.concatenate([p.scores for p in parts])
-    if 2 * len(every) >= size:
-        counts = np.bincount(every, minlength=size)
-        docs = np.flatnonzero(counts)
-        scores, counts = np.bincount(every, weights=weights, minlength=size)[docs], counts[docs]
-        docs = docs.astype(np.int32)
+    return summed(np.concatenate([p.docs for p in parts]), np.concatenate([p.scores for p in parts]), size,
+                  minimum)
+
+
+def summed(docs: np.ndarray, scores: np.ndarray, size: int, minimum: int = 1) -> Matches:
+    """The documents that occur at least ``minimum`` times in ``docs`` (of a segment of ``size``
+    documents), each with the sum of its ``scores``, added in their order either way: by
+    sorting the documents, or, when they are at least half as many as the segment's, by
+    counting into one slot per document of the segment, which costs no sort."""
+    if 2 * len(docs) >= size:
+        counts = np.bincount(docs, minlength=size)
+        found = np.flatnonzero(counts)
+        sums, counts = np.bincount(docs, weights=scores, minlength=size)[found], counts[found]
+        found = found.astype(np.int32)
     else:
-        docs, inverse, counts = np.unique(every, return_inverse=True, return_counts=True)
-        scores = np.bincount(inverse, weights=weights, minlength=len(docs))
+        found, inverse, counts = np.unique(docs, return_inverse=True, return_counts=True)
+        sums = np.bincount(inverse, weights=scores, minlength=len(found))
     if minimum > 1:
         keep = counts >= minimum
-        return Matches(docs[keep], scores[keep])
-    return Matches(docs, scores)
+        return Matches(found[keep], sums[keep])
+    return Matches(found, sums)
+
+
+def bm25(idf: float | np.ndarray, weights: np.ndarray, norms: np.ndarray, K1: float) -> np.ndarray:
+    """BM25 of term ``weights`` in documents of length factors ``norms``
+    (:meth:`~..whoosh_ext.arrays.SegmentArrays.length_norms`), with one ``idf`` or one a
+    weight, operation for operation as ``whoosh.scoring.bm25``."""
+    return idf * ((weights * (K1 + 1)) / (weights + norms))
 
 
 def distinct(ascending: np.ndarray) -> np.ndarray:
@@ -161,34 +173,79 @@ class SegmentEvaluator:
         postings = None if tbytes is None else self.arrays.postings(fieldname, tbytes)
         return None if postings is None or not len(postings.docs) else (tbytes, postings)
 
-    def term_scores(self, fieldname: str, tbytes: bytes, docs: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """BM25F scores of a term's postings (documents ``docs``, weights ``weights``) with
-        the parameters Whoosh's scorer takes, operation for operation as ``whoosh.scoring.bm25``;
-        a field without lengths scores its weights, as Whoosh's ``WeightScorer``."""
-        weighting = self.searcher.weighting
-        if not self.reader.schema[fieldname].scorable:
-            return weights.copy()
-        parent = self.searcher.get_parent()
-        idf, K1 = parent.idf(fieldname, tbytes), weighting.K1
+    def _lengths_known(self, fieldname: str) -> bool:
+        """Whether the field's terms score by BM25F (a field the segment lacks matches nothing)."""
+        schema = self.reader.schema
+        return fieldname not in schema or schema[fieldname].scorable
+
+    def length_norms(self, fieldname: str) -> np.ndarray:
+        """BM25F's length factor of each document of the segment in ``fieldname``, with the
+        parameters of the searcher's scorer."""
         norms = self._norms.get(fieldname)
         if norms is None:
-            avgfl = parent.avg_field_length(fieldname) or 1
+            weighting = self.searcher.weighting
+            avgfl = self.searcher.get_parent().avg_field_length(fieldname) or 1
             B = weighting._field_B.get(fieldname, weighting.B)
-            norms = self._norms[fieldname] = self.arrays.length_norms(fieldname, K1, B, avgfl)
-        return idf * ((weights * (K1 + 1)) / (weights + norms[docs]))
+            norms = self._norms[fieldname] = self.arrays.length_norms(fieldname, weighting.K1, B, avgfl)
+        return norms
 
-    def term(self, query: wq.Term, scored: bool, within: np.ndarray | None) -> Matches:
+    def term_scores(self, fieldname: str, tbytes: bytes, docs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """BM25F scores of a term's postings (documents ``docs``, weights ``weights``) with
+        the parameters Whoosh's scorer takes (:func:`bm25`); a field without lengths scores
+        its weights, as Whoosh's ``WeightScorer``."""
+        if not self._lengths_known(fieldname):
+            return weights.copy()
+        idf = self.searcher.get_parent().idf(fieldname, tbytes)
+        return bm25(idf, weights, self.length_norms(fieldname)[docs], self.searcher.weighting.K1)
+
+    def _term_postings(self, query: wq.Term,
+                       within: np.ndarray | None) -> tuple[bytes, np.ndarray, np.ndarray] | None:
+        """(term bytes, documents, weights) of a term's live postings among ``within``, or
+        ``None`` where the segment has none."""
         found = self._postings(query.fieldname, query.text)
         if found is None:
-            return EMPTY
+            return None
         tbytes, postings = found
         docs, weights = postings.docs, postings.weights
         if within is not None:
             inside, index = locate(docs, within)
             docs, weights = docs[index[inside]], weights[index[inside]]
+        return tbytes, docs, weights
+
+    def term(self, query: wq.Term, scored: bool, within: np.ndarray | None) -> Matches:
+        found = self._term_postings(query, within)
+        if found is None:
+            return EMPTY
+        tbytes, docs, weights = found
         if not scored:
             return Matches(docs, weights)
         return boosted(Matches(docs, self.term_scores(query.fieldname, tbytes, docs, weights)), query.boost)
+
+    def terms(self, queries: list[wq.Term], within: np.ndarray | None) -> Matches:
+        """Scored terms of fields with lengths ORed: the scores :meth:`term` and :func:`union`
+        give them one by one, each operation done once over all their postings."""
+        parent, K1 = self.searcher.get_parent(), self.searcher.weighting.K1
+        docs, weights, norms, idfs, boosts = [], [], [], [], []
+        for query in queries:
+            if not self.time_left():
+                raise Expired
+            found = self._term_postings(query, within)
+            if found is None or not len(found[1]):
+                continue
+            tbytes, these, their_weights = found
+            docs.append(these)
+            weights.append(their_weights)
+            norms.append(self.length_norms(query.fieldname)[these])
+            idfs.append(parent.idf(query.fieldname, tbytes))
+            boosts.append(query.boost)
+        if not docs:
+            return EMPTY
+        counts = [len(these) for these in docs]
+        scores = bm25(np.repeat(idfs, counts), np.concatenate(weights), np.concatenate(norms), K1)
+        scores *= np.repeat(boosts, counts)
+        if len(docs) == 1:
+            return Matches(docs[0], scores)
+        return summed(np.concatenate(docs), scores, self.arrays.doccount)
 
     def phrase(self, query: wq.Phrase, scored: bool, within: np.ndarray | None) -> Matches:
         """Documents with the words at consecutive positions (Whoosh's ``SpanNear2``, slop 1),
@@ -227,10 +284,12 @@ class SegmentEvaluator:
     def any_of(self, query: wq.Or, scored: bool, within: np.ndarray | None) -> Matches:
         if query.scale or query.minmatch:
             return self.whoosh(query, scored, within)
-        if len(query.subqueries) == 1:
-            return self.run(query.subqueries[0], scored, within)
-        found = union(self._children(query.subqueries, scored, within), self.arrays.doccount)
-        return boosted(found, query.boost)
+        subqueries = query.subqueries
+        if len(subqueries) == 1:
+            return self.run(subqueries[0], scored, within)
+        if scored and all(type(sub) is wq.Term and self._lengths_known(sub.fieldname) for sub in subqueries):
+            return boosted(self.terms(subqueries, within), query.boost)
+        return boosted(union(self._children(subqueries, scored, within), self.arrays.doccount), query.boost)
 
     def all_of(self, query: wq.And, scored: bool, within: np.ndarray | None) -> Matches:
         if len(query.subqueries) == 1:
