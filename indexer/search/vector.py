@@ -118,10 +118,11 @@ class SegmentEvaluator:
     results are sorted by a field and read scores per match), a constant-score query scores
     as its child does, as in Whoosh."""
 
-    def __init__(self, searcher, offset: int, time_left: Callable[[], bool], needs_current: bool = False):
+    def __init__(self, searcher, offset: int, time_left: Callable[[], bool], needs_current: bool = False,
+                 arrays: SegmentArrays | None = None):
         self.searcher, self.offset = searcher, offset
         self.reader = searcher.reader()
-        self.arrays: SegmentArrays = segment_arrays(self.reader)
+        self.arrays: SegmentArrays = arrays or segment_arrays(self.reader)
         self.time_left = time_left
         self.needs_current = needs_current
         self.bm25 = isinstance(searcher.weighting, BM25F)  # else every query goes through Whoosh
@@ -139,7 +140,7 @@ class SegmentEvaluator:
         if handler is None:
             found = self.whoosh(query, scored, within)
         else:
-            found = handler(self, query, scored, within)
+            found = getattr(self, handler)(query, scored, within)
         if within is None:
             self._memo[id(query)] = (query, scored, found)
         return found
@@ -374,18 +375,18 @@ class SegmentEvaluator:
         return self.run(query._compile_query(self.reader), False, within)
 
 
-HANDLERS: dict[type, Callable[[SegmentEvaluator, wq.Query, bool, np.ndarray | None], Matches]] = {
-    wq.Term: SegmentEvaluator.term,
-    wq.Phrase: SegmentEvaluator.phrase,
-    wq.Or: SegmentEvaluator.any_of,
-    wq.And: SegmentEvaluator.all_of,
-    wq.AndMaybe: SegmentEvaluator.and_maybe,
-    wq.AndNot: SegmentEvaluator.and_not,
-    MinimumMatch: SegmentEvaluator.minimum_match,
-    wq.ConstantScoreQuery: SegmentEvaluator.constant,
-    wq.Every: SegmentEvaluator.every,
-    _NullQuery: SegmentEvaluator.nothing,
-    wq.Prefix: SegmentEvaluator.prefix,
-    BoundedPrefix: SegmentEvaluator.prefix,
-    wq.NumericRange: SegmentEvaluator.numeric_range,
+HANDLERS: dict[type, str] = {  # the evaluator's method for each query type
+    wq.Term: "term",
+    wq.Phrase: "phrase",
+    wq.Or: "any_of",
+    wq.And: "all_of",
+    wq.AndMaybe: "and_maybe",
+    wq.AndNot: "and_not",
+    MinimumMatch: "minimum_match",
+    wq.ConstantScoreQuery: "constant",
+    wq.Every: "every",
+    _NullQuery: "nothing",
+    wq.Prefix: "prefix",
+    BoundedPrefix: "prefix",
+    wq.NumericRange: "numeric_range",
 }
