@@ -359,14 +359,13 @@ class SegmentEvaluator:
         words = [word for word in query._btexts(self.reader) if word]
         if len(words) == 1:
             return self.term(wq.Term(query.fieldname, words[0]), scored, within)
-        found = union([self.term(wq.Term(query.fieldname, word), scored, within) for word in words],
+        weighed = scored and len(words) < wq.Or.TOO_MANY_CLAUSES and (
+            self.needs_current or len(words) == 2 or self.arrays.doccount > 5000)
+        found = union([self.term(wq.Term(query.fieldname, word), weighed, within) for word in words],
                       self.arrays.doccount)
-        if not scored:
-            return found
-        if len(words) < wq.Or.TOO_MANY_CLAUSES and (self.needs_current or len(words) == 2
-                                                   or self.arrays.doccount > 5000):
+        if weighed:
             return boosted(found, query.boost)
-        return Matches(found.docs, np.ones(len(found.docs)))
+        return Matches(found.docs, np.ones(len(found.docs))) if scored else found
 
     def numeric_range(self, query: wq.NumericRange, scored: bool, within: np.ndarray | None) -> Matches:
         """Unscored (a filter): the documents of the range's terms."""
