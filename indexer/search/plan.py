@@ -200,7 +200,7 @@ class Planner:
     def named_titles(self, query: Query, reader) -> wq.Query | None:
         """Documents titled exactly as one of several terms (用友 in 用友 税务), scored last."""
         keys = [exact_key(join_cjk(c.text)) for c in query.concepts]
-        named = [wq.Term("title_exact", key) for key in keys if reader.doc_frequency("title_exact", key)]
+        named = [wq.Term("title_exact", key) for key in keys if ("title_exact", key) in reader]
         return wq.ConstantScoreQuery(wq.Or(named), NAMED_TITLE_SCORE) if named else None
 
     def excluding(self, matches: wq.Query, query: Query) -> wq.Query:
@@ -239,8 +239,9 @@ class Planner:
         whole = join_cjk(query.text)
         bonus = [wq.Term("title_exact", exact_key(whole), boost=EXACT_TITLE_BOOST)]
         if len(query.concepts) > 1:
+            chars = bounded(self.char_tokens(whole))
             for fieldname in (f"{name}_chars" for name in self.fields):
-                phrase = self.char_sequence(fieldname, whole, WHOLE_PHRASE_BOOST)
+                phrase = sequence(fieldname, chars, WHOLE_PHRASE_BOOST)
                 if phrase is not None:
                     bonus.append(phrase)
         return wq.Or(bonus)

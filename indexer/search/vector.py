@@ -255,12 +255,14 @@ class SegmentEvaluator:
         if query.slop != 1 or field is None or not isinstance(field.format, Positions):
             return self.whoosh(query, scored, within)
         docs, lists = within, []
-        for word in query.words:  # each word's postings among the candidates left
+        for word in query.words:  # each word's postings among the candidates left, while any are
             found = self._postings(query.fieldname, word)
             if found is None:
                 return EMPTY
             lists.append(found)
             docs = found[1].docs if docs is None else docs[locate(found[1].docs, docs)[0]]
+            if not len(docs):
+                return EMPTY
         alive, keys = np.arange(len(docs), dtype=np.int64), None
         for offset in sorted(range(len(lists)), key=lambda n: len(lists[n][1].docs)):
             if not len(alive) or not self.time_left():  # keys: candidate × SHIFT + start position
