@@ -10,6 +10,7 @@ import bisect
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from whoosh import query as wq
@@ -19,8 +20,7 @@ from ..whoosh_ext.joined import joined_arrays
 from .vector import Expired, Matches, SegmentEvaluator
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One ranked document: its global number and relevance score."""
 
     searcher: object
