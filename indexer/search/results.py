@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 
@@ -13,6 +12,24 @@ from .highlight import highlight
 
 SNIPPET_CHARS = 120
 SHOWN = ("id", "kind", "title", "rank", "score", "snippet", "title_html")  # to_dict's first keys
+
+
+class once:
+    """A property computed on first use and kept in the instance, as ``functools.cached_property``
+    but without its lock, which every instance of the class shares: in a threaded server a hit
+    would wait for other requests' hits (a result is used by the request that searched)."""
+
+    def __init__(self, compute: Callable):
+        self.compute, self.__doc__ = compute, compute.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner: type | None = None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
 
 
 class Hit:
@@ -30,7 +47,7 @@ class Hit:
         self.id, self.score = id, round(score, 4)
         self._load, self._marks = load, marks
 
-    @functools.cached_property
+    @once
     def document(self) -> dict:
         """The stored document, as :meth:`~.engine.SearchEngine.document` gives it."""
         return self._load()
@@ -47,22 +64,22 @@ class Hit:
     def rank(self) -> int | None:
         return self.document["rank"]
 
-    @functools.cached_property
+    @once
     def fields(self) -> dict:
         """The hit fields beyond kind and rank."""
         return {f.name: self.document.get(f.name) for f in hit_fields() if f.name not in ("kind", "rank")}
 
-    @functools.cached_property
+    @once
     def needles(self) -> list[str]:
         """What is marked in this hit's title and snippet."""
         return self._marks(self.title)
 
-    @functools.cached_property
+    @once
     def snippet(self) -> str:
         """The body's best :data:`SNIPPET_CHARS`-character window, matches marked."""
         return highlight(self.document["body"], self.needles, SNIPPET_CHARS)
 
-    @functools.cached_property
+    @once
     def title_html(self) -> str:
         """The title, matches marked."""
         return highlight(self.title, self.needles)
