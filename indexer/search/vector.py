@@ -24,7 +24,7 @@ SHIFT = 1 << 32  # a phrase's candidate × SHIFT + a start position: one key eac
 BIAS = 1 << 16  # keeps start positions (position - offset in the phrase) positive
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Matches:
     """Ascending live document numbers of one segment (int32) and their scores (float64)."""
 

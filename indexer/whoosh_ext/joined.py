@@ -18,7 +18,7 @@ import numpy as np
 from .arrays import Postings, SegmentArrays, segment_arrays
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JoinedPostings:
     """A term's live postings in several segments: ``docs`` ascending (int32, numbered in the
     index), ``weights``; posting ``i`` is posting ``i - starts[n]`` of ``parts[n]``."""
