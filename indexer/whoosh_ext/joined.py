@@ -9,6 +9,7 @@ live documents, columns and facets are joined once per reader.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import weakref
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ class JoinedPostings:
     docs: np.ndarray
     weights: np.ndarray
     parts: list[Postings]
-    starts: np.ndarray  # where each part's postings start, and the end of the last
+    starts: list[int]  # where each part's postings start, and the end of the last
 
     def positions_at(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """As :meth:`.arrays.Postings.positions_at`: each part answers for its postings."""
@@ -67,10 +68,12 @@ class JoinedArrays(SegmentArrays):
             found = segment.postings(fieldname, tbytes)
             if found is not None and len(found.docs):
                 parts.append(found)
-                docs.append(found.docs + np.int32(offset))
+                docs.append(found.docs + np.int32(offset) if offset else found.docs)
         if not parts:
             return None
-        starts = np.cumsum([0] + [len(part.docs) for part in parts])
+        starts = list(itertools.accumulate((len(part.docs) for part in parts), initial=0))
+        if len(parts) == 1:  # nothing to join
+            return JoinedPostings(docs[0], parts[0].weights, parts, starts)
         return JoinedPostings(np.concatenate(docs), np.concatenate([part.weights for part in parts]),
                               parts, starts)
 
