@@ -50,10 +50,16 @@ def record_answers(corpus: Path, limit: int | None, procs: int) -> dict:
 
 def _tie_order(answer: dict | None) -> dict | None:
     """The answer with hits of equal score in id order: a parallel build spreads documents
-    over segments in whatever order its processes finish, and ties follow that order."""
+    over segments in whatever order its processes finish, and ties follow that order. On a
+    page cut inside a tie, which of the tied documents made the page follows that order too:
+    those hits count by their score alone."""
     if answer is None:
         return None
-    return {**answer, "hits": sorted(answer["hits"], key=lambda hit: (-hit[1], hit[0]))}
+    hits = sorted(answer["hits"], key=lambda hit: (-hit[1], hit[0]))
+    if hits and len(hits) < answer["total"]:
+        last = hits[-1][1]
+        hits = [hit if hit[1] != last else [None, last, None, None] for hit in hits]
+    return {**answer, "hits": hits}
 
 
 def differences(before: dict, after: dict) -> list[str]:

@@ -39,9 +39,16 @@ class Execution:
     whoosh: bool = False
     _segments: list | None = field(default=None, repr=False)  # the array evaluators, made on first use
 
+    def __post_init__(self):
+        # A thread's CPU time runs no faster than the clock: until the budget left now has
+        # passed on the clock, it cannot have run out, and its clock (a system call) is not read.
+        self._surely_until = time.perf_counter() + (self.deadline - time.thread_time())
+
     @property
     def time_left(self) -> bool:
         """Whether the budget still allows more work."""
+        if not self.expired and time.perf_counter() < self._surely_until:
+            return True
         if time.thread_time() > self.deadline:
             self.expired = True
         return not self.expired

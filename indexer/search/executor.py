@@ -6,19 +6,21 @@ counts over the facet fields' values.
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from whoosh import query as wq
 
-from ..whoosh_ext.arrays import MISSING_KEY
+from ..whoosh_ext.arrays import MISSING_KEY, segment_arrays
+from ..whoosh_ext.joined import joined_arrays
 from .vector import Expired, Matches, SegmentEvaluator
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One ranked document: its global number and relevance score."""
 
     searcher: object
@@ -69,10 +71,19 @@ class Results:
         several values counts for each)."""
         counted: dict[str, int] = {}
         for part in self.parts:
-            docs, numbers, names = part.evaluator.arrays.facet(fieldname)
-            counts = np.bincount(numbers[part.matched[docs]], minlength=len(names))
-            for number in np.flatnonzero(counts):
-                counted[names[number]] = counted.get(names[number], 0) + int(counts[number])
+            arrays = part.evaluator.arrays
+            docs, numbers, names = arrays.facet(fieldname)
+            if not len(part.matches) or not len(docs):
+                continue
+            values = arrays.facet_values(fieldname)
+            if values is None:  # several values a document: each of its pairs counts
+                counts = np.bincount(numbers[part.matched[docs]], minlength=len(names))
+            else:
+                values = values[part.matches.docs]
+                counts = np.bincount(values[values >= 0], minlength=len(names))
+            found = np.flatnonzero(counts)
+            for number, count in zip(found.tolist(), counts[found].tolist(), strict=True):
+                counted[names[number]] = counted.get(names[number], 0) + count
         return counted
 
 
@@ -98,11 +109,63 @@ def top(parts: list[Part], limit: int, sort: tuple[str, bool] | None) -> list[tu
     return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
 
 
+def document_ids(searcher, docnums: list[int]) -> list[str]:
+    """The ``id`` of each of ``searcher``'s documents ``docnums`` (global numbers), from each
+    segment's id terms (:meth:`~..whoosh_ext.arrays.SegmentArrays.keys`): a ranked page's
+    ids without a stored document read."""
+    leaves = searcher.leaf_searchers()
+    offsets = [offset for _, offset in leaves]
+    ids = []
+    for docnum in docnums:
+        leaf, offset = leaves[bisect.bisect_right(offsets, docnum) - 1]
+        ids.append(segment_arrays(leaf.reader()).keys("id")[docnum - offset])
+    return ids
+
+
 def evaluators(searcher, time_left: Callable[[], bool],
                needs_current: bool = False) -> list[SegmentEvaluator]:
-    """One evaluator per segment of ``searcher`` (see :class:`.vector.SegmentEvaluator`)."""
-    return [SegmentEvaluator(leaf, offset, time_left, needs_current)
-            for leaf, offset in searcher.leaf_searchers()]
+    """The evaluators of ``searcher``'s index (see :class:`.vector.SegmentEvaluator`): one of
+    its segment, or one of its segments joined (:class:`JoinedEvaluator`)."""
+    leaves = searcher.leaf_searchers()
+    if len(leaves) == 1:
+        (leaf, offset), = leaves
+        return [SegmentEvaluator(leaf, offset, time_left, needs_current)]
+    return [JoinedEvaluator(searcher, time_left, needs_current)]
+
+
+class JoinedEvaluator(SegmentEvaluator):
+    """Evaluates queries on all the segments of a searcher at once, over their joined arrays
+    (:mod:`..whoosh_ext.joined`), so that a query's tree is walked once, not once a segment.
+    Scores are BM25F with the index's statistics either way, so they are the same; what
+    Whoosh does per segment (a prefix's expansions and its scoring, its own matchers for
+    other queries) is done per segment."""
+
+    def __init__(self, searcher, time_left: Callable[[], bool], needs_current: bool = False):
+        super().__init__(searcher, 0, time_left, needs_current, joined_arrays(searcher.reader()))
+        self.leaves = [SegmentEvaluator(leaf, offset, time_left, needs_current)
+                       for leaf, offset in searcher.leaf_searchers()]
+
+    def _by_segment(self, handler: str, query: wq.Query, scored: bool, within: np.ndarray | None) -> Matches:
+        """``handler``'s matches on each segment, numbered in the index."""
+        docs, scores = [], []
+        for leaf in self.leaves:
+            mine = None
+            if within is not None:
+                low, high = np.searchsorted(within, [leaf.offset, leaf.offset + leaf.arrays.doccount])
+                mine = within[low:high] - np.int32(leaf.offset)
+            found = getattr(leaf, handler)(query, scored, mine)
+            docs.append(found.docs + np.int32(leaf.offset))
+            scores.append(found.scores)
+        return Matches(np.concatenate(docs), np.concatenate(scores))
+
+    def whoosh(self, query: wq.Query, scored: bool, within: np.ndarray | None) -> Matches:
+        return self._by_segment("whoosh", query, scored, within)
+
+    def prefix(self, query: wq.Prefix, scored: bool, within: np.ndarray | None) -> Matches:
+        return self._by_segment("prefix", query, scored, within)
+
+    def numeric_range(self, query: wq.NumericRange, scored: bool, within: np.ndarray | None) -> Matches:
+        return self._by_segment("numeric_range", query, scored, within)
 
 
 def evaluate(segments: list[SegmentEvaluator], whoosh_query: wq.Query, restricted: wq.Query | None,

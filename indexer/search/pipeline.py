@@ -14,21 +14,23 @@ with what it has, and says so.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
+from collections.abc import Callable
 
 from whoosh import query as wq
 
-from ..analysis.normalize import normalize_text
-from ..analysis.pinyin import matched_text, pinyin_key
+from ..analysis.pinyin import pinyin_key
 from ..fields import FIELDS
 from ..index.schema import stored_document
+from . import executor
 from .correct import correct_query
 from .execute import Execution, relevance
 from .parse import MAX_CONCEPTS, parse, restriction, scrub
 from .plan import Planner, restrictions
 from .presence import Presence
 from .ranking import minimum_should_match, scorer
-from .results import SearchResult, make_hit
+from .results import Hit, SearchResult, with_pinyin
 from .tree import Query, Restriction, Series
 
 MAX_QUERY_CHARS = 256
@@ -96,12 +98,10 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
         notices.append("搜索用时超过限制，结果可能不完整 "
                        "(the search ran out of time; the results may be incomplete)")
     shown = results[(page - 1) * per_page:page * per_page]
-    marks = needles(planner, query) if shown else []  # a miss has nothing to mark
-    key = pinyin_key(query.text)
-    hits = []
-    for hit in shown:
-        doc = stored_document(hit.fields())
-        hits.append(make_hit(doc, relevance(hit), with_pinyin(marks, doc["title"], key)))
+    marks = page_marks(planner, query)
+    ids = executor.document_ids(view.searcher, [hit.docnum for hit in shown])
+    hits = [Hit(doc_id, relevance(hit), functools.partial(stored, hit), marks)
+            for doc_id, hit in zip(ids, shown, strict=True)]
     return SearchResult(q, len(results), page, per_page, hits, counted,
                         round((time.perf_counter() - started) * 1000, 2), mode, notices, suggestion)
 
@@ -178,10 +178,23 @@ def matches(run: Execution, present: Presence, whoosh_query: wq.Query,
 def needles(planner: Planner, query: Query, title: str = "") -> list[str]:
     """What to mark: the terms, their synonyms and words, and for a pinyin query the
     characters of ``title`` that it spells."""
-    return with_pinyin(planner.needles(query), title, pinyin_key(query.text))
+    return page_marks(planner, query)(title)
 
 
-def with_pinyin(marks: list[str], title: str, key: str | None) -> list[str]:
-    """``marks`` and, for a pinyin query, the characters of ``title`` that it spells."""
-    spelled = matched_text(title, key) if key and title else None
-    return marks + [normalize_text(spelled)] if spelled else marks
+def page_marks(planner: Planner, query: Query) -> Callable[[str], list[str]]:
+    """:func:`needles` by title, for the hits of one page: the query's own part is made once,
+    when the first hit is shown."""
+    @functools.cache
+    def shared() -> tuple[list[str], str | None]:
+        return planner.needles(query), pinyin_key(query.text)
+
+    def marks(title: str) -> list[str]:
+        found, key = shared()
+        return with_pinyin(found, title, key)
+
+    return marks
+
+
+def stored(hit) -> dict:
+    """A ranked hit's stored document."""
+    return stored_document(hit.fields())

@@ -179,7 +179,7 @@ class Planner:
     def _concept_query(self, text: str, weight: float) -> wq.Query:
         text = join_cjk(text)
         words = bounded([t.text for t in self.words(text, mode="query")])
-        chars = bounded([t.text for t in self.chars(text, mode="query")])
+        chars = bounded(self.char_tokens(text))
         if words == chars and len(words) == 1 and len(words[0]) == 1:
             words = []  # one character is the same evidence in both fields: count it once
         options = []
@@ -190,12 +190,17 @@ class Planner:
 
     def char_sequence(self, fieldname: str, text: str, boost: float = 1.0) -> wq.Query | None:
         """``text`` as consecutive character n-grams of ``fieldname`` (see :func:`bounded`)."""
-        return sequence(fieldname, bounded([t.text for t in self.chars(text, mode="query")]), boost)
+        return sequence(fieldname, bounded(self.char_tokens(text)), boost)
+
+    def char_tokens(self, text: str) -> list[str]:
+        """The character field's query tokens of ``text``, as its analyzer gives them, without
+        the tokens' offsets (which cost as much again)."""
+        return self.chars.columns(normalize_text(text), True, offsets=False)[0]
 
     def named_titles(self, query: Query, reader) -> wq.Query | None:
         """Documents titled exactly as one of several terms (用友 in 用友 税务), scored last."""
         keys = [exact_key(join_cjk(c.text)) for c in query.concepts]
-        named = [wq.Term("title_exact", key) for key in keys if reader.doc_frequency("title_exact", key)]
+        named = [wq.Term("title_exact", key) for key in keys if ("title_exact", key) in reader]
         return wq.ConstantScoreQuery(wq.Or(named), NAMED_TITLE_SCORE) if named else None
 
     def excluding(self, matches: wq.Query, query: Query) -> wq.Query:
@@ -234,8 +239,9 @@ class Planner:
         whole = join_cjk(query.text)
         bonus = [wq.Term("title_exact", exact_key(whole), boost=EXACT_TITLE_BOOST)]
         if len(query.concepts) > 1:
+            chars = bounded(self.char_tokens(whole))
             for fieldname in (f"{name}_chars" for name in self.fields):
-                phrase = self.char_sequence(fieldname, whole, WHOLE_PHRASE_BOOST)
+                phrase = sequence(fieldname, chars, WHOLE_PHRASE_BOOST)
                 if phrase is not None:
                     bonus.append(phrase)
         return wq.Or(bonus)

@@ -48,6 +48,8 @@ class Presence:
 
     def has_term(self, fieldname: str, text: str) -> bool:
         """Whether the term is in any segment's term table."""
-        if (fieldname, text) not in self._terms:
-            self._terms[fieldname, text] = self.reader.doc_frequency(fieldname, text) > 0
-        return self._terms[fieldname, text]
+        key = (fieldname, text)
+        known = self._terms.get(key)
+        if known is None:
+            known = self._terms[key] = key in self.reader  # the first segment that has it answers
+        return known

@@ -3,14 +3,16 @@ and documents similar to one document (more like this)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 
 from whoosh import query as wq
 
 from ..index.build import ENTITY_KINDS
+from ..index.schema import stored_document
 from .engine import SearchEngine
-from .results import Hit, make_hit
+from .results import Hit
 
 KEY_TERMS = 12  # words of a document that define "similar"
 KEY_TEXT_CHARS = 5_000  # of the body, read for them: a document's opening says what it is about
@@ -66,7 +68,8 @@ def similar(engine: SearchEngine, doc: dict, limit: int = 5,
     hidden = wq.Or([wq.Term("id", hidden_id) for hidden_id in {doc["id"], *exclude}])
     results = searcher.search(query, limit=limit, mask=hidden)
     needles = [term for term, _ in terms if len(term) > 1]  # a marked 以 or 的 only distracts
-    return [make_hit(engine.document(hit["id"]), hit.score, needles) for hit in results]
+    return [Hit(hit["id"], hit.score, functools.partial(stored_document, hit.fields()), lambda _: needles)
+            for hit in results]
 
 
 def key_text(doc: dict) -> str:

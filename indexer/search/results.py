@@ -2,40 +2,97 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 
+from ..analysis.normalize import normalize_text
+from ..analysis.pinyin import matched_text
 from ..fields import hit_fields
 from .highlight import highlight
 
 SNIPPET_CHARS = 120
+SHOWN = ("id", "kind", "title", "rank", "score", "snippet", "title_html")  # to_dict's first keys
 
 
-@dataclass
+class once:
+    """A property computed on first use and kept in the instance, as ``functools.cached_property``
+    but without its lock, which every instance of the class shares: in a threaded server a hit
+    would wait for other requests' hits (a result is used by the request that searched)."""
+
+    def __init__(self, compute: Callable):
+        self.compute, self.__doc__ = compute, compute.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner: type | None = None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
+
+
 class Hit:
-    """One result: ``snippet`` and ``title_html`` are escaped HTML with ``<mark>`` around
-    matches; ``fields`` holds the table's hit fields beyond kind and rank (``None`` where unknown)."""
+    """One result: its ``id`` and relevance ``score`` are known when the search ranks it; the
+    rest is read from its stored document on first use, as Whoosh's hits read stored fields,
+    so that a caller that only ranks pays for no stored document and no highlighting.
+    ``snippet`` and ``title_html`` are escaped HTML with ``<mark>`` around matches; ``fields``
+    holds the table's hit fields beyond kind and rank (``None`` where unknown).
 
-    id: str
-    kind: str
-    title: str
-    rank: int | None
-    score: float
-    snippet: str
-    title_html: str
-    fields: dict = field(default_factory=dict)
+    ``load`` gives the stored document and ``marks`` what to mark in a document of a given
+    title; each is called at most once. A hit belongs to the request that searched (its
+    first use computes and keeps each part)."""
+
+    def __init__(self, id: str, score: float, load: Callable[[], dict], marks: Callable[[str], list[str]]):
+        self.id, self.score = id, round(score, 4)
+        self._load, self._marks = load, marks
+
+    @once
+    def document(self) -> dict:
+        """The stored document, as :meth:`~.engine.SearchEngine.document` gives it."""
+        return self._load()
+
+    @property
+    def kind(self) -> str:
+        return self.document["kind"]
+
+    @property
+    def title(self) -> str:
+        return self.document["title"]
+
+    @property
+    def rank(self) -> int | None:
+        return self.document["rank"]
+
+    @once
+    def fields(self) -> dict:
+        """The hit fields beyond kind and rank."""
+        return {f.name: self.document.get(f.name) for f in hit_fields() if f.name not in ("kind", "rank")}
+
+    @once
+    def needles(self) -> list[str]:
+        """What is marked in this hit's title and snippet."""
+        return self._marks(self.title)
+
+    @once
+    def snippet(self) -> str:
+        """The body's best :data:`SNIPPET_CHARS`-character window, matches marked."""
+        return highlight(self.document["body"], self.needles, SNIPPET_CHARS)
+
+    @once
+    def title_html(self) -> str:
+        """The title, matches marked."""
+        return highlight(self.title, self.needles)
 
     def to_dict(self) -> dict:
         """JSON-ready data, the extra fields at the top level."""
-        data = asdict(self)
-        extra = data.pop("fields")
-        return {**data, **extra}
+        return {**{name: getattr(self, name) for name in SHOWN}, **self.fields}
 
 
-def make_hit(doc: dict, score: float, needles: list[str]) -> Hit:
-    """A hit for stored document ``doc``, its ``needles`` marked in the title and a snippet."""
-    extra = {f.name: doc.get(f.name) for f in hit_fields() if f.name not in ("kind", "rank")}
-    return Hit(doc["id"], doc["kind"], doc["title"], doc["rank"], round(score, 4),
-               highlight(doc["body"], needles, SNIPPET_CHARS), highlight(doc["title"], needles), extra)
+def with_pinyin(marks: list[str], title: str, key: str | None) -> list[str]:
+    """``marks`` and, for a pinyin query, the characters of ``title`` that it spells."""
+    spelled = matched_text(title, key) if key and title else None
+    return marks + [normalize_text(spelled)] if spelled else marks
 
 
 @dataclass
@@ -56,6 +113,4 @@ class SearchResult:
 
     def to_dict(self) -> dict:
         """JSON-ready data."""
-        data = asdict(self)
-        data["hits"] = [hit.to_dict() for hit in self.hits]
-        return data
+        return {**asdict(replace(self, hits=[])), "hits": [hit.to_dict() for hit in self.hits]}

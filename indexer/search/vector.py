@@ -24,7 +24,7 @@ SHIFT = 1 << 32  # a phrase's candidate × SHIFT + a start position: one key eac
 BIAS = 1 << 16  # keeps start positions (position - offset in the phrase) positive
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Matches:
     """Ascending live document numbers of one segment (int32) and their scores (float64)."""
 
@@ -55,20 +55,53 @@ def locate(haystack: np.ndarray, needles: np.ndarray) -> tuple[np.ndarray, np.nd
     return haystack[index] == needles, index
 
 
-def union(parts: list[Matches], minimum: int = 1) -> Matches:
-    """Documents in at least ``minimum`` of ``parts``, with the sum of their scores there."""
+def union(parts: list[Matches], size: int, minimum: int = 1) -> Matches:
+    """Documents in at least ``minimum`` of ``parts`` (of a segment of ``size`` documents),
+    with the sum of their scores there."""
     parts = [part for part in parts if len(part)]
     if len(parts) == 1 and minimum <= 1:
         return parts[0]
     if not parts:
         return EMPTY
-    docs, inverse, counts = np.unique(np.concatenate([p.docs for p in parts]), return_inverse=True,
-                                      return_counts=True)
-    scores = np.bincount(inverse, weights=np.concatenate([p.scores for p in parts]), minlength=len(docs))
+    return summed(np.concatenate([p.docs for p in parts]), np.concatenate([p.scores for p in parts]), size,
+                  minimum)
+
+
+def summed(docs: np.ndarray, scores: np.ndarray, size: int, minimum: int = 1) -> Matches:
+    """The documents that occur at least ``minimum`` times in ``docs`` (of a segment of ``size``
+    documents), each with the sum of its ``scores``, added in their order either way: by
+    sorting the documents, or, when they are at least half as many as the segment's, by
+    counting into one slot per document of the segment, which costs no sort."""
+    if 2 * len(docs) >= size:
+        counts = np.bincount(docs, minlength=size)
+        found = np.flatnonzero(counts)
+        sums, counts = np.bincount(docs, weights=scores, minlength=size)[found], counts[found]
+        found = found.astype(np.int32)
+    else:
+        found, inverse, counts = np.unique(docs, return_inverse=True, return_counts=True)
+        sums = np.bincount(inverse, weights=scores, minlength=len(found))
     if minimum > 1:
         keep = counts >= minimum
-        return Matches(docs[keep], scores[keep])
-    return Matches(docs, scores)
+        return Matches(found[keep], sums[keep])
+    return Matches(found, sums)
+
+
+def bm25(idf: float | np.ndarray, weights: np.ndarray, norms: np.ndarray, K1: float) -> np.ndarray:
+    """BM25 of term ``weights`` in documents of length factors ``norms``
+    (:meth:`~..whoosh_ext.arrays.SegmentArrays.length_norms`), with one ``idf`` or one a
+    weight, operation for operation as ``whoosh.scoring.bm25``."""
+    return idf * ((weights * (K1 + 1)) / (weights + norms))
+
+
+def distinct(ascending: np.ndarray) -> np.ndarray:
+    """The distinct values of an ascending array, as ``np.unique`` gives them, without its sort.
+
+    >>> distinct(np.array([1, 1, 2, 5, 5]))
+    array([1, 2, 5])
+    """
+    keep = np.ones(len(ascending), dtype=bool)
+    keep[1:] = ascending[1:] != ascending[:-1]
+    return ascending[keep]
 
 
 def boosted(matches: Matches, boost: float) -> Matches:
@@ -85,14 +118,15 @@ class SegmentEvaluator:
     results are sorted by a field and read scores per match), a constant-score query scores
     as its child does, as in Whoosh."""
 
-    def __init__(self, searcher, offset: int, time_left: Callable[[], bool], needs_current: bool = False):
+    def __init__(self, searcher, offset: int, time_left: Callable[[], bool], needs_current: bool = False,
+                 arrays: SegmentArrays | None = None):
         self.searcher, self.offset = searcher, offset
         self.reader = searcher.reader()
-        self.arrays: SegmentArrays = segment_arrays(self.reader)
+        self.arrays: SegmentArrays = arrays or segment_arrays(self.reader)
         self.time_left = time_left
         self.needs_current = needs_current
         self.bm25 = isinstance(searcher.weighting, BM25F)  # else every query goes through Whoosh
-        self._avgfl: dict[str, float] = {}
+        self._norms: dict[str, np.ndarray] = {}  # a field's BM25 length factors, by document
         self._memo: dict[int, tuple[wq.Query, bool, Matches]] = {}  # id → (query, scored, matches)
 
     def run(self, query: wq.Query, scored: bool = True, within: np.ndarray | None = None) -> Matches:
@@ -106,7 +140,7 @@ class SegmentEvaluator:
         if handler is None:
             found = self.whoosh(query, scored, within)
         else:
-            found = handler(self, query, scored, within)
+            found = getattr(self, handler)(query, scored, within)
         if within is None:
             self._memo[id(query)] = (query, scored, found)
         return found
@@ -140,34 +174,79 @@ class SegmentEvaluator:
         postings = None if tbytes is None else self.arrays.postings(fieldname, tbytes)
         return None if postings is None or not len(postings.docs) else (tbytes, postings)
 
+    def _lengths_known(self, fieldname: str) -> bool:
+        """Whether the field's terms score by BM25F (a field the segment lacks matches nothing)."""
+        schema = self.reader.schema
+        return fieldname not in schema or schema[fieldname].scorable
+
+    def length_norms(self, fieldname: str) -> np.ndarray:
+        """BM25F's length factor of each document of the segment in ``fieldname``, with the
+        parameters of the searcher's scorer."""
+        norms = self._norms.get(fieldname)
+        if norms is None:
+            weighting = self.searcher.weighting
+            avgfl = self.searcher.get_parent().avg_field_length(fieldname) or 1
+            B = weighting._field_B.get(fieldname, weighting.B)
+            norms = self._norms[fieldname] = self.arrays.length_norms(fieldname, weighting.K1, B, avgfl)
+        return norms
+
     def term_scores(self, fieldname: str, tbytes: bytes, docs: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """BM25F scores of a term's postings (documents ``docs``, weights ``weights``) with
-        the parameters Whoosh's scorer takes, operation for operation as ``whoosh.scoring.bm25``;
-        a field without lengths scores its weights, as Whoosh's ``WeightScorer``."""
-        weighting = self.searcher.weighting
-        if not self.reader.schema[fieldname].scorable:
+        the parameters Whoosh's scorer takes (:func:`bm25`); a field without lengths scores
+        its weights, as Whoosh's ``WeightScorer``."""
+        if not self._lengths_known(fieldname):
             return weights.copy()
-        parent = self.searcher.get_parent()
-        avgfl = self._avgfl.get(fieldname)
-        if avgfl is None:
-            avgfl = self._avgfl[fieldname] = parent.avg_field_length(fieldname) or 1
-        idf, K1 = parent.idf(fieldname, tbytes), weighting.K1
-        B = weighting._field_B.get(fieldname, weighting.B)
-        fl = self.arrays.lengths(fieldname)[docs]
-        return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
+        idf = self.searcher.get_parent().idf(fieldname, tbytes)
+        return bm25(idf, weights, self.length_norms(fieldname)[docs], self.searcher.weighting.K1)
 
-    def term(self, query: wq.Term, scored: bool, within: np.ndarray | None) -> Matches:
+    def _term_postings(self, query: wq.Term,
+                       within: np.ndarray | None) -> tuple[bytes, np.ndarray, np.ndarray] | None:
+        """(term bytes, documents, weights) of a term's live postings among ``within``, or
+        ``None`` where the segment has none."""
         found = self._postings(query.fieldname, query.text)
         if found is None:
-            return EMPTY
+            return None
         tbytes, postings = found
         docs, weights = postings.docs, postings.weights
         if within is not None:
             inside, index = locate(docs, within)
             docs, weights = docs[index[inside]], weights[index[inside]]
+        return tbytes, docs, weights
+
+    def term(self, query: wq.Term, scored: bool, within: np.ndarray | None) -> Matches:
+        found = self._term_postings(query, within)
+        if found is None:
+            return EMPTY
+        tbytes, docs, weights = found
         if not scored:
             return Matches(docs, weights)
         return boosted(Matches(docs, self.term_scores(query.fieldname, tbytes, docs, weights)), query.boost)
+
+    def terms(self, queries: list[wq.Term], within: np.ndarray | None) -> Matches:
+        """Scored terms of fields with lengths ORed: the scores :meth:`term` and :func:`union`
+        give them one by one, each operation done once over all their postings."""
+        parent, K1 = self.searcher.get_parent(), self.searcher.weighting.K1
+        docs, weights, norms, idfs, boosts = [], [], [], [], []
+        for query in queries:
+            if not self.time_left():
+                raise Expired
+            found = self._term_postings(query, within)
+            if found is None or not len(found[1]):
+                continue
+            tbytes, these, their_weights = found
+            docs.append(these)
+            weights.append(their_weights)
+            norms.append(self.length_norms(query.fieldname)[these])
+            idfs.append(parent.idf(query.fieldname, tbytes))
+            boosts.append(query.boost)
+        if not docs:
+            return EMPTY
+        counts = [len(these) for these in docs]
+        scores = bm25(np.repeat(idfs, counts), np.concatenate(weights), np.concatenate(norms), K1)
+        scores *= np.repeat(boosts, counts)
+        if len(docs) == 1:
+            return Matches(docs[0], scores)
+        return summed(np.concatenate(docs), scores, self.arrays.doccount)
 
     def phrase(self, query: wq.Phrase, scored: bool, within: np.ndarray | None) -> Matches:
         """Documents with the words at consecutive positions (Whoosh's ``SpanNear2``, slop 1),
@@ -176,22 +255,24 @@ class SegmentEvaluator:
         if query.slop != 1 or field is None or not isinstance(field.format, Positions):
             return self.whoosh(query, scored, within)
         docs, lists = within, []
-        for word in query.words:  # each word's postings among the candidates left
+        for word in query.words:  # each word's postings among the candidates left, while any are
             found = self._postings(query.fieldname, word)
             if found is None:
                 return EMPTY
             lists.append(found)
             docs = found[1].docs if docs is None else docs[locate(found[1].docs, docs)[0]]
+            if not len(docs):
+                return EMPTY
         alive, keys = np.arange(len(docs), dtype=np.int64), None
         for offset in sorted(range(len(lists)), key=lambda n: len(lists[n][1].docs)):
             if not len(alive) or not self.time_left():  # keys: candidate × SHIFT + start position
                 break
             postings = lists[offset][1]
             counts, starts = postings.positions_at(locate(postings.docs, docs[alive])[1])
-            owners = np.repeat(alive, counts)
-            these = np.unique(owners * SHIFT + (starts - offset + BIAS))
-            keys = these if keys is None else np.intersect1d(keys, these, assume_unique=True)
-            alive = np.unique(keys // SHIFT)
+            # ascending: candidates ascend, and a posting's positions ascend, each once
+            these = np.repeat(alive, counts) * SHIFT + (starts - offset + BIAS)
+            keys = these if keys is None else these[locate(keys, these)[0]]
+            alive = distinct(keys // SHIFT)
         if not self.time_left():
             raise Expired
         docs = docs[alive]
@@ -206,9 +287,12 @@ class SegmentEvaluator:
     def any_of(self, query: wq.Or, scored: bool, within: np.ndarray | None) -> Matches:
         if query.scale or query.minmatch:
             return self.whoosh(query, scored, within)
-        if len(query.subqueries) == 1:
-            return self.run(query.subqueries[0], scored, within)
-        return boosted(union(self._children(query.subqueries, scored, within)), query.boost)
+        subqueries = query.subqueries
+        if len(subqueries) == 1:
+            return self.run(subqueries[0], scored, within)
+        if scored and all(type(sub) is wq.Term and self._lengths_known(sub.fieldname) for sub in subqueries):
+            return boosted(self.terms(subqueries, within), query.boost)
+        return boosted(union(self._children(subqueries, scored, within), self.arrays.doccount), query.boost)
 
     def all_of(self, query: wq.And, scored: bool, within: np.ndarray | None) -> Matches:
         if len(query.subqueries) == 1:
@@ -249,7 +333,8 @@ class SegmentEvaluator:
     def minimum_match(self, query: MinimumMatch, scored: bool, within: np.ndarray | None) -> Matches:
         if len(query.subqueries) == 1:
             return self.run(query.subqueries[0], scored, within)
-        found = union(self._children(query.subqueries, scored, within), max(1, query.minimum))
+        found = union(self._children(query.subqueries, scored, within), self.arrays.doccount,
+                      max(1, query.minimum))
         return boosted(found, query.boost)
 
     def constant(self, query: wq.ConstantScoreQuery, scored: bool, within: np.ndarray | None) -> Matches:
@@ -276,13 +361,13 @@ class SegmentEvaluator:
         words = [word for word in query._btexts(self.reader) if word]
         if len(words) == 1:
             return self.term(wq.Term(query.fieldname, words[0]), scored, within)
-        found = union([self.term(wq.Term(query.fieldname, word), scored, within) for word in words])
-        if not scored:
-            return found
-        if len(words) < wq.Or.TOO_MANY_CLAUSES and (self.needs_current or len(words) == 2
-                                                   or self.arrays.doccount > 5000):
+        weighed = scored and len(words) < wq.Or.TOO_MANY_CLAUSES and (
+            self.needs_current or len(words) == 2 or self.arrays.doccount > 5000)
+        found = union([self.term(wq.Term(query.fieldname, word), weighed, within) for word in words],
+                      self.arrays.doccount)
+        if weighed:
             return boosted(found, query.boost)
-        return Matches(found.docs, np.ones(len(found.docs)))
+        return Matches(found.docs, np.ones(len(found.docs))) if scored else found
 
     def numeric_range(self, query: wq.NumericRange, scored: bool, within: np.ndarray | None) -> Matches:
         """Unscored (a filter): the documents of the range's terms."""
@@ -291,18 +376,18 @@ class SegmentEvaluator:
         return self.run(query._compile_query(self.reader), False, within)
 
 
-HANDLERS: dict[type, Callable[[SegmentEvaluator, wq.Query, bool, np.ndarray | None], Matches]] = {
-    wq.Term: SegmentEvaluator.term,
-    wq.Phrase: SegmentEvaluator.phrase,
-    wq.Or: SegmentEvaluator.any_of,
-    wq.And: SegmentEvaluator.all_of,
-    wq.AndMaybe: SegmentEvaluator.and_maybe,
-    wq.AndNot: SegmentEvaluator.and_not,
-    MinimumMatch: SegmentEvaluator.minimum_match,
-    wq.ConstantScoreQuery: SegmentEvaluator.constant,
-    wq.Every: SegmentEvaluator.every,
-    _NullQuery: SegmentEvaluator.nothing,
-    wq.Prefix: SegmentEvaluator.prefix,
-    BoundedPrefix: SegmentEvaluator.prefix,
-    wq.NumericRange: SegmentEvaluator.numeric_range,
+HANDLERS: dict[type, str] = {  # the evaluator's method for each query type
+    wq.Term: "term",
+    wq.Phrase: "phrase",
+    wq.Or: "any_of",
+    wq.And: "all_of",
+    wq.AndMaybe: "and_maybe",
+    wq.AndNot: "and_not",
+    MinimumMatch: "minimum_match",
+    wq.ConstantScoreQuery: "constant",
+    wq.Every: "every",
+    _NullQuery: "nothing",
+    wq.Prefix: "prefix",
+    BoundedPrefix: "prefix",
+    wq.NumericRange: "numeric_range",
 }

@@ -22,7 +22,7 @@ CACHED_POSTINGS = 100_000  # postings remembered per segment reader before the c
 MISSING_KEY = (1 << 64) - 1  # the column value of a 64-bit NUMERIC field without a value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Postings:
     """A term's postings in one segment, live documents only: ``docs`` ascending (int32),
     ``weights`` (float64), read from ``source``, whose posting ``slots[i]`` is posting ``i``
@@ -55,8 +55,11 @@ class SegmentArrays:
         self._postings: dict[tuple[str, bytes], Postings | None] = {}
         self._cached = 0
         self._lengths: dict[str, np.ndarray] = {}
+        self._norms: dict[tuple, np.ndarray] = {}
         self._columns: dict[str, np.ndarray] = {}
         self._facets: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
+        self._keys: dict[str, list] = {}
+        self._facet_values: dict[str, np.ndarray | None] = {}
 
     def postings(self, fieldname: str, tbytes: bytes) -> Postings | None:
         """The term's live postings, or ``None`` if the segment does not have the term."""
@@ -92,6 +95,16 @@ class SegmentArrays:
             self._lengths[fieldname] = found
         return found
 
+    def length_norms(self, fieldname: str, K1: float, B: float, avgfl: float) -> np.ndarray:
+        """Every document's BM25 length factor ``K1 * ((1 - B) + B * length / avgfl)`` of
+        ``fieldname``, operation for operation as ``whoosh.scoring.bm25``: computed once
+        for the segment, not for each term's documents."""
+        key = (fieldname, K1, B, avgfl)
+        found = self._norms.get(key)
+        if found is None:
+            found = self._norms[key] = K1 * ((1 - B) + B * self.lengths(fieldname) / avgfl)
+        return found
+
     def column(self, fieldname: str) -> np.ndarray:
         """A 64-bit NUMERIC column's raw values (uint64), :data:`MISSING_KEY` where none."""
         found = self._columns.get(fieldname)
@@ -101,6 +114,37 @@ class SegmentArrays:
                 column = self.reader.column_reader(fieldname, translate=False)
                 found[:] = [column[doc] for doc in range(self.doccount)]
             self._columns[fieldname] = found
+        return found
+
+    def facet_values(self, fieldname: str) -> np.ndarray | None:
+        """Each document's value number (:meth:`facet`) of a keyword field (-1: none), or
+        ``None`` if a document has several values: a facet counted over the matches alone."""
+        if fieldname not in self._facet_values:
+            docs, numbers, _ = self.facet(fieldname)
+            found = None
+            if len(np.unique(docs)) == len(docs):
+                found = np.full(self.doccount, -1, dtype=np.int32)
+                found[docs] = numbers
+            self._facet_values[fieldname] = found
+        return self._facet_values[fieldname]
+
+    def keys(self, fieldname: str) -> list:
+        """Each document's value of unique field ``fieldname`` (``None`` for a document
+        without one), read from the field's term table entries, not from stored fields: a
+        term in one document has that document in its entry, so only a term whose document
+        was replaced within this segment has postings to read."""
+        found = self._keys.get(fieldname)
+        if found is None:
+            field, terms = self.reader.schema[fieldname], self.reader._terms
+            found = [None] * self.doccount
+            for (name, tbytes), info in terms.items_from(fieldname, b""):
+                if name != fieldname:
+                    break
+                value = field.from_bytes(tbytes)
+                docs = [info._minid] if info._df == 1 else info.postings(terms._postfile).docs.tolist()
+                for doc in docs:
+                    found[doc] = value
+            self._keys[fieldname] = found
         return found
 
     def facet(self, fieldname: str) -> tuple[np.ndarray, np.ndarray, list[str]]:

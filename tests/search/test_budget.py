@@ -3,6 +3,8 @@ bounded, and past the deadline a search answers with what it has and says so."""
 
 from __future__ import annotations
 
+import time
+
 from indexer.search import execute
 from indexer.search.parse import MAX_CONCEPTS, parse
 from indexer.search.tree import Term
@@ -53,3 +55,15 @@ def test_a_long_query_that_matches_nowhere_is_split_into_a_bounded_number_of_pie
     result = engine.search((words * 8)[:256])  # one term, found nowhere as written
     assert result.mode == "any" and result.total > 0
     assert len(checked) <= 2 * MAX_CONCEPTS + 2  # a check a piece, not one a word of the text
+
+
+def test_the_threads_cpu_clock_is_read_only_once_the_budget_could_have_run_out(engine, monkeypatch):
+    reads = []
+    clock = time.thread_time
+    monkeypatch.setattr(time, "thread_time", lambda: reads.append(1) or clock())
+    result = engine.search("服务 数据 平台")
+    assert result.total and len(reads) <= 2  # the search's start: its deadline and the clock's
+    monkeypatch.setattr(execute, "BUDGET_SECONDS", 0.0)
+    reads.clear()
+    result = engine.search("服务 数据 平台")
+    assert any("超过限制" in notice for notice in result.notices) and len(reads) > 2

@@ -18,6 +18,8 @@ ROWS = [
     "peak RSS, MB (ours: the build's processes; others: build and queries)",
     "index size on disk, MB",
     *LATENCY,
+    *(f"query p{p}, ms, with snippets (ours: the whole first page, `search(q).to_dict()`; others: as above)"
+      for p in (50, 95)),
     "top-10 overlap with the baseline, % (queries it answers)",
     "queries with a match (of 300)",
     "HTTP on the seed, 8 clients, 200 searches: req/s",
