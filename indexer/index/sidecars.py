@@ -72,21 +72,31 @@ def write_pinyin_words(reader, generation: Path, dictionary: Iterable[str] = ())
     on a large collection those are most of the words."""
     counts: dict[str, int] = {exact_key(word): MIN_WORD_COUNT for word in dictionary}
     for fieldname in WORD_FIELDS:
-        for term, info in reader.iter_field(fieldname):
-            word = term.decode("utf-8") if isinstance(term, bytes) else term
-            if 2 <= len(word) <= MAX_WORD_CHARS and HAN_RUN.fullmatch(word):
-                weight = int(info.weight())
-                if fieldname == "title":
-                    weight = max(weight, MIN_WORD_COUNT)
-                elif weight < MIN_WORD_COUNT and word not in counts:
-                    continue
-                counts[word] = counts.get(word, 0) + weight
+        for word, weight in _word_weights(reader, fieldname).items():
+            if fieldname == "title":
+                weight = max(weight, MIN_WORD_COUNT)
+            elif weight < MIN_WORD_COUNT and word not in counts:
+                continue
+            counts[word] = counts.get(word, 0) + weight
     lines = []
     for word, count in sorted(counts.items()):
         if count >= MIN_WORD_COUNT:
             parts = syllables(word)
             lines.append(f"{''.join(parts)}\t{''.join(map(fuzzy_syllable, parts))}\t{word}\t{count}")
     _replace(generation / PINYIN_WORDS, "\n".join(lines) + "\n")
+
+
+def _word_weights(reader, fieldname: str) -> dict[str, int]:
+    """Each Chinese word of 2 to ``MAX_WORD_CHARS`` characters indexed in ``fieldname``, and
+    how many times, summed over the segments: each segment's term table is read in order,
+    where a reader of several segments looks every term up in each of them."""
+    weights: dict[str, int] = {}
+    for leaf, _ in reader.leaf_readers():
+        for term, info in leaf.iter_field(fieldname):
+            word = term.decode("utf-8") if isinstance(term, bytes) else term
+            if 2 <= len(word) <= MAX_WORD_CHARS and HAN_RUN.fullmatch(word):
+                weights[word] = weights.get(word, 0) + int(info.weight())
+    return weights
 
 
 class PinyinWords:
