@@ -20,7 +20,7 @@ import operator
 import pickle
 import tempfile
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -131,26 +131,30 @@ class FieldPostings:
         self._clear()
 
     def _clear(self) -> None:
-        self.vocabulary: dict[str, int] = {}
-        self.words: list[str] = []
+        self.vocabulary: dict = {}  # a term (or its key) → its number
+        self.words: list = []  # each number's term
         self._memory = {name: array("I") for name in COLUMNS}
 
     def __bool__(self) -> bool:
         return bool(self._runs) or bool(self._memory["terms"])
 
-    def add(self, words: list[str], docnum: int, freqs: np.ndarray, starts: np.ndarray) -> int:
-        """Collect one document's postings of ``words`` (distinct); return how many words were new."""
-        vocabulary = self.vocabulary
-        new = set(words).difference(vocabulary)
-        for word in new:
-            vocabulary[word] = len(self.words)
-            self.words.append(word)
-        memory = self._memory
-        memory["terms"].extend(map(vocabulary.__getitem__, words))
-        memory["docs"].frombytes(np.full(len(words), docnum, dtype=np.uint32).tobytes())
-        memory["freqs"].frombytes(freqs.astype(np.uint32).tobytes())
-        memory["starts"].frombytes(starts.astype(np.uint32).tobytes())
-        return len(new)
+    def numbers(self, keys: list, text: Callable | None = None) -> tuple[np.ndarray, int]:
+        """The vocabulary number of each of ``keys`` (a term, or with ``text`` a key whose term
+        is ``text(key)``), a new one taking the next number; and how many were new."""
+        vocabulary, words = self.vocabulary, self.words
+        known = len(words)
+        for key in keys:
+            if key not in vocabulary:
+                vocabulary[key] = len(words)
+                words.append(key if text is None else text(key))
+        numbers = np.fromiter(map(vocabulary.__getitem__, keys), dtype=np.int64, count=len(keys))
+        return numbers, len(words) - known
+
+    def add(self, terms: np.ndarray, docs: np.ndarray, freqs: np.ndarray, starts: np.ndarray) -> None:
+        """Collect postings: each one's term (its vocabulary number), document, frequency and
+        where its gaps start; a term's postings in document order."""
+        for name, values in zip(COLUMNS, (terms, docs, freqs, starts), strict=True):
+            self._memory[name].frombytes(values.astype(np.uint32).tobytes())
 
     def _ranked(self) -> tuple[list[str], Postings]:
         """The words in memory in order, and the postings in memory sorted by their word's rank."""
