@@ -43,34 +43,31 @@ class TokenBatch:
 
     def words(self) -> list[str]:
         """Every token's text, in order."""
-        long_words = iter(self.long_words)
-        return [next(long_words) if code == LONG else decode(code) for code in self.codes.tolist()]
+        _, index, texts = self.keys()
+        return [texts[at] for at in index.tolist()]
 
-
-    def keys(self) -> tuple[list, np.ndarray]:
+    def keys(self) -> tuple[list, np.ndarray, list[str]]:
         """What the writer numbers: each distinct code, then each long token's text (repeats
-        included); and each token's index into them."""
+        included); each token's index into them; and the text of each of them."""
         short = self.codes != LONG
         codes, inverse = np.unique(self.codes[short], return_inverse=True)
         index = np.empty(len(self.codes), dtype=np.int64)
         index[short] = inverse
         index[~short] = np.arange(len(codes), len(codes) + len(self.long_words))
-        return codes.tolist() + self.long_words, index
-
-    @staticmethod
-    def text(key: int | str) -> str:
-        """The text of a key of :meth:`keys`."""
-        return key if isinstance(key, str) else decode(key)
+        return codes.tolist() + self.long_words, index, decode(codes) + self.long_words
 
 
-def decode(code: int) -> str:
-    """The text of a token's code (not :data:`LONG`).
+def decode(codes: np.ndarray) -> list[str]:
+    """The text of each code (not :data:`LONG`).
 
-    >>> decode(encode(np.array([0x4E91, 0x4E91]), np.array([0]), np.array([2]))[0])
-    '云云'
+    >>> decode(encode(np.array([0x4E91, 0x4E91, 0x61]), np.array([0, 0, 2]), np.array([2, 1, 1])))
+    ['云云', '云', 'a']
     """
-    return "".join(chr((code >> shift & CHAR_MASK) - 1) for shift in (FIRST, SECOND, THIRD)
-                   if code >> shift & CHAR_MASK)
+    slots = np.stack([codes >> shift & CHAR_MASK for shift in (FIRST, SECOND, THIRD)], axis=1)
+    texts = np.where(slots > 0, slots - 1, 0).astype(np.uint32).view("U3").ravel().tolist()
+    for at in np.flatnonzero((slots == 1).any(axis=1)).tolist():  # U+0000, which numpy drops at the end
+        texts[at] = "".join(chr(slot - 1) for slot in slots[at].tolist() if slot)
+    return texts
 
 
 def encode(points: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ import operator
 import pickle
 import tempfile
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -138,17 +138,16 @@ class FieldPostings:
     def __bool__(self) -> bool:
         return bool(self._runs) or bool(self._memory["terms"])
 
-    def numbers(self, keys: list, text: Callable | None = None) -> tuple[np.ndarray, int]:
-        """The vocabulary number of each of ``keys`` (a term, or with ``text`` a key whose term
-        is ``text(key)``), a new one taking the next number; and how many were new."""
+    def numbers(self, keys: list, texts: list | None = None) -> tuple[np.ndarray, int]:
+        """The vocabulary number of each of ``keys`` (a term, or a key whose term is the same
+        item of ``texts``), a new key taking the next number; and how many were new."""
         vocabulary, words = self.vocabulary, self.words
-        known = len(words)
-        for key in keys:
-            if key not in vocabulary:
-                vocabulary[key] = len(words)
-                words.append(key if text is None else text(key))
+        terms = dict.fromkeys(keys) if texts is None else dict(zip(keys, texts, strict=True))
+        new = [key for key in terms if key not in vocabulary]
+        vocabulary.update(zip(new, range(len(words), len(words) + len(new)), strict=True))
+        words += new if texts is None else [terms[key] for key in new]
         numbers = np.fromiter(map(vocabulary.__getitem__, keys), dtype=np.int64, count=len(keys))
-        return numbers, len(words) - known
+        return numbers, len(new)
 
     def add(self, terms: np.ndarray, docs: np.ndarray, freqs: np.ndarray, starts: np.ndarray) -> None:
         """Collect postings: each one's term (its vocabulary number), document, frequency and

@@ -202,8 +202,8 @@ class MapSegmentWriter(SegmentWriter):
         """Collect the postings of a mapped field's tokens (an analyser's ``index_batch`` of
         the texts of documents ``docs``), their gaps in the field's stream."""
         postings = self._fields[fieldname]
-        keys, index = tokens.keys()
-        numbers, new = postings.numbers(keys, tokens.text)
+        keys, index, texts = tokens.keys()
+        numbers, new = postings.numbers(keys, texts)
         terms, docs, freqs, starts, gaps = group_postings(numbers[index], tokens.positions,
                                                           np.repeat(docs, tokens.counts))
         starts += self._gaps[fieldname].extend(gaps)
