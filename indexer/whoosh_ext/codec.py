@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 from array import array
+from hashlib import md5
 
 import numpy as np
 from whoosh.codec.whoosh3 import (
@@ -349,12 +350,18 @@ class PairArray:
         return len(self.hashes)
 
 
+def md5_hashes(keys: list[bytes]) -> np.ndarray:
+    """Whoosh's ``md5_hash`` of each key: the last four bytes of its MD5 digest, big-endian."""
+    digests = b"".join([md5(key, usedforsecurity=False).digest() for key in keys])
+    return np.frombuffer(digests, dtype=">u4")[3::4].astype(np.int64)
+
+
 class TermTable(OrderedHashWriter):
     """Whoosh's ordered hash file of the term table, written the same, its entries added a
     batch at a time and its hash tables made as arrays."""
 
     def __init__(self, dbfile):
-        super().__init__(dbfile)
+        super().__init__(dbfile)  # hash type 0: MD5, as md5_hashes computes it
         self.buckets = [PairArray() for _ in range(256)]
 
     def add_entries(self, keys: list[bytes], values: np.ndarray, bounds: np.ndarray) -> None:
@@ -377,14 +384,18 @@ class TermTable(OrderedHashWriter):
         data[slices(keys_at, key_lengths)] = np.frombuffer(b"".join(keys), dtype=np.uint8)
         data[slices(keys_at + key_lengths, value_lengths)] = values
         positions = self.dbfile.tell() + starts
-        hashes = np.fromiter(map(self.hashfn, keys), dtype=np.int64, count=len(keys))
+        hashes = md5_hashes(keys)
         order = np.argsort(hashes & 255, kind="stable")  # a bucket's keys stay in order
         counts = np.bincount(hashes & 255, minlength=256)
         for bucket, end, count in zip(range(256), np.cumsum(counts).tolist(), counts.tolist(), strict=True):
             if count:
                 chosen = order[end - count:end]
                 self.buckets[bucket].extend(hashes[chosen], positions[chosen])
-        self.index.extend(positions.tolist())
+        try:  # the key index's type: the smallest that holds the last position, as Whoosh widens it
+            array(self.index.typecode, [int(positions[-1])])
+        except OverflowError:
+            self.index._retype(int(positions[-1]))
+        self.index.array.extend(positions.tolist())
         self.dbfile.write(data.tobytes())
         self.lastkey = keys[-1]
 

@@ -51,10 +51,10 @@ def mapped(field) -> bool:
     return type(field.format) is Positions and hasattr(field.analyzer, "index_batch")
 
 
-def term_bytes(term: str | bytes) -> bytes:
-    """A collected term as the term table keys it: a word of our tokenizers in UTF-8, a
-    Whoosh field's term as it made it."""
-    return term if isinstance(term, bytes) else term.encode("utf-8")
+def term_bytes(terms: list) -> list[bytes]:
+    """Collected terms as the term table keys them: our tokenizers' words in UTF-8, a Whoosh
+    field's terms as it made them (a field's terms are all one or all the other)."""
+    return terms if not terms or isinstance(terms[0], bytes) else list(map(str.encode, terms))
 
 
 def group_postings(terms: np.ndarray, positions: list[int], docs: np.ndarray) -> tuple[
@@ -234,8 +234,8 @@ class MapSegmentWriter(SegmentWriter):
             stream = self._gaps[fieldname].array() if kind == POSITIONS else None
             for words, bounds, columns in self._fields[fieldname].batches(TERM_BATCH):
                 docs, freqs, starts = (columns[name].tolist() for name in ("docs", "freqs", "starts"))
-                for word, begin, end in zip(words, bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-                    tbytes = term_bytes(word)
+                for tbytes, begin, end in zip(term_bytes(words), bounds[:-1].tolist(), bounds[1:].tolist(),
+                                              strict=True):
                     for at in range(begin, end):
                         gaps = stream[starts[at]:starts[at] + freqs[at]].tolist() if kind == POSITIONS else []
                         value = posting_value(kind, freqs[at], gaps)
@@ -286,7 +286,7 @@ class MapSegmentWriter(SegmentWriter):
             docs, freqs = columns["docs"], columns["freqs"]
             gaps = gather(stream, columns["starts"], freqs) if kind == POSITIONS else None
             batch = Batch(kind, bounds, docs, freqs, field_lengths[docs], gaps)
-            writer.add_lists([prefix + term_bytes(word) for word in words], batch)
+            writer.add_lists(list(map(prefix.__add__, term_bytes(words))), batch)
             release(stream)  # a field's gaps are read all over: the pages go back after each batch
         writer.finish_field()
 
