@@ -13,10 +13,9 @@ never a Python call per posting.
 
 from __future__ import annotations
 
-import heapq
+import bisect
 import itertools
 import mmap
-import operator
 import pickle
 import tempfile
 from array import array
@@ -113,12 +112,6 @@ def read_words(stream, offsets: list[int]) -> Iterator[str]:
         yield from pickle.load(stream)
 
 
-def _numbered(words: Iterable[str], number: int) -> Iterator[tuple[str, int, int]]:
-    """(word, ``number``, its rank) of each word."""
-    for rank, word in enumerate(words):
-        yield word, number, rank
-
-
 class FieldPostings:
     """One field's collected postings: those since the last run as typed arrays, numbered by
     a vocabulary of their words, and the runs on disk in ``folder``, each with its own words,
@@ -185,38 +178,50 @@ class FieldPostings:
         self._files.append(stream)
         self._clear()
 
-    def batches(self, size: int) -> Iterator[tuple[list[str], np.ndarray, dict[str, np.ndarray]]]:
-        """Every collected term in order, ``size`` terms at a time: their words, where each
-        one's postings start (and the last ends), and the postings' documents, frequencies and
-        where their gaps start, grouped by term in document order. The runs' words are merged
-        as they are read."""
+    def batches(self, size: int) -> Iterator[tuple[list, np.ndarray, dict[str, np.ndarray]]]:
+        """Every collected term in order, at least ``size`` terms at a time: their words, where
+        each one's postings start (and the last ends), and the postings' documents, frequencies
+        and where their gaps start, grouped by term in document order.
+
+        The runs' words are merged as they are read, ``size`` at a time from each run: a batch
+        holds every word read up to the smallest last word read from a run that has more."""
         latest_words, latest = self._ranked()
         runs = [*self._runs, Run(latest, latest_words)]
-        merged = heapq.merge(*(_numbered(run.words, number) for number, run in enumerate(runs)))
-        words: list[str] = []
-        picked: list[list[int]] = [[] for _ in runs]  # each run's (term in the batch, its rank), flat
-        for word, group in itertools.groupby(merged, key=operator.itemgetter(0)):
-            for _, number, rank in group:
-                picked[number] += (len(words), rank)
-            words.append(word)
-            if len(words) == size:
-                yield self._batch(runs, words, picked)
-                words, picked = [], [[] for _ in runs]
-                for run in self._runs:  # read in order: what was read is not read again
-                    release(run.postings.columns["terms"])
-        if words:
+        sources: list[Iterator | None] = [iter(run.words) for run in runs]
+        pending: list[list] = [[] for _ in runs]  # each run's words read, not yet in a batch
+        ranks = [0] * len(runs)  # the rank of each run's first pending word
+        while True:
+            for number, source in enumerate(sources):
+                if source is not None and len(pending[number]) < size:
+                    read = list(itertools.islice(source, size))
+                    pending[number] += read
+                    sources[number] = source if len(read) == size else None
+            ends = [words[-1] for words, source in zip(pending, sources, strict=True) if source is not None]
+            last = min(ends, default=None)
+            taken = [words if last is None else words[:bisect.bisect_right(words, last)] for words in pending]
+            words = sorted(set().union(*taken))
+            if not words:
+                return
+            number_of = dict(zip(words, range(len(words)), strict=True))
+            picked = [(np.fromiter(map(number_of.__getitem__, found), dtype=np.int64, count=len(found)),
+                       np.arange(rank, rank + len(found))) for found, rank in zip(taken, ranks, strict=True)]
             yield self._batch(runs, words, picked)
+            for number, run_words in enumerate(taken):
+                pending[number] = pending[number][len(run_words):]
+                ranks[number] += len(run_words)
+            for run in self._runs:  # read in order: what was read is not read again
+                release(run.postings.columns["terms"])
 
     @staticmethod
-    def _batch(runs: list[Run], words: list[str],
-               picked: list[list[int]]) -> tuple[list[str], np.ndarray, dict[str, np.ndarray]]:
-        """The batch of ``words``: each run's postings of the terms it has, run after run."""
+    def _batch(runs: list[Run], words: list,
+               picked: list[tuple[np.ndarray, np.ndarray]]) -> tuple[list, np.ndarray, dict[str, np.ndarray]]:
+        """The batch of ``words``: each run's postings of the terms it has (each term's number in
+        the batch and its rank in the run), run after run."""
         owners, parts = [], []
-        for run, pairs in zip(runs, picked, strict=True):
-            if pairs:
-                pairs = np.array(pairs, dtype=np.int64)
-                owner, part = run.postings.take(pairs[1::2])
-                owners.append(pairs[0::2][owner])
+        for run, (numbers, ranks) in zip(runs, picked, strict=True):
+            if len(ranks):
+                owner, part = run.postings.take(ranks)
+                owners.append(numbers[owner])
                 parts.append(part)
         owner = np.concatenate(owners)
         grouped = np.argsort(owner, kind="stable")  # by term, then run after run: in document order
