@@ -133,14 +133,19 @@ class FieldPostings:
 
     def numbers(self, keys: list, texts: list | None = None) -> tuple[np.ndarray, int]:
         """The vocabulary number of each of ``keys`` (a term, or a key whose term is the same
-        item of ``texts``), a new key taking the next number; and how many were new."""
+        item of ``texts``), a new key taking the next number; and how many were new. One
+        lookup a key: only the new ones are handled one by one."""
         vocabulary, words = self.vocabulary, self.words
-        terms = dict.fromkeys(keys) if texts is None else dict(zip(keys, texts, strict=True))
-        new = [key for key in terms if key not in vocabulary]
-        vocabulary.update(zip(new, range(len(words), len(words) + len(new)), strict=True))
-        words += new if texts is None else [terms[key] for key in new]
-        numbers = np.fromiter(map(vocabulary.__getitem__, keys), dtype=np.int64, count=len(keys))
-        return numbers, len(new)
+        numbers = np.fromiter(map(vocabulary.get, keys, itertools.repeat(-1)), np.int64, len(keys))
+        missing = np.flatnonzero(numbers < 0).tolist()
+        first: dict = {}  # each new key: where it first is (a long word or a term may come again)
+        for at in missing:
+            first.setdefault(keys[at], at)
+        known = len(words)
+        vocabulary.update(zip(first, range(known, known + len(first)), strict=True))
+        words += list(first) if texts is None else [texts[at] for at in first.values()]
+        numbers[missing] = [vocabulary[keys[at]] for at in missing]
+        return numbers, len(first)
 
     def add(self, terms: np.ndarray, docs: np.ndarray, freqs: np.ndarray, starts: np.ndarray) -> None:
         """Collect postings: each one's term (its vocabulary number), document, frequency and
