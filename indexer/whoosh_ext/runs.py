@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .packed import slices
+from .packed import slices, stable_order
 
 COLUMNS = ("terms", "docs", "freqs", "starts")
 WORD_CHUNK = 1 << 16  # a run's words pickled together
@@ -160,7 +160,7 @@ class FieldPostings:
         rank[order] = np.arange(len(order), dtype=np.uint32)
         columns = {name: np.frombuffer(values, dtype=np.uint32) for name, values in self._memory.items()}
         columns["terms"] = rank[columns["terms"]]
-        by_rank = np.argsort(columns["terms"], kind="stable")
+        by_rank = stable_order(columns["terms"])
         return [self.words[number] for number in order], Postings({name: values[by_rank]
                                                                    for name, values in columns.items()})
 
@@ -229,7 +229,7 @@ class FieldPostings:
                 owners.append(numbers[owner])
                 parts.append(part)
         owner = np.concatenate(owners)
-        grouped = np.argsort(owner, kind="stable")  # by term, then run after run: in document order
+        grouped = stable_order(owner)  # by term, then run after run: in document order
         columns = {name: np.concatenate([part[name] for part in parts])[grouped] for name in COLUMNS[1:]}
         bounds = np.concatenate(([0], np.cumsum(np.bincount(owner, minlength=len(words)))))
         return words, bounds, columns

@@ -37,7 +37,7 @@ from whoosh.util.numeric import pack_ushort
 from whoosh.writing import SegmentWriter
 
 from .codec import TERM_BATCH
-from .packed import KINDS, POSITIONS, Batch, gather, position_gaps, posting_value
+from .packed import KINDS, POSITIONS, Batch, gather, position_gaps, posting_value, stable_order
 from .runs import FieldPostings, GapStream, release
 
 POSTING_BYTES = 16  # memory of one collected posting beyond its position gaps
@@ -66,7 +66,7 @@ def group_postings(terms: np.ndarray, positions: list[int], docs: np.ndarray) ->
     after term, each term's in document order."""
     first_doc = int(docs[0])
     key = terms * (int(docs[-1]) - first_doc + 1) + (docs - first_doc)
-    order = np.argsort(key, kind="stable")  # a posting's positions stay in token order
+    order = stable_order(key)  # a posting's positions stay in token order
     key = key[order]
     starts = np.flatnonzero(np.diff(key, prepend=-1))
     first = order[starts]

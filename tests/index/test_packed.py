@@ -21,6 +21,7 @@ from indexer.whoosh_ext.packed import (
     PostingList,
     length_bytes,
     pack,
+    stable_order,
 )
 
 # Posting lists, each [(document, positions)], chosen to need 1-, 2- and 4-byte widths
@@ -110,3 +111,9 @@ def test_term_table_writes_the_bytes_of_whoosh_ordered_hash_file(tmp_path):
     theirs.close()
     ours.close()
     assert (tmp_path / "ours").read_bytes() == (tmp_path / "theirs").read_bytes()
+
+
+@pytest.mark.parametrize("high", [5, 1 << 20, 1 << 62])  # the last: too large to make unique
+def test_stable_order_is_a_stable_argsort(high):
+    keys = np.random.default_rng(7).integers(0, high, 50_000)
+    assert (stable_order(keys) == np.argsort(keys, kind="stable")).all()
