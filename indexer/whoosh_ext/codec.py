@@ -14,8 +14,9 @@ format (:mod:`.packed`), written and read fast for many short Chinese terms.
   MD5 and probes the on-disk hash table in Python. A segment never changes once written.
 - The term table's writer keeps each term's hash and position in typed arrays until it
   writes the table, not in a tuple a term: a few hundred MB less per writer on millions of
-  terms. Posting lists are packed and their entries added a batch at a time
-  (:func:`write_lists`, :func:`add_entries`).
+  terms. Posting lists are packed, their term infos made and their entries added a batch of
+  terms at a time, as arrays (:func:`write_lists`, :meth:`TermTable.add_entries`), and the
+  hash tables are written a bucket at a time: the same file as Whoosh's writer.
 """
 
 from __future__ import annotations

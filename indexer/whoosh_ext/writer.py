@@ -6,9 +6,9 @@ commit, and the field writer takes them one Python call after another. :class:`M
 instead collects each field's postings in a :class:`.runs.FieldPostings`, for many documents
 at once (:meth:`MapSegmentWriter.add_documents`; Whoosh's indexing sub-processes add a job
 file's documents together): for the fields of our Chinese tokenizers (anything whose analyzer
-has ``index_tokens``) with Whoosh's positions format, each document's tokens come as two
-lists, and the batch's positions are grouped per term and document with one sort and their
-gaps appended to the field's stream (:class:`.runs.GapStream`); for the fields without
+has ``index_batch``) with Whoosh's positions format, the batch's tokens come as arrays (term
+codes and positions), are grouped per term and document with one sort and their gaps
+appended to the field's stream (:class:`.runs.GapStream`); for the fields without
 positions (ids, keywords, pinyin, numbers), the terms and frequencies Whoosh's format makes.
 Documents arrive in order, so a term's postings are already sorted: the commit takes the
 terms of each field in order and packs their lists a batch of terms at a time
@@ -57,7 +57,7 @@ def term_bytes(terms: list) -> list[bytes]:
     return terms if not terms or isinstance(terms[0], bytes) else list(map(str.encode, terms))
 
 
-def group_postings(terms: np.ndarray, positions: list[int], docs: np.ndarray) -> tuple[
+def group_postings(terms: np.ndarray, positions: np.ndarray, docs: np.ndarray) -> tuple[
         np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The postings of tokens of term numbers ``terms`` at ``positions`` in documents ``docs``
     (document after document): each posting's term, document and count, where its position
