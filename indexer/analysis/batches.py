@@ -26,7 +26,10 @@ LONG = -1  # the code of a token of four characters or more
 BITS = 21  # per character: a code point plus one is at most 0x110000
 FIRST, SECOND, THIRD = 2 * BITS, BITS, 0
 CHAR_MASK = (1 << BITS) - 1
-CJK_OR_WORD = re.compile(rf"([{HAN}\u3040-\u30ff\uac00-\ud7af]+)|([^\W_{HAN}]+)")
+CJK = rf"{HAN}\u3040-\u30ff\uac00-\ud7af"  # Han, kana, Hangul
+CJK_RANGES = (*HAN_RANGES, (0x3040, 0x30FF), (0xAC00, 0xD7AF))
+CJK_OR_WORD = re.compile(rf"([{CJK}]+)|([^\W_{HAN}]+)")  # a CJK run, or a Latin (or digit) run
+MATCH = re.compile(rf"[{CJK}]+|[^\W_{HAN}]+")  # either, without the groups
 BMP_ALNUM = np.array([chr(code).isalnum() for code in range(0x10000)], dtype=bool)  # [^\W_]
 
 
@@ -86,12 +89,21 @@ def code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
+def _in_ranges(points: np.ndarray, ranges) -> np.ndarray:
+    found = np.zeros(len(points), dtype=bool)
+    for low, high in ranges:
+        found |= (points >= low) & (points <= high)
+    return found
+
+
 def is_han(points: np.ndarray) -> np.ndarray:
     """Whether each code point is in :data:`~.normalize.HAN`."""
-    han = np.zeros(len(points), dtype=bool)
-    for low, high in HAN_RANGES:
-        han |= (points >= low) & (points <= high)
-    return han
+    return _in_ranges(points, HAN_RANGES)
+
+
+def is_cjk(points: np.ndarray) -> np.ndarray:
+    """Whether each code point is in :data:`CJK`: the characters of a CJK run."""
+    return _in_ranges(points, CJK_RANGES)
 
 
 def is_alnum(points: np.ndarray) -> np.ndarray:
@@ -154,24 +166,21 @@ def ngram_tokens(texts: list[str]) -> TokenBatch:
     """The character field's tokens of normalised ``texts`` (:meth:`.CJKNgramTokenizer.columns`
     at index time): each unit (a CJK character, or a Latin or digit run whole) at its own
     position, and after each CJK character the bigram with the next one of its run."""
-    runs: list[str | None] = []  # each match: its CJK run, or None
-    latins: list[str | None] = []  # its Latin run, or None
+    matches: list[str] = []  # CJK runs and Latin runs, in order
     per_text = []
     for text in texts:
-        parts = CJK_OR_WORD.split(text)
-        runs += parts[1::3]
-        latins += parts[2::3]
-        per_text.append(len(parts) // 3)
-    if not runs:
+        found = MATCH.findall(text)
+        matches += found
+        per_text.append(len(found))
+    if not matches:
         return _empty(len(texts))
-    matches = [run or latin for run, latin in zip(runs, latins, strict=True)]
     points = code_points("".join(matches))
     match_length = np.fromiter(map(len, matches), dtype=np.int64, count=len(matches))
-    cjk_match = np.fromiter(map(bool, runs), dtype=bool, count=len(runs))
+    match_start = np.cumsum(match_length) - match_length
+    cjk_match = is_cjk(points[match_start])  # else the Latin alternative matched
     sizes = np.where(cjk_match, match_length, 1)  # a Latin run is one unit
     match_of = np.repeat(np.arange(len(matches)), sizes)
     first_unit = np.cumsum(sizes) - sizes
-    match_start = np.cumsum(match_length) - match_length
     unit_start = (match_start - first_unit)[match_of] + np.arange(len(match_of))
     cjk = cjk_match[match_of]
     unigrams = encode(points, unit_start, np.where(cjk, 1, match_length[match_of]))
@@ -185,7 +194,7 @@ def ngram_tokens(texts: list[str]) -> TokenBatch:
     text_units = np.bincount(text_of_match, weights=sizes, minlength=len(texts)).astype(np.int64)
     position = np.arange(len(match_of)) - np.repeat(np.cumsum(text_units) - text_units, text_units)
     unit = kept >> 1
-    long_words = [latin for latin in latins if latin and len(latin) > 3]
+    long_words = [matches[at] for at in np.flatnonzero(~cjk_match & (match_length > 3)).tolist()]
     return TokenBatch(codes.ravel()[kept], long_words, position[unit],
                       np.bincount(text_of_match[match_of[unit]], minlength=len(texts)))
 

@@ -12,7 +12,17 @@ import numpy as np
 import pytest
 
 from indexer import config, load_documents
-from indexer.analysis.batches import LONG, TokenBatch, code_points, decode, encode, is_alnum, is_han
+from indexer.analysis.batches import (
+    CJK,
+    LONG,
+    TokenBatch,
+    code_points,
+    decode,
+    encode,
+    is_alnum,
+    is_cjk,
+    is_han,
+)
 from indexer.analysis.normalize import HAN_RUN, normalize_text
 from indexer.analysis.tokenizers import char_analyzer, word_analyzer
 
@@ -67,3 +77,5 @@ def test_character_classes_are_the_patterns_of_the_tokenizers():
     alnum = re.compile(r"[^\W_]")
     assert is_alnum(points).tolist() == [alnum.match(chr(code)) is not None for code in range(0x110000)]
     assert is_han(points).tolist() == [HAN_RUN.match(chr(code)) is not None for code in range(0x110000)]
+    cjk = re.compile(f"[{CJK}]")
+    assert is_cjk(points).tolist() == [cjk.match(chr(code)) is not None for code in range(0x110000)]
