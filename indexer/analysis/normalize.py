@@ -11,7 +11,8 @@ import opencc
 
 # Variants NFKC and OpenCC t2s leave alone but readers treat as the same character.
 VARIANTS = {"巿": "市", "冇": "没", "峯": "峰", "羣": "群", "衆": "众", "綫": "线"}
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
+HAN = "".join(f"{chr(low)}-{chr(high)}" for low, high in HAN_RANGES)  # a character class's ranges
 HAN_RUN = re.compile(f"[{HAN}]+")  # only all-Han words join the dictionary; Latin splits itself
 
 _t2s = opencc.OpenCC("t2s")

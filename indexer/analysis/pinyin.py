@@ -6,9 +6,10 @@ indexed with a leading ``^``, so a match at the start can rank higher. The full 
 gets its whole first syllables marked with ``=``, so ``huayu`` prefers 华宇 (hua yu) to 华云
 (hua yun). pypinyin's phrase data reads heteronyms in context (银行 hang, 重庆 chong).
 
->>> title_pinyin("华宇软件")
+>>> full, initials = title_pinyin("华宇软件")
+>>> full
 '^huayuruanjian huayuruanjian yuruanjian ruanjian jian =hua =huayu =huayuruan =huayuruanjian'
->>> title_initials("华宇软件")
+>>> initials
 '^hyrj hyrj yrj rj j'
 >>> pinyin_key("Hua yu"), pinyin_key("华宇"), pinyin_key("wang2su4"), pinyin_key("ncs4450")
 ('huayu', None, 'wangsu', None)
@@ -122,16 +123,12 @@ def _suffixes(parts: list[str]) -> str:
     return " ".join([START + "".join(parts)] + ["".join(parts[i:]) for i in range(len(parts))])
 
 
-def title_pinyin(title: str) -> str:
-    """The index tokens of a title's full pinyin."""
+def title_pinyin(title: str) -> tuple[str, str]:
+    """The index tokens of a title's full pinyin, and of its initials (the first letter of
+    each syllable), from one reading of it."""
     parts = syllables(title)
     whole = [WHOLE + "".join(parts[:end]) for end in range(1, len(parts) + 1)]
-    return " ".join([_suffixes(parts), *whole]).strip()
-
-
-def title_initials(title: str) -> str:
-    """The index tokens of a title's initials (first letter of each syllable)."""
-    return _suffixes([syllable[0] for syllable in syllables(title)])
+    return " ".join([_suffixes(parts), *whole]).strip(), _suffixes([syllable[0] for syllable in parts])
 
 
 def pinyin_key(query: str) -> str | None:

@@ -75,7 +75,7 @@ class Segmenter:
         after it, and a sub-word does not (its word comes later and starts no later):
         ``tests/analysis/test_segment.py`` checks this against jieba's two cuts.
         """
-        found = list(self._jieba.tokenize(text, mode="search"))
+        found = self.search_tokens(text)
         if not found:
             return (), (), (), []
         words, starts, ends = zip(*found, strict=True)
@@ -84,6 +84,10 @@ class Segmenter:
         sub = np.zeros(len(first), dtype=bool)
         sub[:-1] = first[:-1] >= later[1:]
         return words, starts, ends, sub.tolist()
+
+    def search_tokens(self, text: str) -> list[tuple[str, int, int]]:
+        """jieba's search-mode tokens of ``text``: (word, start, end)."""
+        return list(self._jieba.tokenize(text, mode="search"))
 
     def dictionary_parts(self, word: str) -> list[str] | None:
         """The fewest dictionary words of two or more characters that spell ``word``, or None.

@@ -21,18 +21,18 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 from whoosh.analysis import Token, Tokenizer
 
-from .normalize import HAN, HAN_RUN, normalize, original_span
+from .batches import CJK_OR_WORD, TokenBatch, jieba_tokens, ngram_tokens
+from .normalize import HAN_RUN, normalize, original_span
 from .segment import Segmenter, segmenter_for
 
-CJK_OR_WORD = re.compile(rf"([{HAN}\u3040-\u30ff\uac00-\ud7af]+)|([^\W_{HAN}]+)")
 ALNUM = re.compile(r"[^\W_]")  # one character for which str.isalnum() is true
 
 
-@functools.lru_cache(maxsize=4)
-def index_text(value: str) -> str:
-    """``value`` normalised, remembered for the next field: each text is indexed as words and
-    as characters, one after the other."""
-    return normalize(value)[0]
+@functools.lru_cache(maxsize=2)
+def index_texts(values: tuple[str, ...]) -> list[str]:
+    """``values`` normalised, remembered for the next field: each text is indexed as words and
+    as characters, a batch of documents' texts after the other."""
+    return [normalize(value)[0] for value in values]
 
 
 class ChineseTokenizer(Tokenizer):
@@ -45,14 +45,15 @@ class ChineseTokenizer(Tokenizer):
         """Yield (token text, position, start, end) over normalised ``text``."""
         raise NotImplementedError
 
+    def index_batch(self, values: list[str]) -> TokenBatch:
+        """The index-time tokens of each of ``values`` (:mod:`.batches`): what Whoosh's
+        positions format takes from :meth:`__call__`, without a token object each."""
+        raise NotImplementedError
+
     def index_tokens(self, value: str) -> tuple[list[str], list[int]]:
-        """The texts and positions of every index-time token of ``value``, in order: what
-        Whoosh's positions format takes from :meth:`__call__`, without a token object each."""
-        words, positions = [], []
-        for word, position, _, _ in self.spans(index_text(value), False):
-            words.append(word)
-            positions.append(position)
-        return words, positions
+        """The texts and positions of every index-time token of ``value``, in order."""
+        batch = self.index_batch([value])
+        return batch.words(), batch.positions.tolist()
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
@@ -119,24 +120,8 @@ class JiebaTokenizer(ChineseTokenizer):
                 yield word, position, start, end
                 pending.clear()
 
-    def index_tokens(self, value: str) -> tuple[list[str], list[int]]:
-        """:meth:`spans` at index time as array operations over the search-mode columns: a
-        word is a token that is not a sub-word and has a letter or digit; a sub-word takes the
-        position of the next word, and is kept when that word is all Han."""
-        words, _, _, subs = self.segmenter.search_columns(index_text(value))
-        sub = np.array(subs, dtype=bool)
-        is_word = ~sub & np.fromiter(map(bool, map(ALNUM.search, words)), dtype=bool, count=len(words))
-        position = np.cumsum(is_word) - is_word  # a word's; for any other token, the next word's
-        at = np.flatnonzero(is_word)
-        keep = is_word.copy()
-        pieces = np.flatnonzero(sub)
-        word_of = np.searchsorted(at, pieces)
-        pieces, word_of = pieces[word_of < len(at)], at[word_of[word_of < len(at)]]
-        owners, owner_of = np.unique(word_of, return_inverse=True)
-        han = np.array([HAN_RUN.fullmatch(words[owner]) is not None for owner in owners.tolist()], dtype=bool)
-        keep[pieces[han[owner_of]]] = True
-        kept = np.flatnonzero(keep).tolist()
-        return list(map(words.__getitem__, kept)), position[kept].tolist()
+    def index_batch(self, values: list[str]) -> TokenBatch:
+        return jieba_tokens(self.segmenter, index_texts(tuple(values)))
 
 
 class CJKNgramTokenizer(ChineseTokenizer):
@@ -147,22 +132,20 @@ class CJKNgramTokenizer(ChineseTokenizer):
     """
 
     def spans(self, text: str, query: bool) -> Iterator[tuple[str, int, int, int]]:
-        return zip(*self.columns(text, query, offsets=True), strict=True)
+        return zip(*self.columns(text, query), strict=True)
 
-    def index_tokens(self, value: str) -> tuple[list[str], list[int]]:
-        words, positions, _, _ = self.columns(index_text(value), False, offsets=False)
-        return words, positions
+    def index_batch(self, values: list[str]) -> TokenBatch:
+        return ngram_tokens(index_texts(tuple(values)))
 
     @staticmethod
-    def columns(text: str, query: bool, offsets: bool) -> tuple[list[str], list[int], list[int], list[int]]:
-        """The tokens of normalised ``text`` as four lists: texts, positions, starts, ends
-        (both empty without ``offsets``).
+    def columns(text: str, query: bool) -> tuple[list[str], list[int], list[int], list[int]]:
+        """The tokens of normalised ``text`` as four lists: texts, positions, starts, ends.
 
         Unit ``i`` is at position ``i``; its tokens are the unit itself (at query time only
         when its run is one unit long) and, when the next unit is in the same CJK run, the
         bigram of the two.
 
-        >>> CJKNgramTokenizer.columns("云a城市", False, offsets=True)
+        >>> CJKNgramTokenizer.columns("云a城市", False)
         (['云', 'a', '城', '城市', '市'], [0, 1, 2, 2, 3], [0, 1, 2, 2, 3], [1, 2, 3, 4, 4])
         """
         parts = CJK_OR_WORD.split(text)  # text between matches, CJK run or None, Latin run or None, …
@@ -188,8 +171,6 @@ class CJKNgramTokenizer(ChineseTokenizer):
         kept = np.flatnonzero(keep)
         unit = kept >> 1
         words, positions = list(map(both.__getitem__, kept.tolist())), unit.tolist()
-        if not offsets:
-            return words, positions, [], []
         between = np.fromiter(map(len, parts[0::3]), dtype=np.intp, count=len(runs) + 1)[:-1]
         match_length = np.abs(lengths)
         match_start = np.cumsum(between) + np.concatenate(([0], np.cumsum(match_length)[:-1]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import itertools
 import shutil
 import time
 from collections import Counter
@@ -27,7 +28,7 @@ from .schema import index_fields, make_schema
 
 ENTITY_KINDS = ("vendor",)  # titles of these kinds join the segmenter's dictionary
 POOL_MB = 384  # Whoosh's posting pools, shared by the writing processes; beyond, runs spill to disk
-BATCH_DOCS = 100  # documents per job file handed to an indexing sub-process
+BATCH_DOCS = 100  # documents added together, and per job file handed to an indexing sub-process
 PROGRESS_EVERY = 1000
 
 Progress = Callable[[int, int], None]  # called with (documents written, documents in total)
@@ -172,11 +173,13 @@ def _write(generation: Path, corpus: Corpus, userdict: list[str], progress: Prog
     index = whoosh_index.create_in(str(generation), make_schema(dictionary))
     writer = open_writer(index, procs, total)
     counts: Counter = Counter()
+    documents, done = corpus.documents(), 0
     try:
-        for done, doc in enumerate(corpus.documents(), 1):
-            writer.add_document(**index_fields(doc))
-            counts[doc.kind] += 1
-            if progress and (done % PROGRESS_EVERY == 0 or done == total):
+        while batch := list(itertools.islice(documents, BATCH_DOCS)):
+            writer.add_documents([index_fields(doc) for doc in batch])
+            counts.update(doc.kind for doc in batch)
+            done += len(batch)
+            if progress and (done % PROGRESS_EVERY < len(batch) or done == total):
                 progress(done, total)
         writer.commit()
     except BaseException:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from whoosh import fields as wf
 
 from ..analysis.normalize import exact_key
-from ..analysis.pinyin import title_initials, title_pinyin
+from ..analysis.pinyin import title_pinyin
 from ..analysis.tokenizers import char_analyzer, word_analyzer
 from ..fields import FIELD_LIST, SEPARATOR, Field
 
@@ -73,8 +73,8 @@ def index_fields(doc) -> dict:
             if text:
                 values[field.name] = values[f"{field.name}_chars"] = text
     title = doc.title
-    values.update(title_exact=exact_key(title), title_pinyin=title_pinyin(title),
-                  title_initials=title_initials(title))
+    values["title_exact"] = exact_key(title)
+    values["title_pinyin"], values["title_initials"] = title_pinyin(title)
     known = {field.name for field in FIELD_LIST}
     values[EXTRA] = {name: value for name, value in doc.fields.items() if name not in known}
     return values

@@ -16,7 +16,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..analysis.normalize import HAN_RUN, exact_key
+from ..analysis.normalize import HAN_RANGES, HAN_RUN, exact_key
 from ..analysis.pinyin import fuzzy_syllable, syllables
 from ..analysis.segment import read_userdict
 from ..analysis.synonyms import Synonyms
@@ -28,6 +28,7 @@ PINYIN_WORDS = "pinyin-words.tsv"
 MIN_WORD_COUNT = 2  # a word seen once is as likely a typo as the query
 MAX_WORD_CHARS = 8
 WORD_FIELDS = ("title", "body")  # titles first: see write_pinyin_words
+FIRST_HAN = chr(HAN_RANGES[0][0])  # terms are in code point order: Chinese words from here on
 
 
 def _replace(path: Path, text: str) -> None:
@@ -72,21 +73,34 @@ def write_pinyin_words(reader, generation: Path, dictionary: Iterable[str] = ())
     on a large collection those are most of the words."""
     counts: dict[str, int] = {exact_key(word): MIN_WORD_COUNT for word in dictionary}
     for fieldname in WORD_FIELDS:
-        for term, info in reader.iter_field(fieldname):
-            word = term.decode("utf-8") if isinstance(term, bytes) else term
-            if 2 <= len(word) <= MAX_WORD_CHARS and HAN_RUN.fullmatch(word):
-                weight = int(info.weight())
-                if fieldname == "title":
-                    weight = max(weight, MIN_WORD_COUNT)
-                elif weight < MIN_WORD_COUNT and word not in counts:
-                    continue
-                counts[word] = counts.get(word, 0) + weight
+        for word, weight in _word_weights(reader, fieldname).items():
+            if fieldname == "title":
+                weight = max(weight, MIN_WORD_COUNT)
+            elif weight < MIN_WORD_COUNT and word not in counts:
+                continue
+            counts[word] = counts.get(word, 0) + weight
     lines = []
     for word, count in sorted(counts.items()):
         if count >= MIN_WORD_COUNT:
             parts = syllables(word)
             lines.append(f"{''.join(parts)}\t{''.join(map(fuzzy_syllable, parts))}\t{word}\t{count}")
     _replace(generation / PINYIN_WORDS, "\n".join(lines) + "\n")
+
+
+def _word_weights(reader, fieldname: str) -> dict[str, int]:
+    """Each Chinese word of 2 to ``MAX_WORD_CHARS`` characters indexed in ``fieldname``, and
+    how many times, summed over the segments: each segment's term table is read in order,
+    where a reader of several segments looks every term up in each of them, from the first
+    Han character on (the Latin words before it are many and never Chinese)."""
+    weights: dict[str, int] = {}
+    for leaf, _ in reader.leaf_readers():
+        for (name, term), info in leaf.iter_from(fieldname, FIRST_HAN):
+            if name != fieldname:
+                break
+            word = term.decode("utf-8") if isinstance(term, bytes) else term
+            if 2 <= len(word) <= MAX_WORD_CHARS and HAN_RUN.fullmatch(word):
+                weights[word] = weights.get(word, 0) + int(info.weight())
+    return weights
 
 
 class PinyinWords:

@@ -14,14 +14,16 @@ format (:mod:`.packed`), written and read fast for many short Chinese terms.
   MD5 and probes the on-disk hash table in Python. A segment never changes once written.
 - The term table's writer keeps each term's hash and position in typed arrays until it
   writes the table, not in a tuple a term: a few hundred MB less per writer on millions of
-  terms. Posting lists are packed and their entries added a batch at a time
-  (:func:`write_lists`, :func:`add_entries`).
+  terms. Posting lists are packed, their term infos made and their entries added a batch of
+  terms at a time, as arrays (:func:`write_lists`, :meth:`TermTable.add_entries`), and the
+  hash tables are written a bucket at a time: the same file as Whoosh's writer.
 """
 
 from __future__ import annotations
 
 import itertools
 from array import array
+from hashlib import md5
 
 import numpy as np
 from whoosh.codec.whoosh3 import (
@@ -35,27 +37,33 @@ from whoosh.codec.whoosh3 import (
     _lenfield,
 )
 from whoosh.filedb.filetables import OrderedHashWriter
-from whoosh.filedb.filetables import _lengths as ENTRY_LENGTHS
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length, pack_int, pack_long, pack_ushort
+from whoosh.util.numeric import byte_to_length, pack_ushort
 
 from .packed import (
     FREQUENCY,
     LENGTH_BYTES,
     POSITIONS,
+    STATS,
     Batch,
     PostingList,
     kind_of,
     pack,
     position_gaps,
     posting_value,
+    slices,
 )
 
 INLINE_LIMIT = 16  # posting lists shorter than this are stored in the term table
 TERM_CACHE = 50_000  # term lookups remembered per segment reader before the memory is cleared
 TERM_BATCH = 4096  # terms packed together
 TERM_INFO = W3TermInfo._struct  # a term table entry's statistics, before its postings or their extent
+TERM_INFO_TYPE = np.dtype([("inline", "u1"), ("weight", ">f4"), ("count", ">u4"), ("shortest", "u1"),
+                           ("longest", "u1"), ("highest", ">f4"), ("first", ">u4"), ("last", ">u4")])
+EXTENT_TYPE = np.dtype([("offset", ">i8"), ("length", ">i4")])  # Whoosh's pack_long, pack_int
+ENTRY_TYPE = np.dtype([("key", ">i4"), ("value", ">i4")])  # an entry's head: filetables' _lengths
+POINTER_TYPE = np.dtype([("hash", ">u4"), ("position", ">i8")])  # a hash table slot: filetables' _pointer
 NO_ID = 0xFFFFFFFF
 
 
@@ -92,22 +100,32 @@ class PackedTermInfo(W3TermInfo):
         return info
 
 
-def write_lists(batch: Batch, postfile) -> list[bytes]:
-    """Pack the lists of ``batch``; write the long ones to ``postfile``, one write; return
-    each list's term table entry."""
+def write_lists(batch: Batch, postfile) -> tuple[np.ndarray, np.ndarray]:
+    """Pack the lists of ``batch``; write the long ones to ``postfile``, one write; return each
+    list's term table entry, one after another, and where each one starts (and the last ends)."""
     packed = pack(batch)
-    entries, outside = [], []
-    position = postfile.tell()
-    for record, stats in zip(packed.records, packed.stats, strict=True):
-        if stats[1] < INLINE_LIMIT:
-            entries.append(TERM_INFO.pack(True, *stats) + record)
-        else:
-            entries.append(TERM_INFO.pack(False, *stats) + pack_long(position) + pack_int(len(record)))
-            outside.append(record)
-            position += len(record)
-    if outside:
-        postfile.write(b"".join(outside))
-    return entries
+    count = len(packed.bounds) - 1
+    inline = packed.stats["count"] < INLINE_LIMIT
+    infos = np.zeros(count, dtype=TERM_INFO_TYPE)
+    infos["inline"] = inline
+    for name in STATS:
+        infos[name] = packed.stats[name]
+    lengths = np.diff(packed.bounds)
+    outside = ~inline
+    extents = np.zeros(int(outside.sum()), dtype=EXTENT_TYPE)
+    extents["length"] = lengths[outside]
+    extents["offset"] = postfile.tell() + np.cumsum(lengths[outside]) - lengths[outside]
+    if len(extents):
+        postfile.write(packed.data[slices(packed.bounds[:-1][outside], lengths[outside])].tobytes())
+    tails = np.where(inline, lengths, EXTENT_TYPE.itemsize)  # an inline record, or its extent
+    bounds = np.concatenate(([0], np.cumsum(TERM_INFO.size + tails)))
+    entries = np.empty(int(bounds[-1]), dtype=np.uint8)
+    starts = bounds[:-1]
+    entries[slices(starts, np.full(count, TERM_INFO.size))] = infos.view(np.uint8)
+    entries[slices(starts[inline] + TERM_INFO.size, lengths[inline])] = packed.data[
+        slices(packed.bounds[:-1][inline], lengths[inline])]
+    entries[slices(starts[outside] + TERM_INFO.size, tails[outside])] = extents.view(np.uint8)
+    return entries, bounds
 
 
 class PackedFieldWriter(W3FieldWriter):
@@ -115,9 +133,15 @@ class PackedFieldWriter(W3FieldWriter):
     pool's fields and merges add them a posting at a time, our map writer a batch at a time
     (:meth:`add_lists`)."""
 
-    def __init__(self, codec, storage, segment):
-        super().__init__(codec, storage, segment)
-        self._tindex.buckets = [PairArray() for _ in range(256)]
+    def __init__(self, codec, storage, segment):  # W3FieldWriter's, with our term table
+        self._codec, self._storage, self._segment = codec, storage, segment
+        self._fieldname = self._fieldid = self._btext = self._fieldobj = self._format = None
+        self._tindex = TermTable(self._create_file(W3Codec.TERMS_EXT))
+        self._fieldmap = self._tindex.extras["fieldmap"] = {}
+        self._postfile = self._create_file(W3Codec.POSTS_EXT)
+        self._postwriter = None
+        self._infield = False
+        self.is_closed = False
 
     def start_field(self, fieldname: str, fieldobj) -> None:
         self._fieldid = self._fieldmap.setdefault(fieldname, len(self._fieldmap))
@@ -177,7 +201,7 @@ class PackedFieldWriter(W3FieldWriter):
     def add_lists(self, keys: list[bytes], batch: Batch) -> None:
         """Write the lists of ``batch``, the terms of ``keys`` (in increasing order), to the
         current field."""
-        add_entries(self._tindex, keys, write_lists(batch, self._postfile))
+        self._tindex.add_entries(keys, *write_lists(batch, self._postfile))
 
 
 class PackedMatcher(ListMatcher):
@@ -207,27 +231,6 @@ class PackedMatcher(ListMatcher):
         while self.is_active():
             yield self.id(), self.value()
             self.next()
-
-
-def add_entries(table: OrderedHashWriter, keys: list[bytes], values: list[bytes]) -> None:
-    """``table.add(key, value)`` for each pair, keys in increasing order, in one write: the
-    same file, hash buckets and key index."""
-    if not keys:
-        return
-    if keys[0] <= table.lastkey:
-        raise ValueError(f"Keys must increase: {table.lastkey!r}..{keys[0]!r}")
-    dbfile, hashfn, buckets = table.dbfile, table.hashfn, table.buckets
-    position = dbfile.tell()
-    positions, chunks = [], []
-    for key, value in zip(keys, values, strict=True):
-        positions.append(position)
-        hashed = hashfn(key)
-        buckets[hashed & 255].append((hashed, position))
-        chunks += (ENTRY_LENGTHS.pack(len(key), len(value)), key, value)
-        position += ENTRY_LENGTHS.size + len(key) + len(value)
-    table.index.extend(positions)
-    dbfile.write(b"".join(chunks))
-    table.lastkey = keys[-1]
 
 
 class LengthCachingReader(W3PerDocReader):
@@ -340,15 +343,82 @@ class PairArray:
         self.hashes = array("I")
         self.positions = array("q")
 
-    def append(self, pair: tuple[int, int]) -> None:
-        self.hashes.append(pair[0])
-        self.positions.append(pair[1])
+    def extend(self, hashes: np.ndarray, positions: np.ndarray) -> None:
+        self.hashes.frombytes(hashes.astype(np.uint32).tobytes())
+        self.positions.frombytes(positions.astype(np.int64).tobytes())
 
     def __len__(self) -> int:
         return len(self.hashes)
 
-    def __iter__(self):
-        return zip(self.hashes, self.positions, strict=True)
+
+def md5_hashes(keys: list[bytes]) -> np.ndarray:
+    """Whoosh's ``md5_hash`` of each key: the last four bytes of its MD5 digest, big-endian."""
+    digests = b"".join([md5(key, usedforsecurity=False).digest() for key in keys])
+    return np.frombuffer(digests, dtype=">u4")[3::4].astype(np.int64)
+
+
+class TermTable(OrderedHashWriter):
+    """Whoosh's ordered hash file of the term table, written the same, its entries added a
+    batch at a time and its hash tables made as arrays."""
+
+    def __init__(self, dbfile):
+        super().__init__(dbfile)  # hash type 0: MD5, as md5_hashes computes it
+        self.buckets = [PairArray() for _ in range(256)]
+
+    def add_entries(self, keys: list[bytes], values: np.ndarray, bounds: np.ndarray) -> None:
+        """``add(key, value)`` for each key, in increasing order, value ``t`` being
+        ``values[bounds[t]:bounds[t + 1]]``, in one write: the same file, hash buckets and key
+        index."""
+        if not keys:
+            return
+        if keys[0] <= self.lastkey:
+            raise ValueError(f"Keys must increase: {self.lastkey!r}..{keys[0]!r}")
+        key_lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+        value_lengths = np.diff(bounds)
+        heads = np.zeros(len(keys), dtype=ENTRY_TYPE)
+        heads["key"], heads["value"] = key_lengths, value_lengths
+        sizes = ENTRY_TYPE.itemsize + key_lengths + value_lengths
+        starts = np.cumsum(sizes) - sizes
+        data = np.empty(int(sizes.sum()), dtype=np.uint8)
+        keys_at = starts + ENTRY_TYPE.itemsize
+        data[slices(starts, np.full(len(keys), ENTRY_TYPE.itemsize))] = heads.view(np.uint8)
+        data[slices(keys_at, key_lengths)] = np.frombuffer(b"".join(keys), dtype=np.uint8)
+        data[slices(keys_at + key_lengths, value_lengths)] = values
+        positions = self.dbfile.tell() + starts
+        hashes = md5_hashes(keys)
+        order = np.argsort(hashes & 255, kind="stable")  # a bucket's keys stay in order
+        counts = np.bincount(hashes & 255, minlength=256)
+        for bucket, end, count in zip(range(256), np.cumsum(counts).tolist(), counts.tolist(), strict=True):
+            if count:
+                chosen = order[end - count:end]
+                self.buckets[bucket].extend(hashes[chosen], positions[chosen])
+        try:  # the key index's type: the smallest that holds the last position, as Whoosh widens it
+            array(self.index.typecode, [int(positions[-1])])
+        except OverflowError:
+            self.index._retype(int(positions[-1]))
+        self.index.array.extend(positions.tolist())
+        self.dbfile.write(data.tobytes())
+        self.lastkey = keys[-1]
+
+    def _write_hashes(self) -> None:
+        """Whoosh's hash tables: each bucket's pairs at their slots, linear probing in the
+        order they were added, a table of twice as many slots as pairs."""
+        for bucket in self.buckets:
+            slots = 2 * len(bucket)
+            self.directory.append((self.dbfile.tell(), slots))
+            table = np.zeros(slots, dtype=POINTER_TYPE)
+            if slots:
+                hashes = np.frombuffer(bucket.hashes, dtype=np.uint32)
+                taken = bytearray(slots)
+                placed = []
+                for slot in ((hashes >> 8) % slots).tolist():
+                    while taken[slot]:
+                        slot = slot + 1 if slot + 1 < slots else 0
+                    taken[slot] = 1
+                    placed.append(slot)
+                table["hash"][placed] = hashes
+                table["position"][placed] = np.frombuffer(bucket.positions, dtype=np.int64)
+            self.dbfile.write(table.tobytes())
 
 
 class IndexCodec(W3Codec):

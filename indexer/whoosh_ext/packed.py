@@ -69,6 +69,19 @@ def slices(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.repeat(starts - runs, counts) + np.arange(int(counts.sum()))
 
 
+def stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` of non-negative integers, about three times faster:
+    each key made unique by its index and sorted with quicksort, when that fits in 64 bits.
+
+    >>> stable_order(np.array([2, 0, 2, 1, 0])).tolist()
+    [1, 4, 3, 0, 2]
+    """
+    count = len(keys)
+    if not count or int(keys.max()) >= np.iinfo(np.int64).max // count - 1:
+        return np.argsort(keys, kind="stable")
+    return np.argsort(keys.astype(np.int64) * count + np.arange(count))
+
+
 def gather(values: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """The slices ``values[start:start + count]``, one after another."""
     return values[slices(starts, counts)]
@@ -102,16 +115,26 @@ class Batch:
 
 @dataclass
 class Packed:
-    """Each list's record and its statistics, as Whoosh's term info keeps them: total weight,
-    document count, shortest and longest field length (as bytes), highest weight, first and
-    last document."""
+    """Every list's record, one after another in ``data`` (record ``t`` is
+    ``data[bounds[t]:bounds[t + 1]]``), and each list's statistics as Whoosh's term info keeps
+    them (:data:`STATS`)."""
 
-    records: list[bytes]
-    stats: list[tuple]
+    data: np.ndarray
+    bounds: np.ndarray
+    stats: dict[str, np.ndarray]
+
+    def record(self, number: int) -> bytes:
+        """The record of list ``number``."""
+        return self.data[self.bounds[number]:self.bounds[number + 1]].tobytes()
+
+
+STATS = ("weight", "count", "shortest", "longest", "highest", "first", "last")  # lengths as bytes
+CODE_BYTES = np.array([1, 2, 4, 0, 4])  # of a number with each width code (4: a float32 weight)
 
 
 def pack(batch: Batch) -> Packed:
-    """The records and statistics of every list of ``batch``."""
+    """The records and statistics of every list of ``batch``, a few array operations for all
+    of them."""
     starts, ends = batch.bounds[:-1], batch.bounds[1:]
     docs = batch.docs.astype(np.int64)
     doc_gaps = np.diff(docs, prepend=0)
@@ -134,36 +157,32 @@ def pack(batch: Batch) -> Packed:
         arrays.append((batch.gaps, gap_starts, gap_ends, gap_codes))
     layout |= own * OWN_WEIGHTS
     arrays.append((weights.astype(np.float32), starts, ends, np.where(own, 4, LEFT_OUT)))
-    typed = [(lo.tolist(), hi.tolist(), codes.tolist(), _widths(values)) for values, lo, hi, codes in arrays]
-    heads = [bytes((code, batch.kind)) for code in layout.tolist()]
-    records = []
-    for number, head in enumerate(heads):
-        parts = [head]
-        for lo, hi, codes, widths in typed:
-            code = codes[number]
-            if code != LEFT_OUT:
-                parts.append(widths[code][lo[number]:hi[number]].tobytes())
-        records.append(b"".join(parts))
-    return Packed(records, _stats(batch, docs, freqs, weights, starts, ends))
-
-
-def _widths(values: np.ndarray) -> list[np.ndarray]:
-    """``values`` as each width code's type (float32 weights as themselves, code 4)."""
-    if values.dtype == np.float32:
-        return [values] * 5
-    return [values.astype(width) for width in WIDTHS]
+    sizes = [(hi - lo) * CODE_BYTES[codes] for _, lo, hi, codes in arrays]
+    lengths = 2 + np.sum(sizes, axis=0)
+    bounds = np.concatenate(([0], np.cumsum(lengths)))
+    data = np.empty(int(bounds[-1]), dtype=np.uint8)
+    data[bounds[:-1]], data[bounds[:-1] + 1] = layout, batch.kind
+    at = bounds[:-1] + 2
+    for (values, lo, hi, codes), size in zip(arrays, sizes, strict=True):
+        for code in np.unique(codes[size > 0]).tolist():
+            chosen = (codes == code) & (size > 0)
+            typed = values[slices(lo[chosen], hi[chosen] - lo[chosen])]
+            typed = typed if code == 4 else typed.astype(WIDTHS[code])
+            data[slices(at[chosen], size[chosen])] = typed.view(np.uint8)
+        at = at + size
+    return Packed(data, bounds, _stats(batch, docs, freqs, weights, starts, ends))
 
 
 def _stats(batch: Batch, docs: np.ndarray, freqs: np.ndarray, weights: np.ndarray, starts: np.ndarray,
-           ends: np.ndarray) -> list[tuple]:
+           ends: np.ndarray) -> dict[str, np.ndarray]:
     known = batch.lengths > 0
     shortest = np.minimum.reduceat(np.where(known, batch.lengths, np.iinfo(np.int64).max), starts)
     shortest = np.where(np.logical_or.reduceat(known, starts), length_bytes(shortest), 0)
     longest = length_bytes(np.maximum.reduceat(batch.lengths, starts))
     total = np.add.reduceat(weights.astype(np.float64), starts)
     highest = np.maximum(np.maximum.reduceat(weights, starts), 0)
-    return list(zip(total.tolist(), (ends - starts).tolist(), shortest.tolist(), longest.tolist(),
-                    highest.tolist(), docs[starts].tolist(), docs[ends - 1].tolist(), strict=True))
+    return dict(zip(STATS, (total, ends - starts, shortest, longest, highest, docs[starts], docs[ends - 1]),
+                    strict=True))
 
 
 class PostingList:

@@ -13,10 +13,9 @@ never a Python call per posting.
 
 from __future__ import annotations
 
-import heapq
+import bisect
 import itertools
 import mmap
-import operator
 import pickle
 import tempfile
 from array import array
@@ -25,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .packed import slices
+from .packed import slices, stable_order
 
 COLUMNS = ("terms", "docs", "freqs", "starts")
 WORD_CHUNK = 1 << 16  # a run's words pickled together
@@ -113,12 +112,6 @@ def read_words(stream, offsets: list[int]) -> Iterator[str]:
         yield from pickle.load(stream)
 
 
-def _numbered(words: Iterable[str], number: int) -> Iterator[tuple[str, int, int]]:
-    """(word, ``number``, its rank) of each word."""
-    for rank, word in enumerate(words):
-        yield word, number, rank
-
-
 class FieldPostings:
     """One field's collected postings: those since the last run as typed arrays, numbered by
     a vocabulary of their words, and the runs on disk in ``folder``, each with its own words,
@@ -131,26 +124,34 @@ class FieldPostings:
         self._clear()
 
     def _clear(self) -> None:
-        self.vocabulary: dict[str, int] = {}
-        self.words: list[str] = []
+        self.vocabulary: dict = {}  # a term (or its key) → its number
+        self.words: list = []  # each number's term
         self._memory = {name: array("I") for name in COLUMNS}
 
     def __bool__(self) -> bool:
         return bool(self._runs) or bool(self._memory["terms"])
 
-    def add(self, words: list[str], docnum: int, freqs: np.ndarray, starts: np.ndarray) -> int:
-        """Collect one document's postings of ``words`` (distinct); return how many words were new."""
-        vocabulary = self.vocabulary
-        new = set(words).difference(vocabulary)
-        for word in new:
-            vocabulary[word] = len(self.words)
-            self.words.append(word)
-        memory = self._memory
-        memory["terms"].extend(map(vocabulary.__getitem__, words))
-        memory["docs"].frombytes(np.full(len(words), docnum, dtype=np.uint32).tobytes())
-        memory["freqs"].frombytes(freqs.astype(np.uint32).tobytes())
-        memory["starts"].frombytes(starts.astype(np.uint32).tobytes())
-        return len(new)
+    def numbers(self, keys: list, texts: list | None = None) -> tuple[np.ndarray, int]:
+        """The vocabulary number of each of ``keys`` (a term, or a key whose term is the same
+        item of ``texts``), a new key taking the next number; and how many were new. One
+        lookup a key: only the new ones are handled one by one."""
+        vocabulary, words = self.vocabulary, self.words
+        numbers = np.fromiter(map(vocabulary.get, keys, itertools.repeat(-1)), np.int64, len(keys))
+        missing = np.flatnonzero(numbers < 0).tolist()
+        first: dict = {}  # each new key: where it first is (a long word or a term may come again)
+        for at in missing:
+            first.setdefault(keys[at], at)
+        known = len(words)
+        vocabulary.update(zip(first, range(known, known + len(first)), strict=True))
+        words += list(first) if texts is None else [texts[at] for at in first.values()]
+        numbers[missing] = [vocabulary[keys[at]] for at in missing]
+        return numbers, len(first)
+
+    def add(self, terms: np.ndarray, docs: np.ndarray, freqs: np.ndarray, starts: np.ndarray) -> None:
+        """Collect postings: each one's term (its vocabulary number), document, frequency and
+        where its gaps start; a term's postings in document order."""
+        for name, values in zip(COLUMNS, (terms, docs, freqs, starts), strict=True):
+            self._memory[name].frombytes(values.astype(np.uint32).tobytes())
 
     def _ranked(self) -> tuple[list[str], Postings]:
         """The words in memory in order, and the postings in memory sorted by their word's rank."""
@@ -159,7 +160,7 @@ class FieldPostings:
         rank[order] = np.arange(len(order), dtype=np.uint32)
         columns = {name: np.frombuffer(values, dtype=np.uint32) for name, values in self._memory.items()}
         columns["terms"] = rank[columns["terms"]]
-        by_rank = np.argsort(columns["terms"], kind="stable")
+        by_rank = stable_order(columns["terms"])
         return [self.words[number] for number in order], Postings({name: values[by_rank]
                                                                    for name, values in columns.items()})
 
@@ -182,41 +183,53 @@ class FieldPostings:
         self._files.append(stream)
         self._clear()
 
-    def batches(self, size: int) -> Iterator[tuple[list[str], np.ndarray, dict[str, np.ndarray]]]:
-        """Every collected term in order, ``size`` terms at a time: their words, where each
-        one's postings start (and the last ends), and the postings' documents, frequencies and
-        where their gaps start, grouped by term in document order. The runs' words are merged
-        as they are read."""
+    def batches(self, size: int) -> Iterator[tuple[list, np.ndarray, dict[str, np.ndarray]]]:
+        """Every collected term in order, at least ``size`` terms at a time: their words, where
+        each one's postings start (and the last ends), and the postings' documents, frequencies
+        and where their gaps start, grouped by term in document order.
+
+        The runs' words are merged as they are read, ``size`` at a time from each run: a batch
+        holds every word read up to the smallest last word read from a run that has more."""
         latest_words, latest = self._ranked()
         runs = [*self._runs, Run(latest, latest_words)]
-        merged = heapq.merge(*(_numbered(run.words, number) for number, run in enumerate(runs)))
-        words: list[str] = []
-        picked: list[list[int]] = [[] for _ in runs]  # each run's (term in the batch, its rank), flat
-        for word, group in itertools.groupby(merged, key=operator.itemgetter(0)):
-            for _, number, rank in group:
-                picked[number] += (len(words), rank)
-            words.append(word)
-            if len(words) == size:
-                yield self._batch(runs, words, picked)
-                words, picked = [], [[] for _ in runs]
-                for run in self._runs:  # read in order: what was read is not read again
-                    release(run.postings.columns["terms"])
-        if words:
+        sources: list[Iterator | None] = [iter(run.words) for run in runs]
+        pending: list[list] = [[] for _ in runs]  # each run's words read, not yet in a batch
+        ranks = [0] * len(runs)  # the rank of each run's first pending word
+        while True:
+            for number, source in enumerate(sources):
+                if source is not None and len(pending[number]) < size:
+                    read = list(itertools.islice(source, size))
+                    pending[number] += read
+                    sources[number] = source if len(read) == size else None
+            ends = [words[-1] for words, source in zip(pending, sources, strict=True) if source is not None]
+            last = min(ends, default=None)
+            taken = [words if last is None else words[:bisect.bisect_right(words, last)] for words in pending]
+            words = sorted(set().union(*taken))
+            if not words:
+                return
+            number_of = dict(zip(words, range(len(words)), strict=True))
+            picked = [(np.fromiter(map(number_of.__getitem__, found), dtype=np.int64, count=len(found)),
+                       np.arange(rank, rank + len(found))) for found, rank in zip(taken, ranks, strict=True)]
             yield self._batch(runs, words, picked)
+            for number, run_words in enumerate(taken):
+                pending[number] = pending[number][len(run_words):]
+                ranks[number] += len(run_words)
+            for run in self._runs:  # read in order: what was read is not read again
+                release(run.postings.columns["terms"])
 
     @staticmethod
-    def _batch(runs: list[Run], words: list[str],
-               picked: list[list[int]]) -> tuple[list[str], np.ndarray, dict[str, np.ndarray]]:
-        """The batch of ``words``: each run's postings of the terms it has, run after run."""
+    def _batch(runs: list[Run], words: list,
+               picked: list[tuple[np.ndarray, np.ndarray]]) -> tuple[list, np.ndarray, dict[str, np.ndarray]]:
+        """The batch of ``words``: each run's postings of the terms it has (each term's number in
+        the batch and its rank in the run), run after run."""
         owners, parts = [], []
-        for run, pairs in zip(runs, picked, strict=True):
-            if pairs:
-                pairs = np.array(pairs, dtype=np.int64)
-                owner, part = run.postings.take(pairs[1::2])
-                owners.append(pairs[0::2][owner])
+        for run, (numbers, ranks) in zip(runs, picked, strict=True):
+            if len(ranks):
+                owner, part = run.postings.take(ranks)
+                owners.append(numbers[owner])
                 parts.append(part)
         owner = np.concatenate(owners)
-        grouped = np.argsort(owner, kind="stable")  # by term, then run after run: in document order
+        grouped = stable_order(owner)  # by term, then run after run: in document order
         columns = {name: np.concatenate([part[name] for part in parts])[grouped] for name in COLUMNS[1:]}
         bounds = np.concatenate(([0], np.cumsum(np.bincount(owner, minlength=len(words)))))
         return words, bounds, columns

@@ -53,6 +53,15 @@ def test_parallel_build_answers_every_query_like_one_process(index_dir, parallel
         assert answers(parallel, query) == answers(single, query), query
 
 
+def test_parallel_build_writes_the_word_lists_of_one_process(index_dir, parallel_index):
+    single, parallel = current_generation(index_dir), current_generation(parallel_index)
+    for name in ("pinyin-words.tsv", "dictionary.txt"):
+        assert (parallel / name).read_text(encoding="utf-8") == (single / name).read_text(encoding="utf-8")
+    counts = dict(line.split("\t")[2:] for line in (parallel / "pinyin-words.tsv").read_text(
+        encoding="utf-8").splitlines())
+    assert int(counts["软件"]) > 2  # counted in both segments' titles and bodies
+
+
 def test_a_fresh_process_opening_the_index_segments_with_its_dictionary(parallel_index):
     script = ("import sys; from whoosh import index; from indexer.index.store import "
               "current_generation; from indexer.analysis.segment import Segmenter; "

@@ -1,22 +1,27 @@
 """The packed posting format reads back what it was given, at every width it chooses, and
-Whoosh's matcher over it gives the values Whoosh's own formats encode."""
+Whoosh's matcher over it gives the values Whoosh's own formats encode; the term table is
+Whoosh's file."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.formats import Existence, Frequency, Positions
 from whoosh.util.numeric import length_to_byte, pack_uint
 
-from indexer.whoosh_ext.codec import PackedMatcher
+from indexer.whoosh_ext.codec import PackedMatcher, TermTable
 from indexer.whoosh_ext.packed import (
     EXISTENCE,
     FREQUENCY,
     POSITIONS,
+    STATS,
     Batch,
     PostingList,
     length_bytes,
     pack,
+    stable_order,
 )
 
 # Posting lists, each [(document, positions)], chosen to need 1-, 2- and 4-byte widths
@@ -40,8 +45,8 @@ def _batch(kind: int, weights: np.ndarray | None = None) -> Batch:
 
 
 def _read(packed, number: int) -> PostingList:
-    stats = packed.stats[number]
-    return PostingList(packed.records[number], stats[1], stats[5])
+    return PostingList(packed.record(number), int(packed.stats["count"][number]),
+                       int(packed.stats["first"][number]))
 
 
 def test_positions_read_back_at_every_width():
@@ -51,13 +56,14 @@ def test_positions_read_back_at_every_width():
         assert found.docs.tolist() == [doc for doc, _ in postings]
         assert found.weights.tolist() == [float(len(p)) for _, p in postings]
         assert [found.positions_of(i) for i in range(len(postings))] == [p for _, p in postings]
-    widths = {record[0] for record in packed.records}
+    widths = {packed.record(number)[0] for number in range(len(LISTS))}
     assert len(widths) >= 4  # the lists were written at different widths
 
 
 def test_statistics_are_what_whoosh_term_info_keeps():
     packed = pack(_batch(POSITIONS))
-    for stats, postings in zip(packed.stats, LISTS, strict=True):
+    columns = zip(*(packed.stats[name].tolist() for name in STATS), strict=True)
+    for stats, postings in zip(columns, LISTS, strict=True):
         freqs = [len(found) for _, found in postings]
         assert stats == (float(sum(freqs)), len(postings), length_to_byte(3 * min(freqs)),
                          length_to_byte(3 * max(freqs)), float(max(freqs)), postings[0][0], postings[-1][0])
@@ -88,3 +94,26 @@ def test_whoosh_matcher_gives_the_values_whoosh_formats_encode(format_):
 def test_length_bytes_are_whoosh_length_to_byte():
     lengths = np.array([0, 1, 2, 7, 100, 1000, 50_000, 106_373, 106_374, 10 ** 7])
     assert length_bytes(lengths).tolist() == [length_to_byte(int(n)) for n in lengths]
+
+
+def test_term_table_writes_the_bytes_of_whoosh_ordered_hash_file(tmp_path):
+    keys = sorted({f"{number * 7919 % 100_003:06d}词".encode() for number in range(3000)})
+    values = [bytes(range(number % 40)) * (number % 3) for number in range(len(keys))]
+    storage = FileStorage(str(tmp_path))
+    theirs = OrderedHashWriter(storage.create_file("theirs"))
+    for key, value in zip(keys, values, strict=True):
+        theirs.add(key, value)
+    ours = TermTable(storage.create_file("ours"))
+    for start in range(0, len(keys), 1000):  # a batch at a time
+        chunk = values[start:start + 1000]
+        bounds = np.cumsum([0] + [len(value) for value in chunk])
+        ours.add_entries(keys[start:start + 1000], np.frombuffer(b"".join(chunk), dtype=np.uint8), bounds)
+    theirs.close()
+    ours.close()
+    assert (tmp_path / "ours").read_bytes() == (tmp_path / "theirs").read_bytes()
+
+
+@pytest.mark.parametrize("high", [5, 1 << 20, 1 << 62])  # the last: too large to make unique
+def test_stable_order_is_a_stable_argsort(high):
+    keys = np.random.default_rng(7).integers(0, high, 50_000)
+    assert (stable_order(keys) == np.argsort(keys, kind="stable")).all()

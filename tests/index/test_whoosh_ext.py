@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -33,7 +34,7 @@ from indexer.whoosh_ext.scoring import ListLengthBM25F
 from indexer.whoosh_ext.writer import (
     MapMpWriter,
     MapSegmentWriter,
-    group_positions,
+    group_postings,
     index_writer,
 )
 
@@ -68,10 +69,20 @@ def _documents() -> list:
 def _build(folder: Path, codec, writer_class=SegmentWriter, limitmb: int = 128) -> whoosh_index.Index:
     index = whoosh_index.create_in(str(folder), make_schema())
     writer = writer_class(index, limitmb=limitmb, **({"codec": codec} if codec else {}))
-    for doc in _documents():
-        writer.add_document(**index_fields(doc))
+    _add(writer, _documents())
     writer.commit()
     return index
+
+
+def _add(writer, docs: list, size: int = 37) -> None:
+    """Add ``docs`` as a build does: ours ``size`` documents at a time (batches of every kind
+    of document), Whoosh's one at a time."""
+    if not hasattr(writer, "add_documents"):
+        for doc in docs:
+            writer.add_document(**index_fields(doc))
+        return
+    for start in range(0, len(docs), size):
+        writer.add_documents([index_fields(doc) for doc in docs[start:start + size]])
 
 
 QUERIES = [
@@ -169,9 +180,8 @@ def test_map_writer_writes_what_whoosh_writes(indexes, codec_only):
 def test_map_writer_spilling_sorted_runs_writes_the_same(tmp_path, codec_only):
     whoosh_ext.uninstall()
     index = whoosh_index.create_in(str(tmp_path), make_schema())
-    writer = MapSegmentWriter(index, limitmb=1, codec=index_codec())  # a run every few documents
-    for doc in _documents():
-        writer.add_document(**index_fields(doc))
+    writer = MapSegmentWriter(index, limitmb=1, codec=index_codec())  # a run every few batches
+    _add(writer, _documents(), size=5)
     assert len(writer._fields["body_chars"]._runs) > 5  # the collected postings went to runs
     assert not writer.pool.fieldnames  # and none, of any field, to Whoosh's pool
     writer.commit()
@@ -206,13 +216,17 @@ def test_positions_are_grouped_and_encoded_as_whoosh_encodes_them():
     from whoosh.formats import Positions
 
     lists = ([0], [7], [300], [70000], [1, 1, 4], [2, 30, 500, 70000], [3] * 300, list(range(0, 5000, 3)))
-    words = [word for number, positions in enumerate(lists) for word in [f"w{number}"] * len(positions)]
-    distinct, counts, starts, gaps = group_positions(words, [p for ps in lists for p in ps])
-    assert distinct == [f"w{number}" for number in range(len(lists))]
-    assert counts.tolist() == [len(positions) for positions in lists]
-    for positions, start in zip(lists, starts, strict=True):
-        value = posting_value(POSITIONS, len(positions), gaps[start:start + len(positions)].tolist())
-        assert value == Positions().encode(positions)
+    docs = [(0, 1), (0, 1, 2), (2,), (1, 2), (0,), (1,), (0, 2), (2,)]  # the documents of each term
+    tokens = sorted((doc, position, term) for term, in_docs in enumerate(docs)  # document after document
+                    for doc in in_docs for position in lists[term])
+    _, positions, terms = (np.array(column) for column in zip(*tokens, strict=True))
+    doc_of = np.array([doc for doc, _, _ in tokens])
+    terms_of, docs_of, counts, starts, gaps = group_postings(terms, positions.tolist(), doc_of)
+    expected = [(term, doc) for term, in_docs in enumerate(docs) for doc in in_docs]
+    assert list(zip(terms_of.tolist(), docs_of.tolist(), strict=True)) == expected
+    for (term, _), count, start in zip(expected, counts, starts, strict=True):
+        value = posting_value(POSITIONS, count, gaps[start:start + count].tolist())
+        assert value == Positions().encode(lists[term])
 
 
 def test_every_writing_process_uses_the_map_writer(tmp_path):
