@@ -193,9 +193,8 @@ class Planner:
         return sequence(fieldname, bounded(self.char_tokens(text)), boost)
 
     def char_tokens(self, text: str) -> list[str]:
-        """The character field's query tokens of ``text``, as its analyzer gives them, without
-        the tokens' offsets (which cost as much again)."""
-        return self.chars.columns(normalize_text(text), True, offsets=False)[0]
+        """The character field's query tokens of ``text``, as its analyzer gives them."""
+        return self.chars.columns(normalize_text(text), True)[0]
 
     def named_titles(self, query: Query, reader) -> wq.Query | None:
         """Documents titled exactly as one of several terms (用友 in 用友 税务), scored last."""
