@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -114,6 +115,17 @@ def is_alnum(points: np.ndarray) -> np.ndarray:
     return alnum
 
 
+def _flattened(texts: list[str], split: Callable[[str], list]) -> tuple[list, list[int]]:
+    """The items of every text's ``split``, one list in text order, and how many each text gave."""
+    items: list = []
+    per_text = []
+    for text in texts:
+        found = split(text)
+        items += found
+        per_text.append(len(found))
+    return items, per_text
+
+
 def _counts_in(mask: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """How many of ``mask[start:end]`` are true, for each span."""
     running = np.concatenate(([0], np.cumsum(mask)))
@@ -125,11 +137,7 @@ def jieba_tokens(segmenter, texts: list[str]) -> TokenBatch:
     index time): jieba's search-mode tokens; a word is a token that is not a sub-word and has
     a letter or digit, a sub-word takes the position of the next word of its text and is kept
     when that word is all Han."""
-    found, per_text = [], []
-    for text in texts:
-        tokens = segmenter.search_tokens(text)
-        found += tokens
-        per_text.append(len(tokens))
+    found, per_text = _flattened(texts, segmenter.search_tokens)
     if not found:
         return _empty(len(texts))
     count = len(found)
@@ -166,12 +174,7 @@ def ngram_tokens(texts: list[str]) -> TokenBatch:
     """The character field's tokens of normalised ``texts`` (:meth:`.CJKNgramTokenizer.columns`
     at index time): each unit (a CJK character, or a Latin or digit run whole) at its own
     position, and after each CJK character the bigram with the next one of its run."""
-    matches: list[str] = []  # CJK runs and Latin runs, in order
-    per_text = []
-    for text in texts:
-        found = MATCH.findall(text)
-        matches += found
-        per_text.append(len(found))
+    matches, per_text = _flattened(texts, MATCH.findall)  # CJK runs and Latin runs, in order
     if not matches:
         return _empty(len(texts))
     points = code_points("".join(matches))

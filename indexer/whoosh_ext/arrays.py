@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -170,12 +171,18 @@ _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
-def segment_arrays(reader) -> SegmentArrays:
-    """The arrays of segment ``reader``, made once per reader."""
-    found = _cache.get(reader)
+def once_per_reader(cache: weakref.WeakKeyDictionary, reader, make: Callable[[], object]):
+    """``cache``'s value for ``reader``, made by ``make()`` the first time (once, under a lock,
+    however many threads ask) and kept as long as the reader lives."""
+    found = cache.get(reader)
     if found is None:
         with _lock:
-            found = _cache.get(reader)
+            found = cache.get(reader)
             if found is None:
-                found = _cache[reader] = SegmentArrays(reader)
+                found = cache[reader] = make()
     return found
+
+
+def segment_arrays(reader) -> SegmentArrays:
+    """The arrays of segment ``reader``, made once per reader."""
+    return once_per_reader(_cache, reader, lambda: SegmentArrays(reader))

@@ -10,13 +10,12 @@ live documents, columns and facets are joined once per reader.
 from __future__ import annotations
 
 import itertools
-import threading
 import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import Postings, SegmentArrays, segment_arrays
+from .arrays import Postings, SegmentArrays, once_per_reader, segment_arrays
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,17 +104,12 @@ class JoinedArrays(SegmentArrays):
 
 
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
 
 
 def joined_arrays(reader) -> JoinedArrays:
     """The joined arrays of the segments of index reader ``reader``, made once per reader."""
-    found = _cache.get(reader)
-    if found is None:
-        with _lock:
-            found = _cache.get(reader)
-            if found is None:
-                leaves = reader.leaf_readers()
-                found = _cache[reader] = JoinedArrays([segment_arrays(leaf) for leaf, _ in leaves],
-                                                      [offset for _, offset in leaves])
-    return found
+    def make() -> JoinedArrays:
+        leaves = reader.leaf_readers()
+        return JoinedArrays([segment_arrays(leaf) for leaf, _ in leaves], [offset for _, offset in leaves])
+
+    return once_per_reader(_cache, reader, make)
