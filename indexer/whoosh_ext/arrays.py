@@ -168,7 +168,7 @@ class SegmentArrays:
 
 
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entrant: the joined arrays are made from the segments' under it
 
 
 def once_per_reader(cache: weakref.WeakKeyDictionary, reader, make: Callable[[], object]):
