@@ -81,8 +81,10 @@ def fold_variants(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def normalize_text(text: str) -> str:
-    """Just the normalised text (for queries, titles and lookups)."""
+    """Just the normalised text (for queries, titles and lookups); remembered, because one
+    search normalises its terms in several places (planning, synonyms, marks)."""
     return normalize(text)[0]
 
 
@@ -93,6 +95,7 @@ def original_span(offsets: list[int] | None, start: int, end: int, size: int) ->
     return offsets[start], (offsets[end] if end < len(offsets) else size)
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def exact_key(text: str) -> str:
     """The normalised text without white space: what an exact title match compares.
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 from whoosh.analysis import Token, Tokenizer
 
-from .batches import CJK_OR_WORD, TokenBatch, jieba_tokens, ngram_tokens
+from .batches import CJK, CJK_OR_WORD, TokenBatch, jieba_tokens, ngram_tokens
 from .normalize import HAN_RUN, normalize, original_span
 from .segment import Segmenter, segmenter_for
 
@@ -124,6 +124,9 @@ class JiebaTokenizer(ChineseTokenizer):
         return jieba_tokens(self.segmenter, index_texts(tuple(values)))
 
 
+CJK_TEXT = re.compile(f"[{CJK}]+")  # a text that is one CJK run
+
+
 class CJKNgramTokenizer(ChineseTokenizer):
     """CJK unigrams and bigrams (bigrams only at query time); Latin and digit runs whole.
 
@@ -147,7 +150,15 @@ class CJKNgramTokenizer(ChineseTokenizer):
 
         >>> CJKNgramTokenizer.columns("云a城市", False)
         (['云', 'a', '城', '城市', '市'], [0, 1, 2, 2, 3], [0, 1, 2, 2, 3], [1, 2, 3, 4, 4])
+        >>> CJKNgramTokenizer.columns("数字政府", True)
+        (['数字', '字政', '政府'], [0, 1, 2], [0, 1, 2], [2, 3, 4])
         """
+        if query and CJK_TEXT.fullmatch(text):  # most queries: one CJK run, its bigrams (or its one unit)
+            if len(text) == 1:
+                return [text], [0], [0], [1]
+            count = len(text) - 1
+            return list(map(operator.add, text[:-1], text[1:])), list(range(count)), list(range(count)), \
+                list(range(2, count + 2))
         parts = CJK_OR_WORD.split(text)  # text between matches, CJK run or None, Latin run or None, …
         runs, latins = parts[1::3], parts[2::3]
         if not runs:

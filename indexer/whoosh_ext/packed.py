@@ -186,36 +186,51 @@ def _stats(batch: Batch, docs: np.ndarray, freqs: np.ndarray, weights: np.ndarra
 
 
 class PostingList:
-    """One term's postings read from its record: ``docs`` (int32), ``freqs`` and ``weights``
-    (float64) as arrays; positions decoded on first use."""
+    """One term's postings read from its record: ``docs`` (int32) and ``weights`` (float64) as
+    arrays; ``freqs`` (int64) and the positions decoded on first use."""
 
-    __slots__ = ("docs", "freqs", "weights", "kind", "_record", "_gaps_at", "_gap_width", "_positions",
-                 "_starts")
+    __slots__ = ("docs", "weights", "kind", "_record", "_raw_freqs", "_freqs", "_gaps_at", "_gap_width",
+                 "_positions", "_starts")
 
     def __init__(self, record: bytes, count: int, first: int):
         layout, self.kind = record[0], record[1]
         at = 2
-        docs = np.full(count, first, dtype=np.int64)
         if count > 1:
+            docs = np.empty(count, dtype=np.int32)
+            docs[0] = 0
             gaps = np.frombuffer(record, WIDTHS[layout & 3], count - 1, at)
-            docs[1:] += np.cumsum(gaps, dtype=np.int64)
+            np.cumsum(gaps, dtype=np.int32, out=docs[1:])
+            docs += first
             at += gaps.nbytes
-        self.docs = docs.astype(np.int32)
-        if (layout >> 2) & 3 == LEFT_OUT:
-            self.freqs = np.ones(count, dtype=np.int64)
         else:
-            freqs = np.frombuffer(record, WIDTHS[(layout >> 2) & 3], count, at)
-            at += freqs.nbytes
-            self.freqs = freqs.astype(np.int64)
+            docs = np.full(count, first, dtype=np.int32)
+        self.docs = docs
+        self._freqs = None
+        if (layout >> 2) & 3 == LEFT_OUT:
+            self._raw_freqs = None
+        else:
+            self._raw_freqs = np.frombuffer(record, WIDTHS[(layout >> 2) & 3], count, at)
+            at += self._raw_freqs.nbytes
         self._gaps_at, self._gap_width = at, WIDTHS[(layout >> 4) & 3]
         self._positions = self._starts = None
         if self.kind == POSITIONS:
-            at += int(self.freqs.sum()) * self._gap_width.itemsize
+            positions = count if self._raw_freqs is None else int(self._raw_freqs.sum())
+            at += positions * self._gap_width.itemsize
         if layout & OWN_WEIGHTS:
             self.weights = np.frombuffer(record, np.float32, count, at).astype(np.float64)
+        elif self._raw_freqs is None:
+            self.weights = np.ones(count)
         else:
-            self.weights = self.freqs.astype(np.float64)
+            self.weights = self._raw_freqs.astype(np.float64)
         self._record = record
+
+    @property
+    def freqs(self) -> np.ndarray:
+        """Each posting's frequency (int64)."""
+        if self._freqs is None:
+            raw = self._raw_freqs
+            self._freqs = np.ones(len(self.docs), dtype=np.int64) if raw is None else raw.astype(np.int64)
+        return self._freqs
 
     def __len__(self) -> int:
         return len(self.docs)

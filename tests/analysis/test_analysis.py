@@ -90,7 +90,8 @@ def _ngrams_one_by_one(text: str, query: bool) -> list[tuple[str, int, int, int]
 @pytest.mark.parametrize("query", [False, True])
 def test_char_tokens_a_run_at_a_time_are_those_a_character_at_a_time(query):
     texts = [text for d in load_documents([config.seed_path()]) for text in (d.title, d.body)]
-    texts += ["", "云", "a", "云a", "城市", "城市 大脑，OA2021", "日本語のテキスト 한국어"]
+    texts += ["", "云", "a", "云a", "城市", "数字政府建设", "城市 大脑，OA2021", "日本語のテキスト",
+              "日本語のテキスト 한국어"]
     for text in map(normalize_text, texts):
         expected = _ngrams_one_by_one(text, query)
         assert list(char_analyzer().spans(text, query)) == expected
