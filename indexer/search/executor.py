@@ -142,8 +142,12 @@ class JoinedEvaluator(SegmentEvaluator):
 
     def __init__(self, searcher, time_left: Callable[[], bool], needs_current: bool = False):
         super().__init__(searcher, 0, time_left, needs_current, joined_arrays(searcher.reader()))
-        self.leaves = [SegmentEvaluator(leaf, offset, time_left, needs_current)
-                       for leaf, offset in searcher.leaf_searchers()]
+
+    @functools.cached_property
+    def leaves(self) -> list[SegmentEvaluator]:
+        """An evaluator of each segment, for what runs per segment (made when first needed)."""
+        return [SegmentEvaluator(leaf, offset, self.time_left, self.needs_current)
+                for leaf, offset in self.searcher.leaf_searchers()]
 
     def _by_segment(self, handler: str, query: wq.Query, scored: bool, within: np.ndarray | None) -> Matches:
         """``handler``'s matches on each segment, numbered in the index."""

@@ -122,7 +122,9 @@ class SegmentEvaluator:
                  arrays: SegmentArrays | None = None):
         self.searcher, self.offset = searcher, offset
         self.reader = searcher.reader()
+        self.parent = searcher.get_parent()
         self.arrays: SegmentArrays = arrays or segment_arrays(self.reader)
+        self.fields = self.arrays.fields
         self.time_left = time_left
         self.needs_current = needs_current
         self.bm25 = isinstance(searcher.weighting, BM25F)  # else every query goes through Whoosh
@@ -166,7 +168,7 @@ class SegmentEvaluator:
 
     def _postings(self, fieldname: str, text) -> tuple[bytes, Postings] | None:
         """(term bytes, live postings) of a term, or ``None`` where the segment has none."""
-        field = self.reader.schema[fieldname] if fieldname in self.reader.schema else None
+        field = self.fields.get(fieldname)
         try:
             tbytes = None if field is None else field.to_bytes(text)
         except ValueError:
@@ -176,8 +178,8 @@ class SegmentEvaluator:
 
     def _lengths_known(self, fieldname: str) -> bool:
         """Whether the field's terms score by BM25F (a field the segment lacks matches nothing)."""
-        schema = self.reader.schema
-        return fieldname not in schema or schema[fieldname].scorable
+        field = self.fields.get(fieldname)
+        return field is None or field.scorable
 
     def length_norms(self, fieldname: str) -> np.ndarray:
         """BM25F's length factor of each document of the segment in ``fieldname``, with the
@@ -185,7 +187,7 @@ class SegmentEvaluator:
         norms = self._norms.get(fieldname)
         if norms is None:
             weighting = self.searcher.weighting
-            avgfl = self.searcher.get_parent().avg_field_length(fieldname) or 1
+            avgfl = self.parent.avg_field_length(fieldname) or 1
             B = weighting._field_B.get(fieldname, weighting.B)
             norms = self._norms[fieldname] = self.arrays.length_norms(fieldname, weighting.K1, B, avgfl)
         return norms
@@ -196,7 +198,7 @@ class SegmentEvaluator:
         its weights, as Whoosh's ``WeightScorer``."""
         if not self._lengths_known(fieldname):
             return weights.copy()
-        idf = self.searcher.get_parent().idf(fieldname, tbytes)
+        idf = self.parent.idf(fieldname, tbytes)
         return bm25(idf, weights, self.length_norms(fieldname)[docs], self.searcher.weighting.K1)
 
     def _term_postings(self, query: wq.Term,
@@ -225,7 +227,7 @@ class SegmentEvaluator:
     def terms(self, queries: list[wq.Term], within: np.ndarray | None) -> Matches:
         """Scored terms of fields with lengths ORed: the scores :meth:`term` and :func:`union`
         give them one by one, each operation done once over all their postings."""
-        parent, K1 = self.searcher.get_parent(), self.searcher.weighting.K1
+        parent, K1 = self.parent, self.searcher.weighting.K1
         docs, weights, norms, idfs, boosts = [], [], [], [], []
         for query in queries:
             if not self.time_left():
@@ -251,7 +253,7 @@ class SegmentEvaluator:
     def phrase(self, query: wq.Phrase, scored: bool, within: np.ndarray | None) -> Matches:
         """Documents with the words at consecutive positions (Whoosh's ``SpanNear2``, slop 1),
         positions decoded for the candidates that have every word, rarest words first."""
-        field = self.reader.schema[query.fieldname] if query.fieldname in self.reader.schema else None
+        field = self.fields.get(query.fieldname)
         if query.slop != 1 or field is None or not isinstance(field.format, Positions):
             return self.whoosh(query, scored, within)
         docs, lists = within, []

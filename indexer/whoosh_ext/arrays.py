@@ -49,6 +49,7 @@ class SegmentArrays:
     def __init__(self, reader):
         self.reader = reader
         self.doccount = reader.doc_count_all()
+        self.fields = dict(reader.schema.items())  # the schema's fields by name, looked up without a call
         self.live = np.ones(self.doccount, dtype=bool)
         if reader.has_deletions():
             self.live[np.fromiter(reader.deleted_docs_set, dtype=np.int64)] = False

@@ -2,8 +2,8 @@
 index's reader numbers them (each segment's after the ones before it): an index of several
 segments evaluated in one pass, instead of the whole query once per segment.
 
-A term's postings are the segments' postings one after another, each read through its
-segment's cache and kept in a cache of the joined ones, bounded as a segment's is; lengths,
+A term's postings are the segments' postings one after another, kept in a cache of the
+joined ones (not in each segment's too), bounded as a segment's is; lengths,
 live documents, columns and facets are joined once per reader.
 """
 
@@ -50,6 +50,7 @@ class JoinedArrays(SegmentArrays):
     def __init__(self, segments: list[SegmentArrays], offsets: list[int]):
         self.segments, self.offsets = segments, offsets
         self.doccount = sum(segment.doccount for segment in segments)
+        self.fields = segments[0].fields
         self.live = np.concatenate([segment.live for segment in segments])
         self.has_deletions = any(segment.has_deletions for segment in segments)
         self._postings: dict[tuple[str, bytes], JoinedPostings | None] = {}
@@ -64,7 +65,7 @@ class JoinedArrays(SegmentArrays):
         """The term's live postings in every segment that has it, or ``None`` if none has."""
         parts, docs = [], []
         for segment, offset in zip(self.segments, self.offsets, strict=True):
-            found = segment.postings(fieldname, tbytes)
+            found = segment._read(fieldname, tbytes)  # kept here, joined: not in the segment's cache too
             if found is not None and len(found.docs):
                 parts.append(found)
                 docs.append(found.docs + np.int32(offset) if offset else found.docs)

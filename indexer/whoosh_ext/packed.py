@@ -199,7 +199,7 @@ class PostingList:
             docs = np.empty(count, dtype=np.int32)
             docs[0] = 0
             gaps = np.frombuffer(record, WIDTHS[layout & 3], count - 1, at)
-            np.cumsum(gaps, dtype=np.int32, out=docs[1:])
+            gaps.cumsum(dtype=np.int32, out=docs[1:])
             docs += first
             at += gaps.nbytes
         else:
@@ -213,10 +213,10 @@ class PostingList:
             at += self._raw_freqs.nbytes
         self._gaps_at, self._gap_width = at, WIDTHS[(layout >> 4) & 3]
         self._positions = self._starts = None
-        if self.kind == POSITIONS:
-            positions = count if self._raw_freqs is None else int(self._raw_freqs.sum())
-            at += positions * self._gap_width.itemsize
         if layout & OWN_WEIGHTS:
+            if self.kind == POSITIONS:  # the weights follow the position gaps
+                positions = count if self._raw_freqs is None else int(self._raw_freqs.sum())
+                at += positions * self._gap_width.itemsize
             self.weights = np.frombuffer(record, np.float32, count, at).astype(np.float64)
         elif self._raw_freqs is None:
             self.weights = np.ones(count)
