@@ -7,6 +7,7 @@ A query type it does not know is run through Whoosh's matcher, one match at a ti
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.formats import Positions
 from whoosh.query.qcore import _NullQuery
-from whoosh.scoring import BM25F
+from whoosh.scoring import BM25F, WeightingModel
 
 from ..whoosh_ext.arrays import Postings, SegmentArrays, segment_arrays
 from ..whoosh_ext.minmatch import MinimumMatch
@@ -128,6 +129,7 @@ class SegmentEvaluator:
         self.time_left = time_left
         self.needs_current = needs_current
         self.bm25 = isinstance(searcher.weighting, BM25F)  # else every query goes through Whoosh
+        self.plain_idf = type(searcher.weighting).idf is WeightingModel.idf  # Whoosh's own formula
         self._norms: dict[str, np.ndarray] = {}  # a field's BM25 length factors, by document
         self._memo: dict[int, tuple[wq.Query, bool, Matches]] = {}  # id → (query, scored, matches)
 
@@ -192,19 +194,32 @@ class SegmentEvaluator:
             norms = self._norms[fieldname] = self.arrays.length_norms(fieldname, weighting.K1, B, avgfl)
         return norms
 
-    def term_scores(self, fieldname: str, tbytes: bytes, docs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    def idf(self, fieldname: str, tbytes: bytes, df: int) -> float:
+        """The term's idf as the searcher gives it, kept in the searcher's own idf cache;
+        Whoosh's formula from ``df``, the term's postings in every segment, deleted ones too
+        (Whoosh's document frequency), instead of a term-table lookup per segment again."""
+        if not self.plain_idf:
+            return self.parent.idf(fieldname, tbytes)
+        cache, key = self.parent._idf_cache, (fieldname, tbytes)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = math.log(self.parent.doc_count_all() / (df + 1)) + 1
+        return found
+
+    def term_scores(self, fieldname: str, tbytes: bytes, df: int, docs: np.ndarray,
+                    weights: np.ndarray) -> np.ndarray:
         """BM25F scores of a term's postings (documents ``docs``, weights ``weights``) with
         the parameters Whoosh's scorer takes (:func:`bm25`); a field without lengths scores
         its weights, as Whoosh's ``WeightScorer``."""
         if not self._lengths_known(fieldname):
             return weights.copy()
-        idf = self.parent.idf(fieldname, tbytes)
-        return bm25(idf, weights, self.length_norms(fieldname)[docs], self.searcher.weighting.K1)
+        return bm25(self.idf(fieldname, tbytes, df), weights, self.length_norms(fieldname)[docs],
+                    self.searcher.weighting.K1)
 
     def _term_postings(self, query: wq.Term,
-                       within: np.ndarray | None) -> tuple[bytes, np.ndarray, np.ndarray] | None:
-        """(term bytes, documents, weights) of a term's live postings among ``within``, or
-        ``None`` where the segment has none."""
+                       within: np.ndarray | None) -> tuple[bytes, int, np.ndarray, np.ndarray] | None:
+        """(term bytes, document frequency, documents, weights) of a term's live postings
+        among ``within``, or ``None`` where the segment has none."""
         found = self._postings(query.fieldname, query.text)
         if found is None:
             return None
@@ -213,33 +228,34 @@ class SegmentEvaluator:
         if within is not None:
             inside, index = locate(docs, within)
             docs, weights = docs[index[inside]], weights[index[inside]]
-        return tbytes, docs, weights
+        return tbytes, postings.df, docs, weights
 
     def term(self, query: wq.Term, scored: bool, within: np.ndarray | None) -> Matches:
         found = self._term_postings(query, within)
         if found is None:
             return EMPTY
-        tbytes, docs, weights = found
+        tbytes, df, docs, weights = found
         if not scored:
             return Matches(docs, weights)
-        return boosted(Matches(docs, self.term_scores(query.fieldname, tbytes, docs, weights)), query.boost)
+        scores = self.term_scores(query.fieldname, tbytes, df, docs, weights)
+        return boosted(Matches(docs, scores), query.boost)
 
     def terms(self, queries: list[wq.Term], within: np.ndarray | None) -> Matches:
         """Scored terms of fields with lengths ORed: the scores :meth:`term` and :func:`union`
         give them one by one, each operation done once over all their postings."""
-        parent, K1 = self.parent, self.searcher.weighting.K1
+        K1 = self.searcher.weighting.K1
         docs, weights, norms, idfs, boosts = [], [], [], [], []
         for query in queries:
             if not self.time_left():
                 raise Expired
             found = self._term_postings(query, within)
-            if found is None or not len(found[1]):
+            if found is None or not len(found[2]):
                 continue
-            tbytes, these, their_weights = found
+            tbytes, df, these, their_weights = found
             docs.append(these)
             weights.append(their_weights)
             norms.append(self.length_norms(query.fieldname)[these])
-            idfs.append(parent.idf(query.fieldname, tbytes))
+            idfs.append(self.idf(query.fieldname, tbytes, df))
             boosts.append(query.boost)
         if not docs:
             return EMPTY
@@ -283,7 +299,7 @@ class SegmentEvaluator:
         total = np.zeros(len(docs))
         for tbytes, postings in lists:
             index = locate(postings.docs, docs)[1]
-            total += self.term_scores(query.fieldname, tbytes, docs, postings.weights[index])
+            total += self.term_scores(query.fieldname, tbytes, postings.df, docs, postings.weights[index])
         return boosted(Matches(docs, total), query.boost)
 
     def any_of(self, query: wq.Or, scored: bool, within: np.ndarray | None) -> Matches:

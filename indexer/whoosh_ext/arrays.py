@@ -34,6 +34,11 @@ class Postings:
     source: PostingList
     slots: np.ndarray | None = None
 
+    @property
+    def df(self) -> int:
+        """The term's document frequency as Whoosh counts it: its postings, deleted ones too."""
+        return len(self.source.docs)
+
     def positions_at(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(how many positions each posting at ``index`` has, all their positions, posting
         after posting)."""

@@ -21,12 +21,14 @@ from .arrays import Postings, SegmentArrays, once_per_reader, segment_arrays
 @dataclass(frozen=True, slots=True)
 class JoinedPostings:
     """A term's live postings in several segments: ``docs`` ascending (int32, numbered in the
-    index), ``weights``; posting ``i`` is posting ``i - starts[n]`` of ``parts[n]``."""
+    index), ``weights``; posting ``i`` is posting ``i - starts[n]`` of ``parts[n]``; ``df``:
+    the postings of every segment, deleted ones too (Whoosh's document frequency)."""
 
     docs: np.ndarray
     weights: np.ndarray
     parts: list[Postings]
     starts: list[int]  # where each part's postings start, and the end of the last
+    df: int
 
     def positions_at(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """As :meth:`.arrays.Postings.positions_at`: each part answers for its postings."""
@@ -63,19 +65,21 @@ class JoinedArrays(SegmentArrays):
 
     def _read(self, fieldname: str, tbytes: bytes) -> JoinedPostings | None:
         """The term's live postings in every segment that has it, or ``None`` if none has."""
-        parts, docs = [], []
+        parts, docs, df = [], [], 0
         for segment, offset in zip(self.segments, self.offsets, strict=True):
             found = segment._read(fieldname, tbytes)  # kept here, joined: not in the segment's cache too
-            if found is not None and len(found.docs):
-                parts.append(found)
-                docs.append(found.docs + np.int32(offset) if offset else found.docs)
+            if found is not None:
+                df += found.df
+                if len(found.docs):
+                    parts.append(found)
+                    docs.append(found.docs + np.int32(offset) if offset else found.docs)
         if not parts:
             return None
         starts = list(itertools.accumulate((len(part.docs) for part in parts), initial=0))
         if len(parts) == 1:  # nothing to join
-            return JoinedPostings(docs[0], parts[0].weights, parts, starts)
+            return JoinedPostings(docs[0], parts[0].weights, parts, starts, df)
         return JoinedPostings(np.concatenate(docs), np.concatenate([part.weights for part in parts]),
-                              parts, starts)
+                              parts, starts, df)
 
     def lengths(self, fieldname: str) -> np.ndarray:
         found = self._lengths.get(fieldname)

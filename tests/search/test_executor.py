@@ -13,7 +13,7 @@ import pytest
 
 from indexer import add_documents, build_index, delete_documents, open_index
 from indexer.evaluate import read_qrels
-from indexer.search import pipeline
+from indexer.search import executor, pipeline
 from indexer.search.engine import View
 from indexer.search.execute import Execution
 from indexer.search.parse import parse
@@ -131,3 +131,21 @@ def test_several_segments_with_deleted_documents_alike(updated):
         assert_same_matches(view, q)
         for sort in SORTS:
             assert_same_search(view, q, sort)
+
+
+def test_idf_from_the_postings_is_whooshs(updated):
+    """The executor computes idf from the document frequency its postings carry, deleted
+    postings too: Whoosh's idf for every term, each on a searcher of its own (they share a
+    cache otherwise, which would hide a difference)."""
+    index = updated.view().generation.index
+    ours, theirs = index.searcher(weighting=pipeline.scorer()), index.searcher(weighting=pipeline.scorer())
+    evaluator, = executor.evaluators(ours, lambda: True)
+    compared = with_deleted = 0
+    for fieldname, tbytes in ours.reader().all_terms():
+        postings = evaluator.arrays.postings(fieldname, tbytes)
+        if postings is None:
+            continue
+        assert evaluator.idf(fieldname, tbytes, postings.df) == theirs.idf(fieldname, tbytes), fieldname
+        compared += 1
+        with_deleted += postings.df > len(postings.docs)
+    assert compared > 1000 and with_deleted > 10
