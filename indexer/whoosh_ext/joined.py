@@ -9,7 +9,6 @@ live documents, columns and facets are joined once per reader.
 
 from __future__ import annotations
 
-import itertools
 import weakref
 from dataclasses import dataclass
 
@@ -51,6 +50,7 @@ class JoinedArrays(SegmentArrays):
 
     def __init__(self, segments: list[SegmentArrays], offsets: list[int]):
         self.segments, self.offsets = segments, offsets
+        self._pairs = [(segment, np.int32(offset)) for segment, offset in zip(segments, offsets, strict=True)]
         self.doccount = sum(segment.doccount for segment in segments)
         self.fields = segments[0].fields
         self.live = np.concatenate([segment.live for segment in segments])
@@ -65,17 +65,17 @@ class JoinedArrays(SegmentArrays):
 
     def _read(self, fieldname: str, tbytes: bytes) -> JoinedPostings | None:
         """The term's live postings in every segment that has it, or ``None`` if none has."""
-        parts, docs, df = [], [], 0
-        for segment, offset in zip(self.segments, self.offsets, strict=True):
+        parts, docs, starts, df = [], [], [0], 0
+        for segment, offset in self._pairs:
             found = segment._read(fieldname, tbytes)  # kept here, joined: not in the segment's cache too
             if found is not None:
                 df += found.df
-                if len(found.docs):
+                if count := len(found.docs):
                     parts.append(found)
-                    docs.append(found.docs + np.int32(offset) if offset else found.docs)
+                    docs.append(found.docs + offset if offset else found.docs)
+                    starts.append(starts[-1] + count)
         if not parts:
             return None
-        starts = list(itertools.accumulate((len(part.docs) for part in parts), initial=0))
         if len(parts) == 1:  # nothing to join
             return JoinedPostings(docs[0], parts[0].weights, parts, starts, df)
         return JoinedPostings(np.concatenate(docs), np.concatenate([part.weights for part in parts]),
