@@ -11,6 +11,7 @@ import pytest
 from whoosh import query as wq
 
 from indexer import build_index, open_index
+from indexer.search import vector
 from indexer.search.plan import BoundedPrefix
 from indexer.search.vector import Expired, SegmentEvaluator
 from indexer.whoosh_ext.minmatch import MinimumMatch
@@ -119,3 +120,16 @@ def test_an_expired_budget_stops_between_clauses(searcher):
     assert len(evaluator.run(wq.Term("body", "数据"))) == 4  # a single term has no clauses to stop between
     with pytest.raises(Expired):
         evaluator.run(CASES["or"])
+
+
+@pytest.mark.parametrize("minimum", [1, 2])
+def test_sums_by_counting_and_by_sorting_are_the_same(monkeypatch, minimum):
+    rng = np.random.default_rng(7)
+    docs, scores = rng.integers(0, 500, 900).astype(np.int32), rng.random(900)
+    monkeypatch.setattr(vector, "COUNT_SHARE", 1 << 20)  # counts
+    counted = vector.summed(docs, scores, 500, minimum)
+    monkeypatch.setattr(vector, "COUNT_SHARE", 0)  # sorts
+    ordered = vector.summed(docs, scores, 500, minimum)
+    assert counted.docs.dtype == ordered.docs.dtype == np.int32
+    assert counted.docs.tolist() == ordered.docs.tolist() and len(counted) > 100
+    assert counted.scores.tolist() == ordered.scores.tolist()  # added in the same order: equal bits
