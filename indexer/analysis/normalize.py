@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 
 import opencc
 
@@ -14,6 +15,7 @@ VARIANTS = {"巿": "市", "冇": "没", "峯": "峰", "羣": "群", "衆": "众"
 HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
 HAN = "".join(f"{chr(low)}-{chr(high)}" for low, high in HAN_RANGES)  # a character class's ranges
 HAN_RUN = re.compile(f"[{HAN}]+")  # only all-Han words join the dictionary; Latin splits itself
+REMEMBERED_CHARS = 256  # texts this short have their normal forms remembered (a query's cap)
 
 _t2s = opencc.OpenCC("t2s")
 # Each BMP character whose full compatibility decomposition is one other character (full-width
@@ -81,7 +83,21 @@ def fold_variants(text: str) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=1 << 12)
+def remembered_when_short(function: Callable[[str], str]) -> Callable[[str], str]:
+    """``function`` with its results remembered for texts of at most :data:`REMEMBERED_CHARS`
+    characters (queries, terms, titles): one search asks for the same few many times, and a
+    long text, computed each time, never fills the cache."""
+    cached = functools.lru_cache(maxsize=1 << 12)(function)
+
+    @functools.wraps(function)
+    def remembered(text: str) -> str:
+        return cached(text) if len(text) <= REMEMBERED_CHARS else function(text)
+
+    remembered.cache_info = cached.cache_info  # type: ignore[attr-defined]
+    return remembered
+
+
+@remembered_when_short
 def normalize_text(text: str) -> str:
     """Just the normalised text (for queries, titles and lookups); remembered, because one
     search normalises its terms in several places (planning, synonyms, marks)."""
@@ -95,7 +111,7 @@ def original_span(offsets: list[int] | None, start: int, end: int, size: int) ->
     return offsets[start], (offsets[end] if end < len(offsets) else size)
 
 
-@functools.lru_cache(maxsize=1 << 12)
+@remembered_when_short
 def exact_key(text: str) -> str:
     """The normalised text without white space: what an exact title match compares.
 

@@ -97,3 +97,14 @@ def test_char_tokens_a_run_at_a_time_are_those_a_character_at_a_time(query):
         assert list(char_analyzer().spans(text, query)) == expected
         if not query:
             assert list(zip(*char_analyzer().index_tokens(text), strict=True)) == [t[:2] for t in expected]
+
+
+def test_short_texts_are_remembered_and_long_ones_are_not():
+    short, long = "華宇 雲計算 " + str(id(object())), "華宇雲計算" * 100 + str(id(object()))
+    before = normalize_text.cache_info()
+    assert normalize_text(short) == normalize_text(short) == "华宇 云计算 " + short.split()[-1]
+    after = normalize_text.cache_info()
+    assert (after.misses, after.hits) == (before.misses + 1, before.hits + 1)
+    assert normalize_text(long) == normalize_text(long) == "华宇云计算" * 100 + long[500:]
+    last = normalize_text.cache_info()
+    assert (last.misses, last.hits) == (after.misses, after.hits)  # computed each time, never kept
