@@ -157,8 +157,8 @@ class CJKNgramTokenizer(ChineseTokenizer):
             if len(text) == 1:
                 return [text], [0], [0], [1]
             count = len(text) - 1
-            return list(map(operator.add, text[:-1], text[1:])), list(range(count)), list(range(count)), \
-                list(range(2, count + 2))
+            bigrams = list(map(operator.add, text[:-1], text[1:]))
+            return bigrams, list(range(count)), list(range(count)), list(range(2, count + 2))
         parts = CJK_OR_WORD.split(text)  # text between matches, CJK run or None, Latin run or None, …
         runs, latins = parts[1::3], parts[2::3]
         if not runs:

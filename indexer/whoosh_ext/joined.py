@@ -49,8 +49,8 @@ class JoinedArrays(SegmentArrays):
     ``offsets`` in the index, with :class:`.arrays.SegmentArrays`'s interface."""
 
     def __init__(self, segments: list[SegmentArrays], offsets: list[int]):
-        self.segments, self.offsets = segments, offsets
-        self._pairs = [(segment, np.int32(offset)) for segment, offset in zip(segments, offsets, strict=True)]
+        self.segments = segments
+        self.offsets = [np.int32(offset) for offset in offsets]  # added to int32 documents as they are
         self.doccount = sum(segment.doccount for segment in segments)
         self.fields = segments[0].fields
         self.live = np.concatenate([segment.live for segment in segments])
@@ -66,7 +66,7 @@ class JoinedArrays(SegmentArrays):
     def _read(self, fieldname: str, tbytes: bytes) -> JoinedPostings | None:
         """The term's live postings in every segment that has it, or ``None`` if none has."""
         parts, docs, starts, df = [], [], [0], 0
-        for segment, offset in self._pairs:
+        for segment, offset in zip(self.segments, self.offsets, strict=True):
             found = segment._read(fieldname, tbytes)  # kept here, joined: not in the segment's cache too
             if found is not None:
                 df += found.df
@@ -102,7 +102,7 @@ class JoinedArrays(SegmentArrays):
                 their_docs, their_numbers, their_names = segment.facet(fieldname)
                 renumbered = np.array([names.setdefault(name, len(names)) for name in their_names],
                                       dtype=np.int32)
-                docs.append(their_docs + np.int32(offset))
+                docs.append(their_docs + offset)
                 numbers.append(renumbered[their_numbers] if len(their_numbers) else their_numbers)
             found = self._facets[fieldname] = (np.concatenate(docs), np.concatenate(numbers), list(names))
         return found
