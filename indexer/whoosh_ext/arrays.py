@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.reading import TermNotFound
 
 from .packed import PostingList, gather
 
@@ -85,10 +84,11 @@ class SegmentArrays:
 
     def _read(self, fieldname: str, tbytes: bytes) -> Postings | None:
         try:
-            info = self.reader._terms.term_info(fieldname, tbytes)
-        except (TermNotFound, KeyError):
+            source = self.reader._terms.posting_list(fieldname, tbytes)
+        except KeyError:  # a field the segment has no terms of
             return None
-        source = info.postings(self.reader._terms._postfile)
+        if source is None:
+            return None
         if not self.has_deletions:
             return Postings(source.docs, source.weights, source)
         keep = np.flatnonzero(self.live[source.docs])

@@ -7,11 +7,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.filetables import OrderedHashWriter
+from whoosh.filedb.filetables import HashWriter, OrderedHashReader, OrderedHashWriter
+from whoosh.filedb.structfile import BufferFile
 from whoosh.formats import Existence, Frequency, Positions
 from whoosh.util.numeric import length_to_byte, pack_uint
+from whoosh.util.numlists import GrowableArray
 
-from indexer.whoosh_ext.codec import PackedMatcher, TermTable
+from indexer.whoosh_ext.codec import PackedMatcher, TermTable, probe
 from indexer.whoosh_ext.packed import (
     EXISTENCE,
     FREQUENCY,
@@ -96,11 +98,20 @@ def test_length_bytes_are_whoosh_length_to_byte():
     assert length_bytes(lengths).tolist() == [length_to_byte(int(n)) for n in lengths]
 
 
+class CrcOrderedHashWriter(OrderedHashWriter):
+    """Whoosh's ordered hash writer with its hash type 1, CRC-32, which its constructor does not
+    take (its base class's does)."""
+
+    def __init__(self, dbfile):
+        HashWriter.__init__(self, dbfile, hashtype=1)
+        self.index, self.lastkey = GrowableArray("H"), b""
+
+
 def test_term_table_writes_the_bytes_of_whoosh_ordered_hash_file(tmp_path):
     keys = sorted({f"{number * 7919 % 100_003:06d}词".encode() for number in range(3000)})
     values = [bytes(range(number % 40)) * (number % 3) for number in range(len(keys))]
     storage = FileStorage(str(tmp_path))
-    theirs = OrderedHashWriter(storage.create_file("theirs"))
+    theirs = CrcOrderedHashWriter(storage.create_file("theirs"))
     for key, value in zip(keys, values, strict=True):
         theirs.add(key, value)
     ours = TermTable(storage.create_file("ours"))
@@ -111,6 +122,30 @@ def test_term_table_writes_the_bytes_of_whoosh_ordered_hash_file(tmp_path):
     theirs.close()
     ours.close()
     assert (tmp_path / "ours").read_bytes() == (tmp_path / "theirs").read_bytes()
+    # Whoosh's reader finds every key by the hash type the file gives; our probe of the file in
+    # memory (as a segment's compound file maps it) finds the same places, and nothing else
+    assert_probe_is_whooshs((tmp_path / "ours").read_bytes(), keys, 1)
+
+
+def test_the_probe_reads_whoosh_md5_tables_too(tmp_path):
+    storage = FileStorage(str(tmp_path))
+    theirs = OrderedHashWriter(storage.create_file("md5"))  # Whoosh's default: MD5
+    keys = [f"{number:05d}".encode() for number in range(2000)]
+    for key in keys:
+        theirs.add(key, key[::-1])
+    theirs.close()
+    assert_probe_is_whooshs((tmp_path / "md5").read_bytes(), keys, 0)
+
+
+def assert_probe_is_whooshs(data: bytes, keys: list[bytes], hashtype: int) -> None:
+    table = OrderedHashReader(BufferFile(memoryview(data)), len(data))
+    assert table.hashtype == hashtype
+    absent = [b"999999\xe8\xaf\x8d", b"", b"zz", keys[0][:-1]]
+    assert not set(absent) & set(keys)
+    for key in keys + absent:
+        assert probe(table, key) == next(iter(table.ranges_for_key(key)), None)
+    assert all(probe(table, key) is not None for key in keys)
+    assert all(probe(table, key) is None for key in absent)
 
 
 @pytest.mark.parametrize("high", [5, 1 << 20, 1 << 62])  # the last: too large to make unique
