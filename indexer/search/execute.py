@@ -61,6 +61,11 @@ class Execution:
                                                  needs_current=self.sort is not None)
         return self._segments
 
+    def has_term(self, fieldname: str, text: str) -> bool:
+        """Whether a live document has the term; its postings are read as the evaluation reads
+        them, and kept for it."""
+        return any(segment.has_term(fieldname, text) for segment in self.segments)
+
     def search(self, whoosh_query: wq.Query, query: Query, limit: int | None = None):
         """The matches of ``whoosh_query`` under the tree's restrictions, grouped by every facet:
         ``len()``, ``is_empty()``, ``groups(facet)`` and the top hits by slicing, each with

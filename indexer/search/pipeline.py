@@ -60,7 +60,7 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
     if sort is None and any(isinstance(c, Series) for c in query.concepts):
         sort = "-published"  # a series of 文号 alike: the most recent first
     run = Execution(view, page * per_page, sort, whoosh=whoosh)
-    present = Presence(view.searcher.reader())
+    present = Presence(view.searcher.reader(), run.has_term)
     results, whoosh_query, fallback = answer(run, present, query)
     mode = "any" if fallback else "all"
     weak = results.is_empty() or bool(fallback)

@@ -1,7 +1,11 @@
-"""Whether a planned query can match at all, from the term table alone: a miss (a term in no
-segment, 䙘㫠 or 云计蒜) is known from a few lookups, without a matcher or a postings list."""
+"""Whether a planned query can match at all, from its terms alone: a miss (a term in no
+segment, 䙘㫠 or 云计蒜) is known from a few lookups, without evaluating the query. A term is
+looked up where the evaluation reads it (:meth:`.execute.Execution.has_term`), so a term that
+is there is read once."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from whoosh import query as wq
 
@@ -9,18 +13,20 @@ from ..whoosh_ext.minmatch import MinimumMatch
 
 
 class Presence:
-    """One search's term-table checks on ``reader``: each term and each query object (the
-    planner gives the stages of a search the same objects) is looked at once."""
+    """One search's checks on ``reader``, whose live documents have a term if ``has_term``
+    says so: each term and each query object (the planner gives the stages of a search the
+    same objects) is looked at once."""
 
-    def __init__(self, reader):
+    def __init__(self, reader, has_term: Callable[[str, str], bool]):
         self.reader = reader
+        self._has_term = has_term
         self._terms: dict[tuple[str, str], bool] = {}
         self._queries: dict[int, tuple[wq.Query, bool]] = {}  # id → (query, may match)
 
     def may_match(self, query: wq.Query) -> bool:
         """``False`` only if ``query`` matches no document: a term or a phrase's word it needs is
-        in no segment's term table (a term there may be only in deleted documents, so ``True``
-        means "evaluate it"); queries of other kinds may always match."""
+        in no live document (so ``True`` means "evaluate it"); queries of other kinds may
+        always match."""
         known = self._queries.get(id(query))
         if known is None or known[0] is not query:
             known = self._queries[id(query)] = (query, self._may_match(query))
@@ -47,9 +53,9 @@ class Presence:
         return query is not wq.NullQuery
 
     def has_term(self, fieldname: str, text: str) -> bool:
-        """Whether the term is in any segment's term table."""
+        """Whether a live document has the term."""
         key = (fieldname, text)
         known = self._terms.get(key)
         if known is None:
-            known = self._terms[key] = key in self.reader  # the first segment that has it answers
+            known = self._terms[key] = self._has_term(fieldname, text)
         return known

@@ -180,6 +180,10 @@ class SegmentEvaluator:
         postings = None if tbytes is None else self.arrays.postings(fieldname, tbytes)
         return None if postings is None or not len(postings.docs) else (tbytes, postings)
 
+    def has_term(self, fieldname: str, text) -> bool:
+        """Whether a live document of the segment has the term."""
+        return self._postings(fieldname, text) is not None
+
     def _lengths_known(self, fieldname: str) -> bool:
         """Whether the field's terms score by BM25F (a field the segment lacks matches nothing)."""
         field = self.fields.get(fieldname)

@@ -12,13 +12,16 @@ RARE = "䙘㫠"  # CJK extension A: in no document of the seed
 
 @pytest.fixture
 def postings_read(monkeypatch) -> list[tuple[str, str]]:
-    """(field, term) of every postings list the array executor asks a segment for."""
+    """(field, term) of every postings list the array executor reads from a segment (a
+    lookup of a term the segment lacks reads none)."""
     read: list[tuple[str, str]] = []
     original = SegmentArrays.postings
 
     def recording(self, fieldname, tbytes):
-        read.append((fieldname, tbytes.decode("utf-8", "replace")))
-        return original(self, fieldname, tbytes)
+        found = original(self, fieldname, tbytes)
+        if found is not None:
+            read.append((fieldname, tbytes.decode("utf-8", "replace")))
+        return found
 
     monkeypatch.setattr(SegmentArrays, "postings", recording)
     return read
