@@ -115,10 +115,13 @@ def document_ids(searcher, docnums: list[int]) -> list[str]:
     ids without a stored document read."""
     leaves = searcher.leaf_searchers()
     offsets = [offset for _, offset in leaves]
+    keys: dict[int, list] = {}  # each segment's ids, by its number, looked up once
     ids = []
     for docnum in docnums:
-        leaf, offset = leaves[bisect.bisect_right(offsets, docnum) - 1]
-        ids.append(segment_arrays(leaf.reader()).keys("id")[docnum - offset])
+        number = bisect.bisect_right(offsets, docnum) - 1
+        if number not in keys:
+            keys[number] = segment_arrays(leaves[number][0].reader()).keys("id")
+        ids.append(keys[number][docnum - offsets[number]])
     return ids
 
 
