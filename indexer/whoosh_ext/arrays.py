@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .packed import PostingList, gather
+from .packed import PostingList
 
 CACHED_POSTINGS = 100_000  # postings remembered per segment reader before the cache is cleared
 MISSING_KEY = (1 << 64) - 1  # the column value of a 64-bit NUMERIC field without a value
@@ -41,10 +41,7 @@ class Postings:
     def positions_at(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(how many positions each posting at ``index`` has, all their positions, posting
         after posting)."""
-        found = index if self.slots is None else self.slots[index]
-        positions, starts = self.source.positions()
-        counts = self.source.freqs[found]
-        return counts, gather(positions, starts[found], counts)
+        return self.source.positions_at(index if self.slots is None else self.slots[index])
 
 
 class SegmentArrays:

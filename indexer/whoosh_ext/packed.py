@@ -246,6 +246,22 @@ class PostingList:
             self._positions = running - np.repeat(before, self.freqs)
         return self._positions, self._starts
 
+    def positions_at(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(how many positions each posting at ``index`` has, their positions, posting after
+        posting): only these postings' gaps decoded, or the whole list's positions taken
+        where :meth:`positions` decoded them already."""
+        counts = self.freqs[index]
+        if self._positions is not None:
+            return counts, gather(self._positions, self._starts[index], counts)
+        if self._starts is None:
+            self._starts = np.cumsum(self.freqs) - self.freqs
+        raw = np.frombuffer(self._record, self._gap_width, int(self.freqs.sum()), self._gaps_at)
+        gaps = gather(raw, self._starts[index], counts).astype(np.int64)
+        running = np.cumsum(gaps)
+        firsts = np.cumsum(counts) - counts  # where each posting's gaps start among ours
+        before = running[firsts] - gaps[firsts] if len(gaps) else firsts  # the sum before each posting
+        return counts, running - np.repeat(before, counts)
+
     def positions_of(self, index: int) -> list[int]:
         """The positions of posting ``index``."""
         found, starts = self.positions()

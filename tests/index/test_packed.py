@@ -62,6 +62,23 @@ def test_positions_read_back_at_every_width():
     assert len(widths) >= 4  # the lists were written at different widths
 
 
+@pytest.mark.parametrize("decoded_first", [False, True])
+def test_positions_of_some_postings_are_theirs_in_the_whole_list(decoded_first):
+    # decoded alone (only their gaps read) or taken from the whole list's positions
+    packed = pack(_batch(POSITIONS))
+    rng = np.random.default_rng(3)
+    for number, postings in enumerate(LISTS):
+        found = _read(packed, number)
+        if decoded_first:
+            found.positions()
+        for index in [np.arange(len(postings)), np.zeros(0, dtype=np.int64),
+                      np.sort(rng.choice(len(postings), (len(postings) + 1) // 2, replace=False))]:
+            counts, positions = found.positions_at(index)
+            expected = [postings[i][1] for i in index.tolist()]
+            assert counts.tolist() == [len(p) for p in expected]
+            assert positions.tolist() == [position for p in expected for position in p]
+
+
 def test_statistics_are_what_whoosh_term_info_keeps():
     packed = pack(_batch(POSITIONS))
     columns = zip(*(packed.stats[name].tolist() for name in STATS), strict=True)
