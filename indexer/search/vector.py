@@ -8,6 +8,7 @@ A query type it does not know is run through Whoosh's matcher, one match at a ti
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,13 +18,14 @@ from whoosh.formats import Positions
 from whoosh.query.qcore import _NullQuery
 from whoosh.scoring import BM25F, WeightingModel
 
-from ..whoosh_ext.arrays import Postings, SegmentArrays, segment_arrays
+from ..whoosh_ext.arrays import Postings, SegmentArrays, once_per_reader, segment_arrays
 from ..whoosh_ext.minmatch import MinimumMatch
 from .plan import BoundedPrefix
 
 SHIFT = 1 << 32  # a phrase's candidate × SHIFT + a start position: one key each
 BIAS = 1 << 16  # keeps start positions (position - offset in the phrase) positive
 COUNT_SHARE = 8  # summed counts per document from a 1/8 of the segment's documents on, else sorts
+_averages: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # an index reader's average field lengths
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +135,9 @@ class SegmentEvaluator:
         self.bm25 = isinstance(searcher.weighting, BM25F)  # else every query goes through Whoosh
         self.plain_idf = type(searcher.weighting).idf is WeightingModel.idf  # Whoosh's own formula
         self._norms: dict[str, np.ndarray] = {}  # a field's BM25 length factors, by document
+        # the index's average length of each field, kept as long as its reader (a sum over its
+        # segments each time Whoosh is asked)
+        self._averages: dict[str, float] = once_per_reader(_averages, self.parent.reader(), dict)
         self._memo: dict[int, tuple[wq.Query, bool, Matches]] = {}  # id → (query, scored, matches)
 
     def run(self, query: wq.Query, scored: bool = True, within: np.ndarray | None = None) -> Matches:
@@ -195,7 +200,9 @@ class SegmentEvaluator:
         norms = self._norms.get(fieldname)
         if norms is None:
             weighting = self.searcher.weighting
-            avgfl = self.parent.avg_field_length(fieldname) or 1
+            avgfl = self._averages.get(fieldname)
+            if avgfl is None:
+                avgfl = self._averages[fieldname] = self.parent.avg_field_length(fieldname) or 1
             B = weighting._field_B.get(fieldname, weighting.B)
             norms = self._norms[fieldname] = self.arrays.length_norms(fieldname, weighting.K1, B, avgfl)
         return norms
