@@ -60,14 +60,18 @@ class IndexFormatError(ValueError):
 
 def current_generation(index_dir: Path) -> Path:
     """The live generation's folder, or :class:`IndexMissingError` with the fix."""
-    link = index_dir / CURRENT
+    return index_dir / live_name(index_dir)
+
+
+def live_name(index_dir: Path) -> str:
+    """The name of the live generation's folder in ``index_dir`` (one system call, no path
+    made: a search asks it every time), or :class:`IndexMissingError` with the fix."""
     try:
-        target = os.readlink(link)
+        return os.readlink(os.path.join(index_dir, CURRENT))
     except OSError:
         raise IndexMissingError(
             f"no index at {index_dir}: run `egov-search build --index {index_dir}` "
             "(or `make run`, which builds it)") from None
-    return index_dir / target
 
 
 def unmapped_reader(generation: Path) -> IndexReader:

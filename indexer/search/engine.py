@@ -89,12 +89,12 @@ class SearchEngine:
 
     def _live_view(self) -> View:
         """The live generation with this thread's searcher on it, reopened after a swap."""
-        path = store.current_generation(self.index_dir)
+        name = store.live_name(self.index_dir)
         generation = self._generation
-        if generation is None or generation.path != path:
+        if generation is None or generation.path.name != name:
             with self._lock:
-                if self._generation is None or self._generation.path != path:
-                    self._generation = Generation.open(path)
+                if self._generation is None or self._generation.path.name != name:
+                    self._generation = Generation.open(self.index_dir / name)
                 generation = self._generation
         local = self._local
         if getattr(local, "generation", None) is not generation:
