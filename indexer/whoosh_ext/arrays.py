@@ -141,11 +141,10 @@ class SegmentArrays:
         if found is None:
             field, terms = self.reader.schema[fieldname], self.reader._terms
             found = [None] * self.doccount
-            for (name, tbytes), info in terms.items_from(fieldname, b""):
-                if name != fieldname:
-                    break
+            entries, counts, firsts = terms.field_entries(fieldname)
+            for tbytes, count, first in zip(entries, counts.tolist(), firsts.tolist(), strict=True):
                 value = field.from_bytes(tbytes)
-                docs = [info._minid] if info._df == 1 else info.postings(terms._postfile).docs.tolist()
+                docs = [first] if count == 1 else terms.posting_list(fieldname, tbytes).docs.tolist()
                 for doc in docs:
                     found[doc] = value
             self._keys[fieldname] = found

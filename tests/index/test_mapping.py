@@ -1,13 +1,16 @@
-"""Compound segment files are read in place through the map, exactly as Whoosh would read a copy."""
+"""Compound segment files are read in place through the map, exactly as Whoosh would read a copy;
+what is gathered from the map as arrays is what Whoosh reads entry by entry."""
 
 from __future__ import annotations
 
 import io
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from indexer import open_index
+from indexer.index import store
 from indexer.whoosh_ext.mapping import ViewFile, ViewReader
 
 OPERATIONS = st.lists(st.one_of(
@@ -39,3 +42,20 @@ def test_a_searchers_segment_files_are_views_of_the_map(index_dir):
     files = [leaf._terms._dbfile for leaf, _ in engine.searcher().reader().leaf_readers()]
     assert files and all(isinstance(file, ViewFile) for file in files)
     assert engine.search("华宇").hits[0].title == "华宇软件"
+
+
+@pytest.mark.parametrize("fieldname", ["id", "kind", "title_exact", "body_chars", "no_such_field"])
+def test_a_fields_term_entries_read_from_the_map_are_whooshs(index_dir, fieldname):
+    # gathered as arrays from the mapped term table, read entry by entry from the file, and
+    # Whoosh's own term infos: the same terms, document frequencies and first documents
+    mapped = open_index(index_dir).searcher().reader().leaf_readers()
+    with store.unmapped_reader(store.current_generation(index_dir)) as reader:
+        for (leaf, _), (unmapped, _) in zip(mapped, reader.leaf_readers(), strict=True):
+            terms, counts, firsts = leaf._terms.field_entries(fieldname)
+            whoosh = [(tbytes, info.doc_frequency(), info.min_id())
+                      for tbytes, info in unmapped.iter_field(fieldname)] if fieldname in leaf.schema else []
+            assert list(zip(terms, counts.tolist(), firsts.tolist(), strict=True)) == whoosh
+            again, again_counts, again_firsts = unmapped._terms.field_entries(fieldname)
+            assert (again, again_counts.tolist(), again_firsts.tolist()) == (terms, counts.tolist(),
+                                                                             firsts.tolist())
+            assert fieldname == "no_such_field" or terms
