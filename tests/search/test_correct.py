@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from click.testing import CliRunner
 from conftest import titles
 
+from indexer import open_index
+from indexer.index.sidecars import PINYIN_WORDS
 from webui.cli import main
 
 
@@ -79,3 +82,25 @@ def test_cli_shows_the_correction(index_dir):
     assert "以下是“华宇软件”的结果" in result.output and "1. [vendor#10] 华宇软件" in result.output
     data = json.loads(runner.invoke(main, ["search", "华雨软件", "--json", "--index", str(index_dir)]).output)
     assert data["suggestion"] == "华宇软件" and data["mode"] == "corrected"
+
+
+def test_the_words_are_read_when_a_correction_first_needs_them(index_dir, tmp_path):
+    copy = tmp_path / "ix"
+    shutil.copytree(index_dir, copy, symlinks=True)
+    engine = open_index(copy)
+    words = engine.view().generation.words
+    assert engine.search("华宇软件").suggestion is None and "_tables" not in vars(words)  # found as typed
+    assert engine.search("华宇软建").suggestion == "华宇软件" and "_tables" in vars(words)
+
+
+def test_words_gone_with_their_generation_give_no_error(index_dir, tmp_path):
+    # the words' file removed after the generation opened (replaced and cleaned up): the
+    # correction has no words to offer, and its search of titles' pinyin still corrects
+    copy = tmp_path / "ix"
+    shutil.copytree(index_dir, copy, symlinks=True)
+    engine = open_index(copy)
+    words = engine.view().generation.words
+    (engine.view().generation.path / PINYIN_WORDS).unlink()
+    result = engine.search("华宇软建")
+    assert (words.exact, words.fuzzy) == ({}, {})
+    assert result.suggestion == "华宇软件" and result.mode == "corrected"
