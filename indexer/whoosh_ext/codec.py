@@ -352,7 +352,7 @@ class TermCachingReader(W3TermsReader):
         """The term's decoded postings, or ``None`` if the segment lacks it:
         ``term_info(…).postings(…)``, with only what the postings need read from the entry,
         in place where the term table is mapped."""
-        found = self._entry(self._keycoder(fieldname, tbytes))
+        found = probe(self._tindex, self._keycoder(fieldname, tbytes))  # read once: not remembered
         if found is None:
             return None
         buffer = getattr(self._dbfile, "_buf", None)
