@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -140,6 +139,8 @@ def main_lines(tree: lxml_html.HtmlElement) -> list[str]:
     container = _container(tree)
     if container is not None:
         return block_lines(container)
+    import trafilatura  # here, not at the top: 0.1 s of every command's start, and only pages need it
+
     text = trafilatura.extract(copy.deepcopy(tree), include_comments=False, include_tables=True,
                                favor_precision=True, output_format="txt")
     if text and text.strip():
