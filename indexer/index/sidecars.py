@@ -90,17 +90,17 @@ def write_pinyin_words(reader, generation: Path, dictionary: Iterable[str] = ())
 
 def _word_weights(reader, fieldname: str) -> dict[str, int]:
     """Each Chinese word of 2 to ``MAX_WORD_CHARS`` characters indexed in ``fieldname``, and
-    how many times, summed over the segments: each segment's term table is read in order,
-    where a reader of several segments looks every term up in each of them, from the first
-    Han character on (the Latin words before it are many and never Chinese)."""
+    how many times, summed over the segments: each segment's term table is read in order
+    (:meth:`~..whoosh_ext.codec.TermCachingReader.field_entries`), where a reader of several
+    segments looks every term up in each of them, from the first Han character on (the Latin
+    words before it are many and never Chinese)."""
     weights: dict[str, int] = {}
     for leaf, _ in reader.leaf_readers():
-        for (name, term), info in leaf.iter_from(fieldname, FIRST_HAN):
-            if name != fieldname:
-                break
-            word = term.decode("utf-8") if isinstance(term, bytes) else term
+        terms, infos = leaf._terms.field_entries(fieldname, FIRST_HAN.encode("utf-8"))
+        for term, weight in zip(terms, infos["weight"].tolist(), strict=True):
+            word = term.decode("utf-8")
             if 2 <= len(word) <= MAX_WORD_CHARS and HAN_RUN.fullmatch(word):
-                weights[word] = weights.get(word, 0) + int(info.weight())
+                weights[word] = weights.get(word, 0) + int(weight)
     return weights
 
 

@@ -141,8 +141,9 @@ class SegmentArrays:
         if found is None:
             field, terms = self.reader.schema[fieldname], self.reader._terms
             found = [None] * self.doccount
-            entries, counts, firsts = terms.field_entries(fieldname)
-            for tbytes, count, first in zip(entries, counts.tolist(), firsts.tolist(), strict=True):
+            entries, infos = terms.field_entries(fieldname)
+            for tbytes, count, first in zip(entries, infos["count"].tolist(), infos["first"].tolist(),
+                                            strict=True):
                 value = field.from_bytes(tbytes)
                 docs = [first] if count == 1 else terms.posting_list(fieldname, tbytes).docs.tolist()
                 for doc in docs:

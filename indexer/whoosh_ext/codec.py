@@ -74,7 +74,6 @@ POINTER_TYPE = np.dtype([("hash", ">u4"), ("position", ">i8")])  # a hash table 
 NO_ID = 0xFFFFFFFF
 POINTER, LENGTHS = struct.Struct(">Iq"), struct.Struct(">ii")  # filetables' _pointer and _lengths
 FIELD_NUMBER = struct.Struct(">H")  # a term table key's head: its field's number (pack_ushort)
-DF_AT, FIRST_AT = struct.calcsize("!Bf"), struct.calcsize("!BfIBBf")  # in TERM_INFO: df, first document
 MD5, CRC32 = 0, 1  # Whoosh's hash types; our term table hashes with CRC-32, 10× faster than MD5
 
 
@@ -365,37 +364,37 @@ class TermCachingReader(W3TermsReader):
             return PostingList(bytes(buffer[at:position + length]), df, first)
         return PostingList(self._postfile.get(*EXTENT.unpack_from(buffer, at)), df, first)
 
-    def field_entries(self, fieldname: str) -> tuple[list[bytes], np.ndarray, np.ndarray]:
-        """(term bytes, document frequency, first document) of every term of ``fieldname``, in
-        order. Where the term table is mapped, the field's entries are found by bisecting the
-        table's key index and their statistics gathered as arrays: only each term's bytes are
-        sliced one by one (a unique field of 100,000 documents in tens of ms, not 0.75 s of
-        term infos)."""
-        tindex, buffer = self._tindex, getattr(self._dbfile, "_buf", None)
+    def field_entries(self, fieldname: str, start: bytes = b"") -> tuple[list[bytes], np.ndarray]:
+        """The terms of ``fieldname`` from ``start`` on, in order, and their term infos as
+        :data:`TERM_INFO_TYPE` records. The field's entries are found by bisecting the term
+        table's key index and read in one piece, their statistics gathered as arrays: only each
+        term's bytes are sliced one by one (a unique field of 100,000 documents in tens of ms,
+        against 0.4 s of term infos made one by one)."""
+        table, file = self._tindex, self._dbfile
         number = self._fieldmap.get(fieldname)
-        if buffer is None or number is None:
-            mine = itertools.takewhile(lambda item: item[0][0] == fieldname, self.items_from(fieldname, b""))
-            entries = [(tbytes, info.doc_frequency(), info.min_id()) for (_, tbytes), info in mine]
-            terms, df, first = zip(*entries, strict=True) if entries else ((), (), ())
-            return list(terms), np.array(df, dtype=np.int64), np.array(first, dtype=np.int64)
-        positions = np.frombuffer(buffer, ">" + tindex.extras["indextype"], tindex.indexlen,
-                                  tindex.indexbase).astype(np.int64)
+        if number is None:
+            return [], np.zeros(0, dtype=TERM_INFO_TYPE)
 
-        def first_from(prefix: bytes) -> int:  # the first entry whose key is at least prefix
-            return bisect.bisect_left(positions, prefix, key=lambda position: tindex.key_at(int(position)))
+        def position(entry: int) -> int:
+            return table._get_pos(table.indexbase + entry * table.indexsize)
 
-        at = positions[first_from(pack_ushort(number)):first_from(pack_ushort(number + 1))]
-        data = np.frombuffer(buffer, dtype=np.uint8)
+        def first_from(prefix: bytes) -> int:  # the first entry whose key is at least ``prefix``
+            return bisect.bisect_left(range(table.indexlen), prefix,
+                                      key=lambda entry: table.key_at(position(entry)))
 
-        def numbers_at(offsets: np.ndarray) -> np.ndarray:  # the big-endian uint32 at each offset
-            return data[offsets[:, None] + np.arange(4)].view(">u4").ravel().astype(np.int64)
-
-        key_lengths = numbers_at(at)
+        low, high = first_from(pack_ushort(number) + start), first_from(pack_ushort(number + 1))
+        if low == high:
+            return [], np.zeros(0, dtype=TERM_INFO_TYPE)
+        index = file.get(table.indexbase + low * table.indexsize, (high - low) * table.indexsize)
+        positions = np.frombuffer(index, ">" + table.extras["indextype"]).astype(np.int64)
+        begin = int(positions[0])
+        chunk = file.get(begin, (position(high) if high < table.indexlen else table.endofdata) - begin)
+        data, at = np.frombuffer(chunk, dtype=np.uint8), positions - begin
+        key_lengths = data[at[:, None] + np.arange(4)].view(">u4").ravel().astype(np.int64)
         values = at + LENGTHS.size + key_lengths
-        keys_at = at + LENGTHS.size + FIELD_NUMBER.size
-        terms = [bytes(buffer[start:end])
-                 for start, end in zip(keys_at.tolist(), values.tolist(), strict=True)]
-        return terms, numbers_at(values + DF_AT), numbers_at(values + FIRST_AT)
+        infos = data[values[:, None] + np.arange(TERM_INFO.size)].view(TERM_INFO_TYPE).ravel()
+        keys_at = (at + LENGTHS.size + FIELD_NUMBER.size).tolist()
+        return [chunk[first:last] for first, last in zip(keys_at, values.tolist(), strict=True)], infos
 
     def items(self):
         decode = self._keydecoder
