@@ -81,7 +81,7 @@ class Results:
             else:
                 values = values[part.matches.docs]
                 counts = np.bincount(values[values >= 0], minlength=len(names))
-            found = np.flatnonzero(counts)
+            found = counts.nonzero()[0]
             for number, count in zip(found.tolist(), counts[found].tolist(), strict=True):
                 counted[names[number]] = counted.get(names[number], 0) + count
         return counted
@@ -98,7 +98,7 @@ def top(parts: list[Part], limit: int, sort: tuple[str, bool] | None) -> list[tu
         chosen = np.arange(len(docs))
         if len(docs) > limit:  # only the scores at or above the limit-th can be in the top
             kth = -np.partition(-scores, limit - 1)[limit - 1]
-            chosen = np.flatnonzero(scores >= kth)
+            chosen = (scores >= kth).nonzero()[0]
         order = chosen[np.lexsort((docs[chosen], -scores[chosen]))]
     else:
         name, descending = sort

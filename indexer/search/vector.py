@@ -55,7 +55,7 @@ def locate(haystack: np.ndarray, needles: np.ndarray) -> tuple[np.ndarray, np.nd
     """(whether each of ``needles`` is in ascending ``haystack``, its index there where it is)."""
     if not len(haystack):
         return np.zeros(len(needles), dtype=bool), np.zeros(len(needles), dtype=np.intp)
-    index = np.minimum(np.searchsorted(haystack, needles), len(haystack) - 1)
+    index = np.minimum(haystack.searchsorted(needles), len(haystack) - 1)  # the method, not its wrapper
     return haystack[index] == needles, index
 
 
@@ -79,7 +79,7 @@ def summed(docs: np.ndarray, scores: np.ndarray, size: int, minimum: int = 1) ->
     documents the two cost the same at about 1,000, and the count half as much at 4,000)."""
     if COUNT_SHARE * len(docs) >= size:
         counts = np.bincount(docs, minlength=size)
-        found = np.flatnonzero(counts)
+        found = counts.nonzero()[0]
         sums, counts = np.bincount(docs, weights=scores, minlength=size)[found], counts[found]
         found = found.astype(np.int32)
     else:
