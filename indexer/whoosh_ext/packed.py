@@ -203,7 +203,7 @@ class PostingList:
             np.add.accumulate(docs, out=docs)
             at += gaps.nbytes
         else:
-            docs = np.full(count, first, dtype=np.int32)
+            docs = np.array([first] * count, dtype=np.int32)  # one, or none: np.full is a Python function
         self.docs = docs
         self._freqs = None
         if (layout >> 2) & 3 == LEFT_OUT:
