@@ -80,10 +80,7 @@ class SegmentArrays:
         return found
 
     def _read(self, fieldname: str, tbytes: bytes) -> Postings | None:
-        try:
-            source = self.reader._terms.posting_list(fieldname, tbytes)
-        except KeyError:  # a field the segment has no terms of
-            return None
+        source = self.reader._terms.posting_list(fieldname, tbytes)
         if source is None:
             return None
         if not self.has_deletions:

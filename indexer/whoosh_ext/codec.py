@@ -348,21 +348,17 @@ class TermCachingReader(W3TermsReader):
         return PackedTermInfo.from_bytes(self._dbfile.get(*found))
 
     def posting_list(self, fieldname: str, tbytes: bytes) -> PostingList | None:
-        """The term's decoded postings, or ``None`` if the segment lacks it:
-        ``term_info(…).postings(…)``, with only what the postings need read from the entry,
-        in place where the term table is mapped."""
+        """The term's decoded postings, or ``None`` if the segment lacks it (a field it has no
+        terms of included): ``term_info(…).postings(…)`` with only what the postings need
+        unpacked from the entry, no term info made."""
         found = probe(self._tindex, self._keycoder(fieldname, tbytes))  # read once: not remembered
         if found is None:
             return None
-        buffer = getattr(self._dbfile, "_buf", None)
-        if buffer is None:
-            return PackedTermInfo.from_bytes(self._dbfile.get(*found)).postings(self._postfile)
-        position, length = found
-        inline, _, df, _, _, _, first, _ = TERM_INFO.unpack_from(buffer, position)
-        at = position + TERM_INFO.size
+        entry = self._dbfile.get(*found)
+        inline, _, df, _, _, _, first, _ = TERM_INFO.unpack_from(entry)
         if inline:
-            return PostingList(bytes(buffer[at:position + length]), df, first)
-        return PostingList(self._postfile.get(*EXTENT.unpack_from(buffer, at)), df, first)
+            return PostingList(entry[TERM_INFO.size:], df, first)
+        return PostingList(self._postfile.get(*EXTENT.unpack_from(entry, TERM_INFO.size)), df, first)
 
     def field_entries(self, fieldname: str, start: bytes = b"") -> tuple[list[bytes], np.ndarray]:
         """The terms of ``fieldname`` from ``start`` on, in order, and their term infos as

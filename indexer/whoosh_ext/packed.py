@@ -87,6 +87,16 @@ def gather(values: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.nda
     return values[slices(starts, counts)]
 
 
+def summed_gaps(gaps: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The positions of postings whose gaps (int64, each posting's first from 0) are
+    ``gaps``, ``counts`` of them a posting, one after another: :func:`position_gaps` undone.
+    ``np.add.accumulate``, not ``np.cumsum``: its Python wrapper costs a microsecond a call."""
+    running = np.add.accumulate(gaps)
+    firsts = np.add.accumulate(counts) - counts  # where each posting's gaps start
+    before = running[firsts] - gaps[firsts] if len(gaps) else firsts  # the sum before each posting
+    return running - np.repeat(before, counts)
+
+
 def position_gaps(positions: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """Each position's gap from the one before it in its posting (``positions`` posting after
     posting, each posting's first at ``starts``): a posting's first gap is its first position."""
@@ -238,13 +248,8 @@ class PostingList:
     def positions(self) -> tuple[np.ndarray, np.ndarray]:
         """(every posting's positions, posting after posting; where each posting's start)."""
         if self._positions is None:
-            total = int(self.freqs.sum())
-            gaps = np.frombuffer(self._record, self._gap_width, total, self._gaps_at).astype(np.int64)
-            running = np.cumsum(gaps)
-            self._starts = np.cumsum(self.freqs) - self.freqs
-            before = running[self._starts] - gaps[self._starts]  # the running sum before each posting
-            self._positions = running - np.repeat(before, self.freqs)
-        return self._positions, self._starts
+            self._positions = summed_gaps(self._gaps().astype(np.int64), self.freqs)
+        return self._positions, self._gap_starts()
 
     def positions_at(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(how many positions each posting at ``index`` has, their positions, posting after
@@ -253,14 +258,18 @@ class PostingList:
         counts = self.freqs[index]
         if self._positions is not None:
             return counts, gather(self._positions, self._starts[index], counts)
+        gaps = gather(self._gaps(), self._gap_starts()[index], counts).astype(np.int64)
+        return counts, summed_gaps(gaps, counts)
+
+    def _gaps(self) -> np.ndarray:
+        """Every posting's position gaps as stored, posting after posting."""
+        return np.frombuffer(self._record, self._gap_width, int(self.freqs.sum()), self._gaps_at)
+
+    def _gap_starts(self) -> np.ndarray:
+        """Where each posting's gaps start among :meth:`_gaps`."""
         if self._starts is None:
             self._starts = np.add.accumulate(self.freqs) - self.freqs
-        raw = np.frombuffer(self._record, self._gap_width, int(self.freqs.sum()), self._gaps_at)
-        gaps = gather(raw, self._starts[index], counts).astype(np.int64)
-        running = np.add.accumulate(gaps)
-        firsts = np.add.accumulate(counts) - counts  # where each posting's gaps start among ours
-        before = running[firsts] - gaps[firsts] if len(gaps) else firsts  # the sum before each posting
-        return counts, running - np.repeat(before, counts)
+        return self._starts
 
     def positions_of(self, index: int) -> list[int]:
         """The positions of posting ``index``."""
