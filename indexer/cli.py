@@ -137,9 +137,13 @@ def _plain(html: str) -> str:
               help="Also show nDCG@10 by category and the queries egov-search ranks imperfectly.")
 @INDEX_OPTION
 def eval_command(qrels: Path, details: bool, index_dir: Path | None) -> None:
-    """Score egov-search and two baselines on a judgments file (query, doc id, grade 0-3)."""
+    """Score egov-search and two baselines on a judgments file (query, doc id, grade 0-3), or
+    egov-search and jieba + BM25 on a file of judged questions (.jsonl)."""
     from .evaluate import QrelsError, by_category, evaluate, format_table, read_qrels
 
+    if qrels.suffix == ".jsonl":
+        _eval_questions(qrels, details, index_dir)
+        return
     try:
         judgments = read_qrels(qrels)
         results = evaluate(open_index(index_dir), judgments)
@@ -159,6 +163,29 @@ def eval_command(qrels: Path, details: bool, index_dir: Path | None) -> None:
         for query, value in results[0].per_query.items():
             if value < 1:
                 click.echo(f"  nDCG {value:.3f}  {query}")
+
+
+def _eval_questions(path: Path, details: bool, index_dir: Path | None) -> None:
+    """``eval`` on questions: MRR@10, Recall@10 and success@1 of egov-search and jieba + BM25."""
+    from .evaluate import QrelsError, evaluate_questions, format_questions, read_questions
+    from .evaluate import answerable as answered_by
+
+    try:
+        engine = open_index(index_dir)
+        questions = answered_by(engine, read_questions([path]))
+    except (QrelsError, IndexMissingError) as err:
+        raise click.ClickException(str(err)) from None
+    if not questions:
+        raise click.ClickException(f"{path}: no question is answered by a document of this index")
+    results = evaluate_questions(engine, questions)
+    click.echo(f"{len(questions)} questions answered by documents of this index")
+    click.echo(format_questions(results))
+    if details:
+        click.echo("questions egov-search ranks below jieba + BM25 (rank, - for not in the top 10):")
+        ours, theirs = (result.ranks for result in results)
+        for question in questions:
+            if theirs[question.id] and not 0 < ours[question.id] <= theirs[question.id]:
+                click.echo(f"  {ours[question.id] or '-'} / {theirs[question.id]}  {question.text}")
 
 
 @main.command()

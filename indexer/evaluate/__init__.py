@@ -8,7 +8,8 @@ from .baselines import jieba_bm25, jieba_whoosh, substring_ranker
 from .metrics import CUTOFF, Judgments, QrelsError, Scores, by_category, format_table, read_qrels, score
 from .questions import Question, QuestionScores, format_questions, read_questions, score_questions
 
-__all__ = ["Judgments", "QrelsError", "Question", "QuestionScores", "Scores", "by_category", "evaluate",
+__all__ = ["Judgments", "QrelsError", "Question", "QuestionScores", "Scores", "answerable", "by_category",
+           "evaluate",
            "evaluate_questions", "format_questions", "format_table", "read_qrels", "read_questions"]
 
 

@@ -22,6 +22,7 @@ from .logical import NOTHING, Node
 from .segment import Expired, Segment, segments
 
 BUDGET_SECONDS = 1.0  # CPU seconds one search may spend before it answers with what it has
+FREQUENCY_FIELDS = ("title", "body")  # where a word's document frequency is counted
 
 
 @dataclass
@@ -79,6 +80,17 @@ class SearchContext:
         found = self._terms.get(key)
         if found is None:
             found = self._terms[key] = any(segment.has_term(fieldname, text) for segment in self.segments)
+        return found
+
+    def frequency(self, text: str) -> int:
+        """How many documents have ``text`` as a word of their title or body (the larger):
+        what the index's statistics say a word is worth (the fewer, the more)."""
+        found = 0
+        for segment in self.segments:
+            for fieldname in FREQUENCY_FIELDS:
+                postings = segment.postings(fieldname, text)
+                if postings is not None:
+                    found = max(found, postings[1].df)
         return found
 
     def has_prefix(self, fieldname: str, text: str) -> bool:

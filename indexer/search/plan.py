@@ -13,6 +13,7 @@ holds the pieces, and the match policy (:mod:`.policy`) decides which of its tre
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import threading
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from typing import TypeVar
 from ..analysis.docnumber import split_issuer
 from ..analysis.normalize import HAN, exact_key, normalize_text
 from ..analysis.pinyin import START, WHOLE, pinyin_key
-from ..analysis.question import content_words, is_function_word
+from ..analysis.question import asks, content_words, fragments, is_function_word
 from ..analysis.synonyms import Synonyms
 from ..analysis.tokenizers import JiebaTokenizer, char_analyzer
 from .logical import (
@@ -51,6 +52,11 @@ MAX_PREFIX_EXPANSIONS = 200
 MAX_SEQUENCE = 16  # tokens of one phrase: a pasted sentence is found by its start, in bounded work
 MAX_REPEATS = 2  # times one token may occur in a phrase before the phrase is cut there
 PLANNED = 4096  # concepts a planner remembers before it forgets them all
+QUESTION_PIECES = 4  # content pieces from which a long query reads as a question
+ASKED_PIECES = 3  # … or any query with the scaffolding of a question (如何, 有没有, 吗 …)
+QUESTION_CHARS = 8  # a term this long is a sentence, not a keyword
+KEYWORD_CONCEPTS = 3  # this many concepts typed apart are keywords
+QUESTION_PROFILE = {"title": "question_title_words", "title_chars": "question_title_chars"}
 T = TypeVar("T")
 
 
@@ -65,6 +71,16 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class Asked:
+    """A query that reads as a question: its content ``pieces`` in order, each with its tree
+    (planned with a question's field weights), and ``pairs``, what pieces side by side in the
+    question add when they stand side by side in a document too (proximity)."""
+
+    pieces: tuple[tuple[Concept, Node], ...]
+    pairs: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
 class Plan:
     """A query's logical trees, for the match policy to choose from (see :mod:`.policy`)."""
 
@@ -75,6 +91,7 @@ class Plan:
     excluded: Node | None  # what no result may match
     filters: dict[str, Node]  # each restricted field's filter (its values ORed)
     planner: Planner
+    asked: Asked | None = None  # the question, when the query reads as one
 
     def everything(self) -> Node:
         """Every concept must match (or the pinyin), the bonus adds score."""
@@ -89,6 +106,13 @@ class Plan:
         """At least ``minimum`` of ``clauses`` must match, more matches rank higher."""
         required = AnyOf(tuple(clauses)) if minimum <= 1 else AtLeast(tuple(clauses), minimum)
         return self._excluding(WithBonus(required, self.bonus))
+
+    def ranked(self, required: Node, scored: list[Node]) -> Node:
+        """The documents of ``required``, the ``scored`` nodes, the bonus and (for a question)
+        its pieces side by side adding score where they match."""
+        extra = [self.bonus, *(self.asked.pairs if self.asked else ())]
+        bonus = AnyOf(tuple([*scored, *extra]))
+        return self._excluding(WithBonus(required, bonus))
 
     def _excluding(self, matches: Node) -> Node:
         return matches if self.excluded is None else Excluding(matches, self.excluded)
@@ -135,10 +159,11 @@ class Planner:
     Concepts it planned are remembered (planning is pure: the same text, the same tree)."""
 
     def __init__(self, words: JiebaTokenizer, synonyms: Synonyms, abbreviations: Synonyms | None = None,
-                 fields: tuple[str, ...] = TEXT_FIELDS):
+                 fields: tuple[str, ...] = TEXT_FIELDS, profile: dict[str, str] | None = None):
         self.words, self.synonyms = words, synonyms
         self.abbreviations = abbreviations or Synonyms()
         self.fields = fields
+        self.profile = profile or {}  # a field's signal, where it is not the field's own
         self.chars = char_analyzer()
         self._planned: dict[tuple, object] = {}
         self._lock = threading.Lock()
@@ -150,7 +175,18 @@ class Planner:
 
     def scoped(self, fields: tuple[str, ...]) -> Planner:
         """The same planner searching only ``fields``."""
-        return Planner(self.words, self.synonyms, self.abbreviations, fields)
+        return Planner(self.words, self.synonyms, self.abbreviations, fields, self.profile)
+
+    @functools.cached_property
+    def questioning(self) -> Planner:
+        """This planner with a question's field weights (:data:`QUESTION_PROFILE`): a title
+        match counts little more than a body match, since the words of a question spread
+        over the answer, and its everyday words are in many titles."""
+        return Planner(self.words, self.synonyms, self.abbreviations, self.fields, QUESTION_PROFILE)
+
+    def signal(self, fieldname: str) -> str:
+        """The signal of a match in ``fieldname``."""
+        return self.profile.get(fieldname) or field_signal(fieldname)
 
     def _remembered(self, key: tuple, plan: Callable[[], T]) -> T:
         """``plan()``, once for ``key`` (until :data:`PLANNED` keys are remembered)."""
@@ -172,7 +208,34 @@ class Planner:
         required = tuple(self.clause(c) for c in needed or concepts)
         key = pinyin_key(query.text) if required else None
         return Plan(query, required, pinyin_query(key) if key else None, self.bonus(query),
-                    self.excluded(query), filters(query), self)
+                    self.excluded(query), filters(query), self, self.asked(query))
+
+    def asked(self, query: Query) -> Asked | None:
+        """The question ``query`` asks, if it reads as one; else ``None`` (a keyword query). It
+        does with :data:`ASKED_PIECES` content pieces and a question's scaffolding, or with
+        :data:`QUESTION_PIECES` and a term of :data:`QUESTION_CHARS` characters or more than
+        :data:`KEYWORD_CONCEPTS` concepts (人社局 就业补贴 are keywords, 退休以后公积金取出来 asks)."""
+        runs: list[list[Concept]] = []  # pieces that stood side by side, run by run
+        scaffolded = False
+        for concept in query.concepts:
+            if not isinstance(concept, TypedTerm):
+                runs.append([concept])
+                continue
+            text = normalize_text(join_cjk(concept.text))
+            scaffolded = scaffolded or asks(text)
+            runs.extend(self.question_pieces(fragment) for fragment in fragments(text))
+        pieces = list(dict.fromkeys(piece for run in runs for piece in run))
+        sentence = len(query.concepts) > KEYWORD_CONCEPTS or \
+            max((len(concept.text) for concept in query.concepts), default=0) >= QUESTION_CHARS
+        if not (scaffolded and len(pieces) >= ASKED_PIECES or sentence and len(pieces) >= QUESTION_PIECES):
+            return None
+        questioning = self.questioning
+        pairs = [questioning.char_sequence("body_chars", first.text + second.text, weight("proximity"),
+                                           "proximity")
+                 for run in runs for first, second in itertools.pairwise(run)
+                 if isinstance(first, TypedTerm) and isinstance(second, TypedTerm)]
+        return Asked(tuple((piece, questioning.clause(piece)) for piece in pieces),
+                     tuple(dict.fromkeys(pair for pair in pairs if pair is not None)))
 
     def parts(self, text: str) -> list[str] | None:
         """The dictionary words that spell a compound (智慧医疗 → 智慧 医疗), or None."""
@@ -182,6 +245,14 @@ class Planner:
         """What a term that matches nowhere may still match by: its dictionary words or its
         words, without function words (手机办事 → 手机 办事; 外地户口怎么办理居住证 → 外地
         户口 办理 居住证); at most :data:`~.parse.MAX_CONCEPTS`, as the parser caps a query."""
+        return self._remembered(("pieces", text), lambda: self._pieces(text))
+
+    def question_pieces(self, text: str) -> list[TypedTerm]:
+        """A question's content words: its dictionary words without function words."""
+        words = self.words.segmenter.dictionary_words(join_cjk(text))
+        return list(dict.fromkeys(TypedTerm(word) for word in content_words(words)))
+
+    def _pieces(self, text: str) -> list[TypedTerm]:
         words = self.parts(text) or [t.text for t in self.words(join_cjk(text), mode="query")]
         return list(dict.fromkeys(TypedTerm(word) for word in content_words(words)))[:MAX_CONCEPTS]
 
@@ -244,12 +315,13 @@ class Planner:
         options = []
         for fieldname in self.fields:
             for name, tokens in ((fieldname, words), (f"{fieldname}_chars", chars)):
-                options.append(sequence(name, tokens, scale * weight(field_signal(name)), field_signal(name)))
+                options.append(sequence(name, tokens, scale * weight(self.signal(name)), self.signal(name)))
         return AnyOf(tuple(option for option in options if option is not None), signal=signal)
 
-    def char_sequence(self, fieldname: str, text: str) -> Node | None:
+    def char_sequence(self, fieldname: str, text: str, boost: float = 1.0,
+                      signal: str | None = None) -> Node | None:
         """``text`` as consecutive character n-grams of ``fieldname`` (see :func:`bounded`)."""
-        return sequence(fieldname, bounded(self.char_tokens(text)), 1.0, None)
+        return sequence(fieldname, bounded(self.char_tokens(text)), boost, signal)
 
     def char_tokens(self, text: str) -> list[str]:
         """The character field's query tokens of ``text``, as its analyzer gives them."""
@@ -282,8 +354,8 @@ class Planner:
         if not parts:
             return None
         boost = scale * weight("words_apart")
-        return AllOf(tuple(AnyOf(tuple(Term(fieldname, part, boost * weight(field_signal(fieldname)),
-                                            signal=field_signal(fieldname))
+        return AllOf(tuple(AnyOf(tuple(Term(fieldname, part, boost * weight(self.signal(fieldname)),
+                                            signal=self.signal(fieldname))
                                        for fieldname in self.fields)) for part in parts),
                      signal="words_apart")
 

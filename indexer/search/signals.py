@@ -35,6 +35,10 @@ SIGNALS = {signal.name: signal for signal in [
     Signal("body_chars", 1.0, "the query's characters in the body"),
     Signal("meta_words", 1.5, "a word in the publisher, site, column, topics, keywords or 文号"),
     Signal("meta_chars", 1.0, "the query's characters in those"),
+    # in a question: a title match counts little more than a body match (its length does the rest)
+    Signal("question_title_words", 1.0, "a word of a question in the title"),
+    Signal("question_title_chars", 0.5, "a question's characters in the title"),
+    Signal("proximity", 1.0, "two words side by side in a question, side by side in the body"),
     # the query as a whole
     Signal("exact_title", 40.0, "the title is exactly the query: beats everything"),
     Signal("whole_phrase", 3.0, "several terms side by side, as typed"),

@@ -86,6 +86,10 @@ class MinimumMatchMatcher(Matcher):
         self._subs = list(self._all)
         self._find()
 
+    def max_quality(self) -> float:
+        """At most the sum of the sub-matchers' best (an AND-maybe above asks it)."""
+        return sum(matcher.max_quality() for matcher in self._subs if matcher.is_active()) * self._boost
+
     def supports_block_quality(self) -> bool:
         return False
 
