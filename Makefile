@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 NPM_TOOLS := tools/npm
 
-.PHONY: run test build lint bench clean
+.PHONY: run test test-fast build lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ lint: $(VENV)/.installed-test
 
 test: lint $(CHROMIUM) $(NPM_TOOLS)/node_modules/.installed
 	$(BIN)/python -m pytest
+
+# The quick loop while working: no browser, no benchmark smoke, no slow builds or soaks.
+test-fast: $(VENV)/.installed-test
+	$(BIN)/ruff check indexer webui tests bench
+	$(BIN)/python -m pytest -q -m "not browser and not slow"
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench

@@ -32,7 +32,10 @@ def merged(parts: list[QuestionScores], counts: list[int]) -> QuestionScores:
     mean = [sum(getattr(part, name) * count for part, count in zip(parts, counts, strict=True)) / total
             for name in ("mrr", "recall", "success")]
     ranks = {key: value for part in parts for key, value in part.ranks.items()}
-    return QuestionScores(parts[0].system, *mean, ranks)
+    rates = [(part.answers, count) for part, count in zip(parts, counts, strict=True)
+             if part.answers is not None]
+    answers = sum(rate * count for rate, count in rates) / sum(count for _, count in rates) if rates else None
+    return QuestionScores(parts[0].system, *mean, ranks, answers)
 
 
 def run(questions: list[Question], folder: Path, procs: int) -> list[QuestionScores]:

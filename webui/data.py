@@ -139,11 +139,12 @@ def search_data(args, required: bool = True) -> dict:
     page = int_arg(args, "page", 1, 1, MAX_PAGE)
     limit = int_arg(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     exact = args.get("exact", "") in ("1", "true")  # 仍然搜索: the query as typed, uncorrected
+    wanted = args.get("answer", "1") not in ("0", "false")  # 最佳答案, unless turned off
     dated = {"published": [date_range(start, end)]} if start or end else {}
     try:
         result = get_engine().search(q, page=page, per_page=limit, filters={**filters, **dated},
                                      sort=None if sort == "relevance" else sort, scope=scope,
-                                     correct=not exact)
+                                     correct=not exact, answer=wanted)
     except ValueError as err:  # a filter value that does not fit its field
         abort(400, f"筛选条件无效 / invalid filter: {err}")
     searched = result.suggestion if result.mode == "corrected" and result.suggestion else result.query
@@ -154,7 +155,21 @@ def search_data(args, required: bool = True) -> dict:
         "took_ms": result.took_ms, "hits": [hit_data(hit, searched) for hit in result.hits],
         "facets": result.facets, "suggestion": result.suggestion, "mode": result.mode,
         "notices": [notice.to_dict() for notice in result.notices],
+        "answer": answer_data(result, searched),
     }
+
+
+def answer_data(result, q: str) -> dict | None:
+    """The 最佳答案 of a search, with the title, date and publisher of its document and
+    ``doc_url``, the passage in the document page."""
+    answer = result.answer
+    if answer is None:
+        return None
+    hit = next(hit for hit in result.hits if hit.id == answer.doc_id)
+    return {**answer.to_dict(), "title": hit.title, "published": hit.fields.get("published"),
+            "publisher": hit.fields.get("publisher"),
+            "doc_url": url_for("pages.document", doc_id=answer.doc_id, q=q or None, at=answer.start,
+                               _anchor="answer")}
 
 
 def suggest_data(args: Mapping[str, str]) -> dict:
@@ -236,7 +251,8 @@ def document_page_data(doc_id: str, args: Mapping[str, str]) -> dict:
     marks = get_engine().marks(q, title=doc["title"]) if q else []
     body = doc["body"]
     starts = parts.part_starts(body)
-    found = first_match(body, marks)
+    at = int_arg(args, "at", -1, 0, max(len(body) - 1, 0))  # a 最佳答案's passage starts here
+    found = at if at >= 0 else first_match(body, marks)
     number = int_arg(args, "part", 1 if found is None else parts.part_at(starts, found), 1, len(starts))
     start, end = starts[number - 1], starts[number] if number < len(starts) else len(body)
     return {
@@ -245,5 +261,6 @@ def document_page_data(doc_id: str, args: Mapping[str, str]) -> dict:
         "description": body if len(body) <= DESCRIPTION_CHARS else body[:DESCRIPTION_CHARS - 1] + "…",
         "part": {"number": number, "of": len(starts), "start": start, "end": end, "chars": len(body)},
         "paragraphs_html": marked_lines(body[start:end], marks),
+        "answer_paragraph": parts.line_at(body[start:end], at - start) if start <= at < end else None,
         **related_data(doc),
     }

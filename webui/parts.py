@@ -40,3 +40,14 @@ def part_at(starts: list[int], offset: int) -> int:
     (2, 1, 3)
     """
     return bisect_right(starts, offset)
+
+
+def line_at(text: str, offset: int) -> int:
+    """The number (from 0) of the non-blank line of ``text`` that holds character ``offset``,
+    counted as :func:`indexer.marked_lines` counts the page's paragraphs.
+
+    >>> line_at("一\n\n二三\n四", 3), line_at("一\n\n二三\n四", 0)
+    (1, 0)
+    """
+    before = text[:offset].split("\n")
+    return sum(1 for line in before[:-1] if line.strip())

@@ -43,6 +43,45 @@ SCAFFOLDING = re.compile("|".join(sorted(map(re.escape, INTERROGATIVES), key=len
                          + "|(?:" + "|".join(ENDINGS) + r")(?=[\s，,。.？?！!；;]|$)|[？?]")
 
 
+EXPECTED = {  # what kind of answer a question wants, by the words it asks with
+    "amount": re.compile(r"多少|几个|几家|几项|几种|几类|几条|几倍|几成|多大|多高|多长|比例"),
+    "time": re.compile(r"什么时候|啥时候|何时|哪天|哪年|哪一年|几号|几月|最晚|最迟|截止|多久|多长时间|期限"),
+    "ruling": re.compile(r"能不能|可不可以|可以不|是否|能否|可否|要不要|需不需要|用不用|算不算|行不行|吗"),
+    "way": re.compile(r"怎么|如何|怎样|咋|流程|手续|步骤"),
+}
+
+
+def expected(text: str) -> str | None:
+    """The kind of answer ``text`` asks for (``amount``, ``time``, ``ruling``, ``way``) or None.
+
+    >>> expected("公积金一年能取多少"), expected("最晚什么时候交"), expected("个体户有补贴吗")
+    ('amount', 'time', 'ruling')
+    """
+    for kind, pattern in EXPECTED.items():
+        if pattern.search(text):
+            return kind
+    return None
+
+
+UNIT_ASKED = re.compile(r"(?:多少|几)(?:钱|块钱|元|个|家|项|名|人|部|座|套|台|辆|所|条|类|种|次|倍|年|天|个月"
+                        r"|月|周|公里|千米|米|平方米|吨|亩|万|亿|岁|级|批|轮|期|号|处|户|张|间|位|只|头|元钱)")
+SAME_UNIT = {"钱": "元", "块钱": "元", "元钱": "元", "人": "人|名", "名": "人|名", "个月": "个月",
+             "月": "个?月", "号": "日|号", "千米": "千米|公里", "公里": "千米|公里"}
+
+
+def asked_unit(text: str) -> str | None:
+    """The measure a 多少 or 几 question asks in, as a pattern of its forms (多少钱 → 元), or None.
+
+    >>> asked_unit("淮安的烂尾楼化解了多少个"), asked_unit("低保一个月给多少钱"), asked_unit("能取多少")
+    ('个', '元', None)
+    """
+    found = UNIT_ASKED.search(text)
+    if found is None:
+        return None
+    unit = found.group()[2:] if found.group().startswith("多少") else found.group()[1:]
+    return SAME_UNIT.get(unit, unit)
+
+
 def is_function_word(word: str) -> bool:
     """Whether ``word`` is one of :data:`FUNCTION_WORDS` (compared normalised)."""
     return exact_key(word) in FUNCTION_WORDS

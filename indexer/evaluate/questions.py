@@ -49,6 +49,12 @@ class Question:
         return {doc: grade for doc, grade in self.relevant.items() if grade >= ANSWERS}
 
     @property
+    def source(self) -> str:
+        """The document the question was written from (its first judgment), whose passage
+        ``answer`` is."""
+        return next(iter(self.relevant))
+
+    @property
     def split(self) -> str:
         """``dev`` or ``test``."""
         return split_of(self.id)
@@ -95,6 +101,7 @@ class QuestionScores:
     recall: float
     success: float
     ranks: dict[str, int] = field(default_factory=dict)
+    answers: float | None = None  # how often the 最佳答案 holds the answer (see evaluate_questions)
 
 
 def score_questions(system: str, ranker: Callable[[str], list[str]],
@@ -126,8 +133,11 @@ def holds_answer(passage: str, answer: str) -> bool:
 
 
 def format_questions(results: list[QuestionScores]) -> str:
-    """A Markdown table of the systems' scores on questions."""
-    lines = ["| system | MRR@10 | Recall@10 | success@1 |", "|---|---|---|---|"]
+    """A Markdown table of the systems' scores on questions; the last column is the share of
+    questions whose top document is their source and whose 最佳答案 holds the judged answer."""
+    lines = ["| system | MRR@10 | Recall@10 | success@1 | 最佳答案 holds the answer |",
+             "|---|---|---|---|---|"]
     for row in results:
-        lines.append(f"| {row.system} | {row.mrr:.3f} | {row.recall:.3f} | {row.success:.3f} |")
+        answers = "—" if row.answers is None else f"{row.answers:.3f}"
+        lines.append(f"| {row.system} | {row.mrr:.3f} | {row.recall:.3f} | {row.success:.3f} | {answers} |")
     return "\n".join(lines)

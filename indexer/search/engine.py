@@ -140,16 +140,17 @@ class SearchEngine:
 
     def search(self, q: str, kind: str | None = None, page: int = 1, per_page: int = 10,
                filters: dict[str, list[str]] | None = None, sort: str | None = None,
-               scope: str = "all", correct: bool = True) -> SearchResult:
+               scope: str = "all", correct: bool = True, answer: bool = True) -> SearchResult:
         """Ranked results for query string ``q``: ``kind`` and ``filters`` (field → values, ORed
         within a field) restrict, ``sort`` orders by a sortable field (``-`` first: descending)
         instead of relevance, ``scope`` ``title`` searches titles only, ``page`` counts from 1;
-        ``correct=False`` searches the query as typed, never its homophone correction."""
+        ``correct=False`` searches the query as typed, never its homophone correction;
+        ``answer=False`` looks for no 最佳答案 (a question's answering passage)."""
         filters = {**(filters or {}), **({"kind": [kind]} if kind else {})}
         view = self.view()
         if scope == "title":
             view = View(view.generation, view.searcher, view.planner.scoped(("title",)))
-        return pipeline.run(view, q, page, per_page, filters, sort, correct)
+        return pipeline.run(view, q, page, per_page, filters, sort, correct, answer=answer)
 
     def explain(self, q: str, doc_id: str, filters: dict[str, list[str]] | None = None,
                 scope: str = "all") -> Explanation | None:

@@ -23,6 +23,7 @@ from ..analysis.pinyin import pinyin_key
 from ..fields import FIELDS
 from ..index.schema import stored_document
 from . import collect, policy
+from .answer import Answer, best_answer, worth
 from .context import SearchContext
 from .explain import Explanation
 from .explain import explain as explain_node
@@ -41,10 +42,12 @@ __all__ = ["MAX_FILTER_VALUES", "MAX_QUERY_CHARS", "SORTS", "date_range", "expla
 
 
 def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
-        sort: str | None = None, correct: bool = True, whoosh: bool = False) -> SearchResult:
+        sort: str | None = None, correct: bool = True, whoosh: bool = False,
+        answer: bool = True) -> SearchResult:
     """Answer query string ``q`` on ``view`` (a generation, a searcher and a planner);
     ``correct=False`` never tries a homophone correction; ``whoosh=True`` searches through
-    Whoosh's collectors instead of the arrays (see :mod:`.context`)."""
+    Whoosh's collectors instead of the arrays (see :mod:`.context`); ``answer=False`` looks
+    for no 最佳答案 (:mod:`.answer`)."""
     started = time.perf_counter()
     page, per_page = max(1, page), max(1, per_page)
     searched = search(view, q, filters, sort, correct, whoosh, page * per_page)
@@ -57,9 +60,24 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
     ids = collect.document_ids(view.searcher, [hit.docnum for hit in shown])
     hits = [Hit(doc_id, relevance(hit), functools.partial(stored, hit), hit_marks)
             for doc_id, hit in zip(ids, shown, strict=True)]
+    best = best_answer_of(view, context, found) if answer and page == 1 and not sort else None
     return SearchResult(searched.q, len(found.results), page, per_page, hits, counted,
                         round((time.perf_counter() - started) * 1000, 2), found.mode, notices,
-                        found.suggestion)
+                        found.suggestion, best)
+
+
+def best_answer_of(view, context: SearchContext, found: policy.Answer) -> Answer | None:
+    """The 最佳答案 of a question's results: the passage of the top document that answers it,
+    when one does confidently (:func:`.answer.best_answer`)."""
+    asked = found.plan.asked
+    top = found.results[:1]
+    if asked is None or not top:
+        return None
+    documents = context.searcher.doc_count()
+    pieces = [(view.planner.forms(piece.text), worth(context.frequency(piece.text), documents))
+              for piece, _ in asked.pieces]
+    doc = stored(top[0])
+    return best_answer(doc["id"], doc["title"], doc["body"], pieces, found.plan.query.text)
 
 
 @dataclass

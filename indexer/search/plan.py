@@ -248,9 +248,17 @@ class Planner:
         return self._remembered(("pieces", text), lambda: self._pieces(text))
 
     def question_pieces(self, text: str) -> list[TypedTerm]:
-        """A question's content words: its dictionary words without function words."""
-        words = self.words.segmenter.dictionary_words(join_cjk(text))
-        return list(dict.fromkeys(TypedTerm(word) for word in content_words(words)))
+        """A question's content words: its dictionary words without function words, and the
+        characters of a word the dictionary lacks (大班额 → 大 班 额) joined again."""
+        words = content_words(self.words.segmenter.dictionary_words(join_cjk(text)))
+        joined: list[str] = []
+        for word, previous in zip(words, [None, *words], strict=False):
+            if len(word) == 1 and previous is not None and len(previous) == 1 and joined and \
+                    text.find(joined[-1] + word) >= 0:
+                joined[-1] += word  # single characters side by side in the text
+            else:
+                joined.append(word)
+        return list(dict.fromkeys(TypedTerm(word) for word in joined))
 
     def _pieces(self, text: str) -> list[TypedTerm]:
         words = self.parts(text) or [t.text for t in self.words(join_cjk(text), mode="query")]
@@ -285,6 +293,11 @@ class Planner:
         known = {alt for alt, _ in found}
         found += [(alt, "abbreviation") for alt in self.abbreviations.expansions(text) if alt not in known]
         return found
+
+    def forms(self, text: str) -> list[str]:
+        """``text`` normalised and its synonyms' and abbreviations' forms, each whole."""
+        alternatives = (alt for alt, _ in self.alternatives(text))
+        return list(dict.fromkeys([normalize_text(join_cjk(text)), *alternatives]))
 
     def concept(self, text: str, loose: bool = True) -> Node:
         """A concept as typed or (with a lower weight) as any of its synonyms or abbreviations'

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field, replace
 from ..analysis.normalize import normalize_text
 from ..analysis.pinyin import matched_text
 from ..fields import hit_fields
+from .answer import Answer
 from .highlight import highlight
 from .notices import Notice
 
@@ -111,8 +112,11 @@ class SearchResult:
     # "corrected": the results of ``suggestion``, a homophone correction of the query
     notices: list[Notice] = field(default_factory=list)
     suggestion: str | None = None
+    answer: Answer | None = None  # 最佳答案: for a question, the passage that answers it
 
     def to_dict(self) -> dict:
         """JSON-ready data."""
-        return {**asdict(replace(self, hits=[], notices=[])), "hits": [hit.to_dict() for hit in self.hits],
-                "notices": [notice.to_dict() for notice in self.notices]}
+        return {**asdict(replace(self, hits=[], notices=[], answer=None)),
+                "hits": [hit.to_dict() for hit in self.hits],
+                "notices": [notice.to_dict() for notice in self.notices],
+                "answer": self.answer.to_dict() if self.answer else None}

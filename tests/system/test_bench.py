@@ -11,7 +11,8 @@ from bench.corpora import MODERN, shared
 from bench.run import HEADER, ROUND_HEADER
 
 LATENCY = [f"query p{p}, ms {group}" for group in ("(300 queries:", "single character", "word", "AND",
-                                                   "phrase", "miss") for p in (50, 95, 99)]
+                                                   "phrase", "miss", "question of 20–60 characters")
+           for p in (50, 95, 99)]
 ROWS = [
     "segmentation alone, chars/s (ours: rjieba; baseline: jieba)",
     "build, chars/s",
@@ -22,7 +23,7 @@ ROWS = [
     *(f"query p{p}, ms, with snippets (ours: the whole first page, `search(q).to_dict()`; others: as above)"
       for p in (50, 95)),
     "top-10 overlap with the baseline, % (queries it answers)",
-    "queries with a match (of 300)",
+    "queries with a match (of 360)",
     "HTTP on the seed, 8 clients, 200 searches: req/s",
     "HTTP on the seed, 8 clients, 200 searches: p99, ms",
     "HTTP on the seed, 8 clients, 200 searches: errors",

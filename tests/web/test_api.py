@@ -263,3 +263,16 @@ def test_ids_with_slashes_and_symbols_round_trip_through_urls(odd_client):
         assert page.status_code == 200, hit["doc_url"]
         api_url = hit["doc_url"].split("?")[0].replace("/doc/", "/api/documents/", 1)
         assert get_json(odd_client, api_url)["id"] == hit["id"]
+
+
+def test_a_question_is_answered_with_a_passage_unless_turned_off(gov_client):
+    found = gov_client.get("/api/search?q=租房能取公积金吗").get_json()
+    answer = found["answer"]
+    assert answer["doc_id"] == found["hits"][0]["id"] and answer["text"]
+    assert set(answer) >= {"text", "doc_id", "start", "end", "title", "doc_url"}
+    body = gov_client.get(f"/api/documents/{answer['doc_id']}").get_json()["body"]
+    assert body[answer["start"]:answer["end"]] == answer["text"]
+    page = gov_client.get(answer["doc_url"]).get_data(as_text=True)
+    assert 'id="answer"' in page
+    assert gov_client.get("/api/search?q=租房能取公积金吗&answer=0").get_json()["answer"] is None
+    assert gov_client.get("/api/search?q=公积金 提取").get_json()["answer"] is None

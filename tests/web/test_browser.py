@@ -323,3 +323,24 @@ def test_readme_screenshot_of_government_results(browser, gov_server):
     assert tab.locator(".facet-group").count() >= 3 and tab.locator(".hit .date").count() > 0
     tab.screenshot(path=SCREENSHOTS / "gov-results.png")
     context.close()
+
+
+def test_best_answer_is_a_labelled_region_reached_by_keyboard(browser, gov_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=gov_server["url"])
+    tab = context.new_page()
+    tab.goto("/?q=" + urllib.parse.quote("在南京租房子住，一年最多能取多少公积金？"))
+    region = tab.get_by_role("region", name="最佳答案")
+    assert "18000元" in region.inner_text()
+    tab.focus(".search input[name=q]")
+    for _ in range(120):  # Tab on until the answer's link has the focus
+        tab.keyboard.press("Tab")
+        if tab.evaluate("document.activeElement.closest('.best-answer') !== null"):
+            break
+    else:
+        pytest.fail("the 最佳答案 link is not reached by Tab")
+    tab.keyboard.press("Enter")
+    tab.wait_for_url("**#answer")
+    passage = tab.locator("#answer")
+    assert passage.is_visible() and "18000" in passage.inner_text()
+    assert tab.evaluate("document.querySelector('#answer').getBoundingClientRect().top < innerHeight")
+    context.close()

@@ -1,0 +1,159 @@
+"""最佳答案: for a question, the passage of the top document that best answers it, taken from
+the document as written (extractive, never generated).
+
+A passage is a run of clauses of at most :data:`MAX_CHARS` characters, widened to whole
+sentences and on to the sentences after it where they fit (an answer often follows the words
+that echo the question). It scores by the question's pieces it holds, each weighted by what
+the index says it is worth and by how few of the document's clauses hold it (the city of a
+city's report is in every clause and tells no passage from another), as a share of all the
+pieces the document holds, plus :data:`CUE_BONUS` when it holds what the question asks for (a
+number for 多少, a date for 什么时候, a ruling for 能不能, a way for 怎么办). A passage that only
+restates the title is passed over; one inside a question of a question-and-answer text (问：…
+答：…) gives way to the reply. Nothing is shown when no passage holds :data:`CONFIDENT` of the
+worth.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from ..analysis.normalize import normalize, original_span
+from ..analysis.question import asked_unit, expected
+
+MAX_CHARS = 200
+ONWARD = 2  # sentences after the one that echoes the question: three in all
+SCAN_CHARS = 300_000  # of a long document's text, looked through for the passage
+CONFIDENT = 0.5
+TITLE_SHARE = 0.1  # a piece of the title: what the whole document is about
+CUE_BONUS = 0.3
+SENTENCE_ENDS = "。!?;\n"  # normalised text: ！？； are ASCII
+CLAUSE = re.compile(r"[^。!?;\n,，]+[。!?;,，]*")  # a sentence's clauses, and its end
+QUESTION_LINE = re.compile(r"\s*(?:问|提问|记者)\s*[:：]")
+REPLY = re.compile(r"(?:^|\n)\s*答\s*[:：]\s*")
+CUES = {  # what the question expects, as the passage that answers it holds it
+    "amount": re.compile(r"\d|%|比例|[一二三四五六七八九十百千万亿两]+"
+                         r"(?:个|家|项|名|人|元|万|亿|倍|类|次|条|所)"),
+    "time": re.compile(r"\d{1,4}\s*(?:年|月|日|天|个月|周|小时|个工作日)"
+                       r"|[一二三四五六七八九十]+个?(?:月|日|天|年|周|工作日)|之前|以前|前完成|截止"),
+    "ruling": re.compile(r"可以|不得|应当|须|不能|不可|禁止|允许|不予|予以|不需要|需要|免于|免予|不再"),
+    "way": re.compile(r"办理|申请|提交|携带|材料|程序|流程|步骤|登录|前往|通过"),
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The passage shown as the answer: document, text and where it stands in the body."""
+
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    confidence: float
+
+    def to_dict(self) -> dict:
+        """JSON-ready: ``text``, ``doc_id``, ``start``, ``end`` (characters of the body)."""
+        return {"text": self.text, "doc_id": self.doc_id, "start": self.start, "end": self.end,
+                "confidence": round(self.confidence, 3)}
+
+
+def best_answer(doc_id: str, title: str, body: str, pieces: list[tuple[list[str], float]],
+                question: str) -> Answer | None:
+    """The passage of ``body`` that best answers ``question``, whose pieces are given as
+    (normalised forms, weight in the index); ``None`` when no passage is a confident answer
+    (see the module's doc)."""
+    text, offsets = normalize(body[:SCAN_CHARS])
+    clauses = [(match.start(), match.end()) for match in CLAUSE.finditer(text) if match.group().strip()]
+    skip = echoed_title(text, normalize(title)[0])
+    clauses = [clause for clause in clauses if clause[0] >= skip] or clauses
+    held = [[any(form in text[start:end] for form in forms) for start, end in clauses] for forms, _ in pieces]
+    present = [n for n, found in enumerate(held) if any(found)]
+    if not present:
+        return None
+    titled = normalize(title)[0]
+    worth = {n: pieces[n][1] * math.log(1 + len(clauses) / sum(held[n]))
+             * (TITLE_SHARE if any(form in titled for form in pieces[n][0]) else 1.0) for n in present}
+    whole = sum(worth.values())
+    cue = cue_of(question)
+    best, best_score = None, 0.0
+    for first in range(len(clauses)):
+        for last in range(first, len(clauses)):
+            start, end = clauses[first][0], min(clauses[last][1], clauses[first][0] + MAX_CHARS)
+            if last > first and clauses[last][1] - start > MAX_CHARS:
+                break
+            share = sum(weight for n, weight in worth.items() if any(held[n][first:last + 1])) / whole
+            score = share + (CUE_BONUS if cue is not None and cue.search(text, start, end) else 0.0) \
+                - (end - start) / 10_000  # of equal worth, the shorter passage
+            if score > best_score:
+                best, best_score = (start, end, share), score
+    if best is None or best[2] < CONFIDENT:
+        return None
+    start, end = replied(text, *sentences_around(text, best[0], best[1]))
+    start, end = with_cue(text, start, end, cue)
+    start, end = original_span(offsets, start, end, len(body))
+    passage = body[start:end]
+    lead = len(passage) - len(passage.lstrip())
+    passage = passage.strip()
+    return Answer(doc_id, passage, start + lead, start + lead + len(passage), best[2])
+
+
+def cue_of(question: str) -> re.Pattern | None:
+    """What a passage that answers ``question`` holds: a number in the unit it asks in
+    (多少家 → 85家), else the cue of its kind (:data:`CUES`)."""
+    unit = asked_unit(question)
+    if unit is not None:
+        return re.compile(rf"[\d一二三四五六七八九十百千两.,，]+\s*(?:多|余|万|亿)*\s*(?:{unit})")
+    return CUES.get(expected(question) or "")
+
+
+def echoed_title(text: str, title: str) -> int:
+    """Where the body goes on after the title it repeats near its start (else 0)."""
+    key = title.strip()
+    found = text.find(key) if len(key) > 4 else -1
+    return found + len(key) if 0 <= found < 40 else 0
+
+
+def replied(text: str, start: int, end: int) -> tuple[int, int]:
+    """A passage in a question of a question-and-answer text (问：… 答：…, a press conference,
+    a 答记者问) moved on to the reply that follows it."""
+    line = text.rfind("\n", 0, start) + 1
+    if not QUESTION_LINE.match(text, line):
+        return start, end
+    reply = REPLY.search(text, start)
+    if reply is None or reply.start() - start > 2 * MAX_CHARS:
+        return start, end
+    return reply.end(), sentences_around(text, reply.end(), reply.end() + 1)[1]
+
+
+def with_cue(text: str, start: int, end: int, cue: re.Pattern | None) -> tuple[int, int]:
+    """A passage that lacks what the question asks for (the number of a 多少) taken on to the
+    sentence after it that has it: with it if both fit, else that sentence alone."""
+    if cue is None or cue.search(text, start, end):
+        return start, end
+    found = cue.search(text, end, end + MAX_CHARS)
+    if found is None:
+        return start, end
+    first, last = sentences_around(text, found.start(), found.end(), onward=0)
+    return (start, last) if last - start <= MAX_CHARS else (first, last)
+
+
+def sentences_around(text: str, start: int, end: int, onward: int = ONWARD) -> tuple[int, int]:
+    """[start, end) widened to the sentences it stands in, and on to at most ``onward``
+    sentences after them, while that stays within :data:`MAX_CHARS` (the start back to its
+    sentence's first)."""
+    opening = max(text.rfind(mark, 0, start) for mark in SENTENCE_ENDS) + 1
+    if end - opening <= MAX_CHARS:
+        start = opening
+    for _ in range(onward + 1):
+        closing = min((found for mark in SENTENCE_ENDS if (found := text.find(mark, end)) >= 0),
+                      default=len(text))
+        if closing + 1 - start > MAX_CHARS or closing >= len(text):
+            break
+        end = closing + 1
+    return start, min(end, start + MAX_CHARS)
+
+
+def worth(frequency: int, documents: int) -> float:
+    """A piece's weight from how many of ``documents`` have it: BM25's idf."""
+    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))

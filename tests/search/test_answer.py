@@ -1,0 +1,59 @@
+"""最佳答案: for a question, a passage of the top document, taken as written, that holds what
+the question asks; none for keyword queries or when asked not to; it holds the judged answer
+for most of the site's questions whose top document is the right one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer.evaluate import answerable, evaluate_questions, read_questions
+from indexer.search.answer import MAX_CHARS, best_answer
+
+QUESTIONS = Path(__file__).parent.parent / "relevance" / "questions"
+
+
+@pytest.mark.parametrize("q", ["租房能取公积金吗", "在南京租房子住，一年最多能取多少公积金？",
+                               "外地户口在南京怎么办理居住证"])
+def test_a_question_gets_a_passage_of_its_top_document(gov, q):
+    result = gov.search(q)
+    answer = result.answer
+    assert answer is not None and answer.doc_id == result.hits[0].id
+    body = gov.document(answer.doc_id)["body"]
+    assert body[answer.start:answer.end] == answer.text and 0 < len(answer.text) <= MAX_CHARS
+    assert result.to_dict()["answer"]["text"] == answer.text
+
+
+def test_the_passage_holds_the_number_a_how_much_question_asks(gov):
+    answer = gov.search("在南京租房子住，一年最多能取多少公积金？").answer
+    assert "18000元" in answer.text
+
+
+def test_keyword_queries_and_later_pages_get_none(gov):
+    assert gov.search("公积金 提取").answer is None
+    assert gov.search("租房能取公积金吗", page=2).answer is None
+    assert gov.search("租房能取公积金吗", answer=False).answer is None
+
+
+def test_nothing_is_shown_without_a_confident_passage():
+    pieces = [(["医疗器械"], 3.0), (["临床试验"], 3.0), (["备案"], 2.0)]
+    question = "医疗器械临床试验要备案吗"
+    assert best_answer("a", "通知", "本市召开会议。研究部署工作。", pieces, question) is None
+    found = best_answer("a", "通知", "本市召开会议。医疗器械临床试验应当备案。研究部署工作。", pieces,
+                        "医疗器械临床试验要备案吗")
+    assert found is not None and "应当备案" in found.text
+
+
+def test_a_question_in_a_press_conference_gives_way_to_the_reply():
+    body = ("问：据报道，老挝发生一起旅游大巴交通事故，造成中国游客伤亡，中方对此有何回应？\n"
+            "答：使馆已启动应急机制，已有3人不幸遇难。")
+    pieces = [(["老挝"], 3.0), (["旅游大巴"], 3.0), (["交通事故"], 3.0), (["中国游客"], 2.0)]
+    found = best_answer("t", "例行记者会", body, pieces, "老挝旅游大巴交通事故中国游客怎么样了")
+    assert found.text.startswith("使馆已启动应急机制") and "问" not in found.text
+
+
+def test_the_passage_holds_the_judged_answer_for_most_site_questions(gov):
+    questions = answerable(gov, read_questions(sorted(QUESTIONS.glob("*.jsonl"))))
+    ours, _ = evaluate_questions(gov, questions)
+    assert ours.answers is not None and ours.answers >= 0.7
