@@ -32,6 +32,7 @@ from .presence import Presence
 from .ranking import minimum_should_match, scorer
 from .results import Hit, SearchResult, with_pinyin
 from .tree import Query, Restriction, Series
+from .values import resolved
 
 MAX_QUERY_CHARS = 256
 MAX_FILTER_VALUES = 20  # values of one field a search may filter on
@@ -53,7 +54,7 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
                        f"(query truncated to {MAX_QUERY_CHARS} characters)")
     view = dataclasses.replace(view, planner=view.planner.for_search())
     extra = caller_restrictions(filters)
-    query = parse(q).restricted(extra, replace_fields=True)
+    query = resolved(parse(q).restricted(extra, replace_fields=True), view)
     if query.dropped:
         notices.append(f"查询词太多，只搜索了前 {MAX_CONCEPTS} 个 (only the first {MAX_CONCEPTS} terms "
                        "were searched)")
@@ -76,7 +77,7 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
         suggestion = correct_query(q, query.terms + query.phrases, found, view.searcher,
                                    view.generation.words)
     if suggestion and run.time_left:
-        corrected = parse(suggestion).restricted(extra, replace_fields=True)
+        corrected = resolved(parse(suggestion).restricted(extra, replace_fields=True), view)
         better, better_query, better_fallback = answer(run, present, corrected)
         if better.is_empty():
             suggestion = None
