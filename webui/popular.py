@@ -189,15 +189,15 @@ class QueryLog:
             self._flush()
 
     def _flush(self) -> None:
-        batch = []
-        while self._pending:
-            batch.append(self._pending.popleft())
         if self._dropped:
             LOG.warning("query log %s: %d searches not logged (more than %d waiting)",
                         self.settings.path, self._dropped, MAX_PENDING)
             self._dropped = 0
+        batch = list(self._pending)  # requests only append; taken off once written
         if batch:
             self._file.write(batch)
+            for _ in batch:
+                self._pending.popleft()
 
     def refresh(self, now: float | None = None) -> None:
         """Write what waits, delete what is past its time, and compute the lists again."""

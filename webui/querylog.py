@@ -15,6 +15,7 @@ earlier version up to date in place, so a later change (clicks, per-index logs) 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -120,7 +121,8 @@ class LogFile:
                 # A rollback journal, not WAL: closing a connection to a replaced file then deletes
                 # nothing by name that a new file's connections use. Writes come in batches, once a
                 # second per process, so its disk flushes cost little.
-                db.execute("PRAGMA journal_mode=DELETE")
+                with contextlib.suppress(sqlite3.OperationalError):  # a connection of an older server
+                    db.execute("PRAGMA journal_mode=DELETE")
                 db.execute("PRAGMA synchronous=NORMAL")
                 migrate(db)
             except BaseException:
