@@ -17,23 +17,6 @@ from webui.cli import main
 CLIENTS = popular.Settings.min_clients
 
 
-@pytest.fixture
-def log(tmp_path: Path) -> Path:
-    return tmp_path / "queries.sqlite3"
-
-
-@pytest.fixture
-def app(index_dir: Path, log: Path, tmp_path: Path):
-    """The app over the seed index logging to ``log``; its lists change only on ``refresh``."""
-    return create_app({"TESTING": True, "INDEX": str(index_dir), "QUERY_LOG": str(log),
-                       "BLOCKLIST": str(tmp_path / "blocklist.txt"), "POPULAR_REFRESH": 3600})
-
-
-@pytest.fixture
-def site(app):
-    return app.test_client()
-
-
 def refresh(site) -> None:
     """What the log's thread does each minute, now: write, prune, compute the lists."""
     site.application.extensions["querylog"].refresh()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from live_server import request, running_server
-from test_querylog import CLIENTS, app, link, log, refresh, rows, search, shown_popular, site  # noqa: F401, F811
+from test_querylog import CLIENTS, link, refresh, rows, search, shown_popular
 
 from webui import create_app, popular, querylog
 from webui.cli import main
@@ -43,10 +43,10 @@ def statements(monkeypatch) -> list[tuple[int, str]]:
     return ran
 
 
-def flood(log: Path, count: int, clients: int, start: int = 0) -> None:
+def flood(path: Path, count: int, clients: int, start: int = 0) -> None:
     """``count`` distinct queries, each searched by ``clients`` distinct clients today."""
     now = time.time()
-    querylog.LogFile(log).write([querylog.Search(now, f"洪水{n}", f"洪水{n}", {}, 1, visitor=bytes([c]) * 8)
+    querylog.LogFile(path).write([querylog.Search(now, f"洪水{n}", f"洪水{n}", {}, 1, visitor=bytes([c]) * 8)
                                  for n in range(start, start + count) for c in range(clients)])
 
 
@@ -105,17 +105,17 @@ def test_a_log_from_before_version_2_is_migrated_in_place(index_dir, tmp_path):
     assert "8 searches in the last 30 days" in report.output
 
 
-def _written(log: Path, query: str, count: int) -> None:
-    """Wait (bounded) until ``log`` holds ``count`` searches for ``query``."""
+def _written(path: Path, query: str, count: int) -> None:
+    """Wait (bounded) until ``path`` holds ``count`` searches for ``query``."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if sum(row["query"] == query for row in rows(log)) >= count:
+            if sum(row["query"] == query for row in rows(path)) >= count:
                 return
         except sqlite3.Error:
             pass
         time.sleep(0.2)
-    pytest.fail(f"{log} never held {count} searches for {query}")
+    pytest.fail(f"{path} never held {count} searches for {query}")
 
 
 def _open_deleted(pid: int) -> list[str]:
@@ -142,8 +142,8 @@ def test_a_log_deleted_or_replaced_under_a_running_server_is_reopened(index_dir,
     assert server["log"].read_text().count("was deleted or replaced: reopened") == 2
 
 
-def _editor(log: Path, *args: str) -> str:
-    result = CliRunner().invoke(main, ["popular", *args, "--log", str(log)])
+def _editor(path: Path, *args: str) -> str:
+    result = CliRunner().invoke(main, ["popular", *args, "--log", str(path)])
     assert result.exit_code == 0, result.output
     return result.output
 
