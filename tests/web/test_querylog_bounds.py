@@ -142,6 +142,19 @@ def test_a_log_deleted_or_replaced_under_a_running_server_is_reopened(index_dir,
     assert server["log"].read_text().count("was deleted or replaced: reopened") == 2
 
 
+def test_behind_a_trusted_proxy_each_forwarded_address_is_a_client(index_dir, tmp_path):
+    env = {"EGOV_QUERY_LOG": str(tmp_path / "queries.sqlite3"), "EGOV_POPULAR_REFRESH": "1",
+           "EGOV_TRUSTED_PROXIES": "127.0.0.1"}
+    with running_server(index_dir, tmp_path / "serve.log", workers=1, env=env) as server:
+        for number in range(CLIENTS):
+            forwarded = {"X-Forwarded-For": f"6.6.6.6, 192.0.2.{number}"}  # the first: what a client wrote
+            assert request(server["port"], link("智慧城市"), headers=forwarded)[0] == 200
+        deadline = time.monotonic() + 60
+        while link("智慧城市").encode() not in request(server["port"], "/")[1]:
+            assert time.monotonic() < deadline, "five forwarded clients never made 智慧城市 popular"
+            time.sleep(0.2)
+
+
 def _editor(path: Path, *args: str) -> str:
     result = CliRunner().invoke(main, ["popular", *args, "--log", str(path)])
     assert result.exit_code == 0, result.output

@@ -1,0 +1,147 @@
+"""The query log under a flood: do 热门搜索 and 相关搜索 cost a request more after it?
+
+``python -m bench.querylog`` builds the seed index, starts ``egov-search serve`` with the
+loopback address as its trusted proxy, and measures the home page and a results page (p95 of
+``--samples`` requests each). Then it floods ``--queries`` distinct searches over HTTP from
+``--clients`` client addresses (in ``X-Forwarded-For``, from 198.18.0.0/15, the range kept for
+benchmarks; nothing is sent there), some of them searched by enough clients to be shown,
+waits for the log's refresh, and measures both pages again in the same run. It prints a
+Markdown table with the p95s and their ratio, and what the log kept. ``--smoke`` is a small
+run for CI: 500 queries.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import sqlite3
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import click
+
+from indexer import build_index
+
+from .http import HOST, SERVE, free_port, stop_server, wait_until_up
+from .run import percentile
+
+PAGES = {"home page": "/", "results page": "/?q=" + quote("智慧城市")}
+WORDS = ("智慧城市", "云计算", "政务服务", "数据中心", "软件", "大数据", "人工智能", "网络安全")
+REFRESH_SECONDS = 2
+WARM_UP = 20  # requests per page before measuring
+
+
+def address(number: int) -> str:
+    """The ``number``-th client address, in 198.18.0.0/15."""
+    return f"198.{18 + (number >> 16) % 2}.{(number >> 8) & 255}.{number & 255}"
+
+
+def p95(port: int, path: str, samples: int) -> float:
+    """The 95th percentile in ms of ``samples`` sequential GETs of ``path`` on one connection."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=120)
+    took = []
+    for _ in range(samples):
+        sent = time.perf_counter()
+        connection.request("GET", path, headers={"X-Forwarded-For": address(0)})
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{path} answered {response.status}")
+        took.append((time.perf_counter() - sent) * 1000)
+    connection.close()
+    return percentile(sorted(took), 0.95)
+
+
+def flood(port: int, queries: int, clients: int, threads: int) -> tuple[float, int]:
+    """Search ``queries`` distinct queries, each from one client, and every 40th also from five
+    more, so that they are shown; the searches a second and the failures."""
+    jobs = [(f"{WORDS[n % len(WORDS)]} {n}", address(1 + n % clients)) for n in range(queries)]
+    popular = [query for query, _ in jobs[::40]]
+    jobs += [(query, address(1 + (n + k) % clients)) for n, query in enumerate(popular) for k in range(1, 6)]
+    lock, failures = threading.Lock(), [0]
+    pending = iter(jobs)
+
+    def client() -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=120)
+        while True:
+            with lock:
+                job = next(pending, None)
+            if job is None:
+                break
+            connection.request("GET", "/?q=" + quote(job[0]), headers={"X-Forwarded-For": job[1]})
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                with lock:
+                    failures[0] += 1
+        connection.close()
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return len(jobs) / (time.perf_counter() - started), failures[0]
+
+
+def kept(log: Path) -> tuple[int, int]:
+    """Searches and distinct queries in the log file."""
+    with sqlite3.connect(log) as db:
+        return (db.execute("SELECT COUNT(*) FROM searches").fetchone()[0],
+                db.execute("SELECT COUNT(*) FROM queries").fetchone()[0])
+
+
+@click.command()
+@click.option("--queries", default=20_000, show_default=True, help="Distinct queries in the flood.")
+@click.option("--clients", default=4_000, show_default=True, help="Client addresses they come from.")
+@click.option("--threads", default=8, show_default=True, help="Concurrent flooding connections.")
+@click.option("--samples", default=200, show_default=True, help="Requests per page and measurement.")
+@click.option("--workers", default=2, show_default=True, help="Server processes.")
+@click.option("--smoke", is_flag=True, help="A small run for CI: 500 queries, 50 samples.")
+def main(queries: int, clients: int, threads: int, samples: int, workers: int, smoke: bool) -> None:
+    """Flood the query log over HTTP; print the pages' p95 before and after."""
+    if smoke:
+        queries, samples = 500, 50
+    with tempfile.TemporaryDirectory(prefix="bench-querylog-") as folder:
+        index, log, port = Path(folder) / "index", Path(folder) / "queries.sqlite3", free_port()
+        build_index(index_dir=index)
+        env = {**os.environ, "EGOV_QUERY_LOG": str(log), "EGOV_TRUSTED_PROXIES": HOST,
+               "EGOV_POPULAR_REFRESH": str(REFRESH_SECONDS), "EGOV_CLIENT_CONNECTIONS": "0"}
+        server = subprocess.Popen([*SERVE, "--index", str(index), "--host", HOST, "--port", str(port),
+                                   "--workers", str(workers)], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_until_up(port)
+            for path in PAGES.values():  # first requests open the index and compute the overview
+                p95(port, path, WARM_UP)
+            before = {name: p95(port, path, samples) for name, path in PAGES.items()}
+            rate, failures = flood(port, queries, clients, threads)
+            time.sleep(2 * REFRESH_SECONDS + 1)  # every worker has written and refreshed since
+            after = {name: p95(port, path, samples) for name, path in PAGES.items()}
+            shown = _get(port, "/").partition('id="popular-title"')[2].partition("</nav>")[0].count("<li>")
+        finally:
+            stop_server(server)
+        searches, distinct = kept(log)
+    click.echo(f"flood: {queries:,} distinct queries from {clients:,} clients, {rate:.0f} searches/s, "
+               f"{failures} failed; the log kept {searches:,} searches of {distinct:,} queries; "
+               f"热门搜索 shows {shown}")
+    click.echo("\n| page | p95 before (ms) | p95 after (ms) | after / before |\n|---|---|---|---|")
+    for name in PAGES:
+        click.echo(f"| {name} | {before[name]:.1f} | {after[name]:.1f} | {after[name] / before[name]:.2f} |")
+
+
+def _get(port: int, path: str) -> str:
+    connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    connection.request("GET", path)
+    body = connection.getresponse().read().decode()
+    connection.close()
+    return body
+
+
+if __name__ == "__main__":
+    main()
