@@ -2,12 +2,13 @@
 
 ``python -m bench.querylog`` builds the seed index, starts ``egov-search serve`` with the
 loopback address as its trusted proxy, and measures the home page and a results page (p95 of
-``--samples`` requests each). Then it floods ``--queries`` distinct searches over HTTP from
+``--samples`` requests each, for at least ``--seconds``: a stall once a minute shows in the
+slowest). Then it floods ``--queries`` distinct searches over HTTP from
 ``--clients`` client addresses (in ``X-Forwarded-For``, from 198.18.0.0/15, the range kept for
 benchmarks; nothing is sent there), some of them searched by enough clients to be shown,
 waits for the log's refresh, and measures both pages again in the same run. It prints a
 Markdown table with the p95s and their ratio, and what the log kept. ``--smoke`` is a small
-run for CI: 500 queries.
+run for CI: 500 queries, 50 requests per page.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import os
 import sqlite3
 import subprocess
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -26,7 +26,7 @@ import click
 
 from indexer import build_index
 
-from .http import HOST, SERVE, free_port, stop_server, wait_until_up
+from .http import HOST, SERVE, free_port, load, stop_server, wait_until_up
 from .run import percentile
 
 PAGES = {"home page": "/", "results page": "/?q=" + quote("智慧城市")}
@@ -40,20 +40,24 @@ def address(number: int) -> str:
     return f"198.{18 + (number >> 16) % 2}.{(number >> 8) & 255}.{number & 255}"
 
 
-def p95(port: int, path: str, samples: int) -> float:
-    """The 95th percentile in ms of ``samples`` sequential GETs of ``path`` on one connection."""
-    connection = http.client.HTTPConnection(HOST, port, timeout=120)
-    took = []
-    for _ in range(samples):
-        sent = time.perf_counter()
-        connection.request("GET", path, headers={"X-Forwarded-For": address(0)})
-        response = connection.getresponse()
-        response.read()
-        if response.status != 200:
-            raise RuntimeError(f"{path} answered {response.status}")
-        took.append((time.perf_counter() - sent) * 1000)
+def latencies(port: int, samples: int, seconds: float) -> dict[str, list[float]]:
+    """Each page's latencies in ms, sorted: GETs of the pages in turn on one connection, at
+    least ``samples`` of each and for at least ``seconds`` (a stall that comes once a refresh
+    period falls inside)."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=300)
+    took: dict[str, list[float]] = {name: [] for name in PAGES}
+    started = time.perf_counter()
+    while min(map(len, took.values())) < samples or time.perf_counter() - started < seconds:
+        for name, path in PAGES.items():
+            sent = time.perf_counter()
+            connection.request("GET", path, headers={"X-Forwarded-For": address(0)})
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{path} answered {response.status}")
+            took[name].append((time.perf_counter() - sent) * 1000)
     connection.close()
-    return percentile(sorted(took), 0.95)
+    return {name: sorted(values) for name, values in took.items()}
 
 
 def flood(port: int, queries: int, clients: int, threads: int) -> tuple[float, int]:
@@ -62,31 +66,9 @@ def flood(port: int, queries: int, clients: int, threads: int) -> tuple[float, i
     jobs = [(f"{WORDS[n % len(WORDS)]} {n}", address(1 + n % clients)) for n in range(queries)]
     popular = [query for query, _ in jobs[::40]]
     jobs += [(query, address(1 + (n + k) % clients)) for n, query in enumerate(popular) for k in range(1, 6)]
-    lock, failures = threading.Lock(), [0]
-    pending = iter(jobs)
-
-    def client() -> None:
-        connection = http.client.HTTPConnection(HOST, port, timeout=120)
-        while True:
-            with lock:
-                job = next(pending, None)
-            if job is None:
-                break
-            connection.request("GET", "/?q=" + quote(job[0]), headers={"X-Forwarded-For": job[1]})
-            response = connection.getresponse()
-            response.read()
-            if response.status != 200:
-                with lock:
-                    failures[0] += 1
-        connection.close()
-
-    started = time.perf_counter()
-    workers = [threading.Thread(target=client) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return len(jobs) / (time.perf_counter() - started), failures[0]
+    done = load(port, [], len(jobs), threads,
+                lambda n: ("/?q=" + quote(jobs[n][0]), {"X-Forwarded-For": jobs[n][1]}))
+    return done.per_second, done.errors
 
 
 def kept(log: Path) -> tuple[int, int]:
@@ -100,13 +82,17 @@ def kept(log: Path) -> tuple[int, int]:
 @click.option("--queries", default=20_000, show_default=True, help="Distinct queries in the flood.")
 @click.option("--clients", default=4_000, show_default=True, help="Client addresses they come from.")
 @click.option("--threads", default=8, show_default=True, help="Concurrent flooding connections.")
-@click.option("--samples", default=200, show_default=True, help="Requests per page and measurement.")
+@click.option("--samples", default=200, show_default=True,
+              help="Requests per page and measurement (at least).")
+@click.option("--seconds", default=65.0, show_default=True,
+              help="Each measurement lasts at least this long: a once-a-minute stall falls inside.")
 @click.option("--workers", default=2, show_default=True, help="Server processes.")
 @click.option("--smoke", is_flag=True, help="A small run for CI: 500 queries, 50 samples.")
-def main(queries: int, clients: int, threads: int, samples: int, workers: int, smoke: bool) -> None:
+def main(queries: int, clients: int, threads: int, samples: int, seconds: float, workers: int,
+         smoke: bool) -> None:
     """Flood the query log over HTTP; print the pages' p95 before and after."""
     if smoke:
-        queries, samples = 500, 50
+        queries, samples, seconds = 500, 50, 0.0
     with tempfile.TemporaryDirectory(prefix="bench-querylog-") as folder:
         index, log, port = Path(folder) / "index", Path(folder) / "queries.sqlite3", free_port()
         build_index(index_dir=index)
@@ -117,12 +103,11 @@ def main(queries: int, clients: int, threads: int, samples: int, workers: int, s
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_until_up(port)
-            for path in PAGES.values():  # first requests open the index and compute the overview
-                p95(port, path, WARM_UP)
-            before = {name: p95(port, path, samples) for name, path in PAGES.items()}
+            latencies(port, WARM_UP, 0)  # first requests open the index and compute the overview
+            before = latencies(port, samples, seconds)
             rate, failures = flood(port, queries, clients, threads)
             time.sleep(2 * REFRESH_SECONDS + 1)  # every worker has written and refreshed since
-            after = {name: p95(port, path, samples) for name, path in PAGES.items()}
+            after = latencies(port, samples, seconds)
             shown = _get(port, "/").partition('id="popular-title"')[2].partition("</nav>")[0].count("<li>")
         finally:
             stop_server(server)
@@ -130,9 +115,12 @@ def main(queries: int, clients: int, threads: int, samples: int, workers: int, s
     click.echo(f"flood: {queries:,} distinct queries from {clients:,} clients, {rate:.0f} searches/s, "
                f"{failures} failed; the log kept {searches:,} searches of {distinct:,} queries; "
                f"热门搜索 shows {shown}")
-    click.echo("\n| page | p95 before (ms) | p95 after (ms) | after / before |\n|---|---|---|---|")
+    click.echo("\n| page | requests before, after | p95 before (ms) | p95 after (ms) | after / before "
+               "| slowest before (ms) | slowest after (ms) |\n|---|---|---|---|---|---|---|")
     for name in PAGES:
-        click.echo(f"| {name} | {before[name]:.1f} | {after[name]:.1f} | {after[name] / before[name]:.2f} |")
+        was, now = percentile(before[name], 0.95), percentile(after[name], 0.95)
+        click.echo(f"| {name} | {len(before[name])}, {len(after[name])} | {was:.1f} | {now:.1f} "
+                   f"| {now / was:.2f} | {before[name][-1]:.1f} | {after[name][-1]:.1f} |")
 
 
 def _get(port: int, path: str) -> str:

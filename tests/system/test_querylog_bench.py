@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 
-ROW = re.compile(r"^\| (home page|results page) \| [\d.]+ \| [\d.]+ \| [\d.]+ \|$", re.MULTILINE)
+ROW = re.compile(r"^\| (home page|results page) \| \d+, \d+( \| [\d.]+){5} \|$", re.MULTILINE)
 KEPT = re.compile(r"(\d[\d,]*) failed; the log kept ([\d,]+) searches of ([\d,]+) queries; "
                   r"热门搜索 shows (\d+)")
 
