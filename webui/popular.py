@@ -173,20 +173,16 @@ class QueryLog:
             if time.monotonic() - self._refreshed >= self.settings.refresh_seconds:
                 self.refresh()
             else:
-                self.flush()
+                with self._work:
+                    self._flush()
         except (sqlite3.Error, OSError) as err:
             if not self._failing:
                 LOG.warning("query log %s unusable (searches go on unlogged): %s", self.settings.path, err)
             self._failing = True
+            self._pending.clear()
             self._file.close()
         else:
             self._failing = False
-
-    def flush(self) -> None:
-        """Write the searches waiting in this process."""
-        self._ready()
-        with self._work:
-            self._flush()
 
     def _flush(self) -> None:
         if self._dropped:
