@@ -119,7 +119,7 @@ def popular_list(index_dir: Path | None, log_file: Path | None, top: int) -> Non
     entries = log.entries(top)
     mode = {"1": "达到人数即显示", "approved": "批准后才显示", "0": "不显示"}[log.settings.mode]
     click.echo(f"近 {popular_lists.WINDOW_DAYS} 天的搜索（至少 {log.settings.min_clients} 人搜索；{mode}）")
-    _table("热门搜索候选", ["人数", "次数", "决定", "是否显示", "查询"],
+    _table("热门搜索候选", ["人数", "次数", "决定", "显示情况", "查询"],
            [(e.clients, e.searches, STATE_LABELS.get(e.state, "-"), e.reason, e.key) for e in entries])
 
 
