@@ -33,6 +33,7 @@ PAGES = {"home page": "/", "results page": "/?q=" + quote("智慧城市")}
 WORDS = ("智慧城市", "云计算", "政务服务", "数据中心", "软件", "大数据", "人工智能", "网络安全")
 REFRESH_SECONDS = 60  # the server's default: a refresh falls inside each measurement
 WARM_UP = 20  # requests per page before measuring
+LONGEST = 3  # a measurement ends after this many times --seconds, whatever it counted
 
 
 def address(number: int) -> str:
@@ -43,11 +44,13 @@ def address(number: int) -> str:
 def latencies(port: int, samples: int, seconds: float) -> dict[str, list[float]]:
     """Each page's latencies in ms, sorted: GETs of the pages in turn on one connection, at
     least ``samples`` of each and for at least ``seconds`` (a stall that comes once a refresh
-    period falls inside)."""
+    period falls inside), but no longer than :data:`LONGEST` times ``seconds`` (a server that
+    stalls answers fewer)."""
     connection = http.client.HTTPConnection(HOST, port, timeout=300)
     took: dict[str, list[float]] = {name: [] for name in PAGES}
     started = time.perf_counter()
-    while min(map(len, took.values())) < samples or time.perf_counter() - started < seconds:
+    while ((min(map(len, took.values())) < samples or time.perf_counter() - started < seconds)
+           and (not seconds or time.perf_counter() - started < LONGEST * seconds)):
         for name, path in PAGES.items():
             sent = time.perf_counter()
             connection.request("GET", path, headers={"X-Forwarded-For": address(0)})
