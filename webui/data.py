@@ -161,7 +161,7 @@ def search_data(args, required: bool = True) -> dict:
         "total": result.total, "page": page, "limit": limit,
         "took_ms": result.took_ms, "hits": [hit_data(hit, searched) for hit in result.hits],
         "facets": result.facets, "suggestion": result.suggestion, "mode": result.mode,
-        "notices": result.notices,
+        "notices": [notice.to_dict() for notice in result.notices],
     }
 
 
@@ -241,16 +241,16 @@ def document_page_data(doc_id: str, args: Mapping[str, str]) -> dict:
     is at ``/api/documents/<id>``."""
     q = query_arg(args, required=False)[:MAX_QUERY_CHARS]
     doc = document_data(doc_id)
-    needles = get_engine().needles(q, title=doc["title"]) if q else []
+    marks = get_engine().marks(q, title=doc["title"]) if q else []
     body = doc["body"]
     starts = parts.part_starts(body)
-    found = first_match(body, needles)
+    found = first_match(body, marks)
     part = part_arg(args, starts, len(body), 1 if found is None else parts.part_at(starts, found))
     return {
         "document": {name: value for name, value in doc.items() if name != "body"},
-        "query": q, "title_html": highlight(doc["title"], needles),
+        "query": q, "title_html": highlight(doc["title"], marks),
         "description": body if len(body) <= DESCRIPTION_CHARS else body[:DESCRIPTION_CHARS - 1] + "…",
-        "part": part, "paragraphs_html": marked_lines(body[part["start"]:part["end"]], needles),
+        "part": part, "paragraphs_html": marked_lines(body[part["start"]:part["end"]], marks),
         **related_data(doc),
     }
 

@@ -15,8 +15,7 @@ def gov_client(gov_index: Path, tmp_path: Path):
     """A test client over the government index, with a query log of its own."""
     from webui import create_app
 
-    app = create_app({"TESTING": True, "INDEX": str(gov_index), "QUERY_LOG": str(tmp_path / "q.sqlite3"),
-                      "QUERY_LOG_CACHE": 0})
+    app = create_app({"TESTING": True, "INDEX": str(gov_index), "QUERY_LOG": str(tmp_path / "q.sqlite3")})
     return app.test_client()
 
 
