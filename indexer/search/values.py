@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..analysis.normalize import normalize_text
+from .parse import scrub
 from .tree import Filter, Query
 
 
@@ -32,6 +33,7 @@ def resolved(query: Query, view) -> Query:
 def held_values(view, field: str, value: str) -> list[str]:
     """The values of ``field`` in the index that ``value`` stands for, or none."""
     reader = view.searcher.reader()
+    value = scrub(value)  # a lone surrogate from a bad URL cannot be normalised or looked up
     normal = normalize_text(value.strip())
     for candidate in dict.fromkeys((value, normal)):
         if (field, candidate) in reader:
