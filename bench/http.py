@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -90,8 +90,11 @@ def wait_until_up(port: int, timeout: float = 60.0) -> None:
     raise RuntimeError(f"nothing answered on port {port} within {timeout:.0f} s")
 
 
-def load(port: int, queries: Sequence[str], requests: int, concurrency: int = 8) -> LoadResult:
-    """Send ``requests`` searches from ``concurrency`` keep-alive clients; measure the server."""
+def load(port: int, queries: Sequence[str], requests: int, concurrency: int = 8,
+         request: Callable[[int], tuple[str, dict]] | None = None) -> LoadResult:
+    """Send ``requests`` searches from ``concurrency`` keep-alive clients; measure the server.
+    The ``n``-th is ``request(n)`` (a path and its headers), by default a search of ``queries``."""
+    request = request or (lambda number: (search_path(queries[number % len(queries)]), {}))
     lock = threading.Lock()
     issued = iter(range(requests))
     latencies: list[float] = []
@@ -106,7 +109,8 @@ def load(port: int, queries: Sequence[str], requests: int, concurrency: int = 8)
                 break
             sent = time.perf_counter()
             try:
-                connection.request("GET", search_path(queries[number % len(queries)]))
+                path, headers = request(number)
+                connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 ok = response.status == 200

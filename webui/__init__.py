@@ -12,13 +12,15 @@ from collections.abc import Mapping
 from urllib.parse import quote
 
 from flask import Flask, Response, g, request
+from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.routing import PathConverter
 
 from indexer import config
 
-from . import admin, api, engine, errors, pages, wsgi
+from . import admin, api, engine, errors, pages, recording, wsgi
 from .logs import log_access
 
+MAX_PARAMETERS = 200  # a search's filters take at most 6 × 20 values, and a few options
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
                                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
@@ -39,11 +41,13 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.url_map.converters["docid"] = DocumentIdConverter
     app.url_map.merge_slashes = False  # "a//b" and "/a" are ids of their own
     engine.init_app(app)
+    recording.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     admin.init_app(app)
     app.before_request(_start_timer)
+    app.before_request(_screen)
     app.after_request(_finish)
     app.after_request(wsgi.compress)  # after_request hooks run last-registered first
     return app
@@ -58,6 +62,17 @@ class DocumentIdConverter(PathConverter):
 
 def _start_timer() -> None:
     g.started = time.perf_counter()
+
+
+def _screen() -> None:
+    """Refuse, before any work, what no page or endpoint takes: OPTIONS (405 with ``Allow``, as
+    for any method a route does not take) and more than :data:`MAX_PARAMETERS` parameters
+    (counted in the raw query string: parsing a million of them would be the work)."""
+    if request.method == "OPTIONS" and request.url_rule is not None:
+        raise MethodNotAllowed(valid_methods=sorted(request.url_rule.methods - {"OPTIONS"}))
+    if request.query_string.count(b"&") >= MAX_PARAMETERS:
+        errors.bad_parameter(None, f"参数太多（最多 {MAX_PARAMETERS} 个）/ "
+                                   f"more than {MAX_PARAMETERS} parameters", "too_many_parameters")
 
 
 def _finish(response: Response) -> Response:

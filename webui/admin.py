@@ -1,4 +1,6 @@
-"""Rebuild over HTTP: ``POST /api/admin/rebuild`` with the token from ``$EGOV_ADMIN_TOKEN``.
+"""The admin API, with the token from ``$EGOV_ADMIN_TOKEN``: ``POST /api/admin/rebuild``, and
+``GET /api/admin/popular`` and ``POST /api/admin/popular/approve|hide|pin|unpin?q=`` for the
+editor of 热门搜索.
 
 Without a configured token the endpoint does not exist (404). The rebuild is the same atomic
 ``build_index`` as ``egov-search build``: searches keep being answered from the live index
@@ -13,64 +15,29 @@ The count is per worker process, in memory, for at most :data:`MAX_CLIENTS` addr
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import logging
-import math
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable
 
 from flask import Blueprint, Flask, abort, current_app, jsonify, request
 
 from indexer import BuildError, ConfigError, CorpusError, StorageError, build_index, config
 
-from .errors import error_response
+from . import recording
+from .data import int_arg
+from .errors import bad_parameter, error_response
 from .logs import printable
+from .popular import QueryLog
+from .throttle import RecentEvents
 
 LOG = logging.getLogger("egov_search.admin")
 MAX_FAILURES = 5  # wrong tokens an address may send per window before it has to wait
 FAILURE_WINDOW = 60  # seconds
 MAX_CLIENTS = 10_000  # addresses remembered; the one that failed least recently is forgotten first
+DECISIONS = {"approve": "approved", "hide": "hidden", "pin": "pinned", "unpin": "approved"}
 REFUSED = "需要有效的管理令牌 / a valid admin token is required (Authorization: Bearer $EGOV_ADMIN_TOKEN)"
 
 bp = Blueprint("admin", __name__)
-
-
-class Failures:
-    """Recent failed token checks per client address: at most ``limit`` times each, for at
-    most ``capacity`` addresses, thread-safe."""
-
-    def __init__(self, limit: int = MAX_FAILURES, window: int = FAILURE_WINDOW,
-                 capacity: int = MAX_CLIENTS, clock: Callable[[], float] = time.monotonic):
-        self.limit, self.window, self.capacity, self.clock = limit, window, capacity, clock
-        self._times: OrderedDict[str, list[float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._times)
-
-    def retry_after(self, client: str) -> int:
-        """Whole seconds until ``client`` may try again: 0 if it may now."""
-        with self._lock:
-            times = self._recent(client)
-            if len(times) < self.limit:
-                return 0
-            return max(1, math.ceil(times[0] + self.window - self.clock()))
-
-    def add(self, client: str) -> int:
-        """Count a failure of ``client``; its failures within the window, this one included."""
-        with self._lock:
-            times = [*self._recent(client), self.clock()][-self.limit:]
-            self._times[client] = times
-            self._times.move_to_end(client)
-            if len(self._times) > self.capacity:
-                self._times.popitem(last=False)
-            return len(times)
-
-    def _recent(self, client: str) -> list[float]:
-        cutoff = self.clock() - self.window
-        return [moment for moment in self._times.get(client, ()) if moment > cutoff]
 
 
 def init_app(app: Flask) -> None:
@@ -78,7 +45,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("ADMIN_TOKEN", config.admin_token())
     app.config.setdefault("CORPUS", config.served_corpus())
     if app.config["ADMIN_TOKEN"]:
-        app.extensions["admin_failures"] = Failures()
+        app.extensions["admin_failures"] = RecentEvents(MAX_FAILURES, FAILURE_WINDOW, MAX_CLIENTS)
         app.register_blueprint(bp)
 
 
@@ -98,11 +65,43 @@ def rebuild():
                    seconds=round(summary.seconds, 2), generation=summary.generation.name)
 
 
+@bp.get("/api/admin/popular")
+def popular_entries():
+    """The most searched queries of the window (``?top=``, default 50) and every decided one:
+    distinct clients, searches, decision, and whether each is shown and why."""
+    _require_token()
+    log = _query_log()
+    top = int_arg(request.args, "top", 50, 1, 10_000)
+    return jsonify(mode=log.settings.mode, min_clients=log.settings.min_clients,
+                   entries=[dataclasses.asdict(entry) for entry in log.entries(top)])
+
+
+@bp.post("/api/admin/popular/<any(approve, hide, pin, unpin):action>")
+def popular_decision(action: str):
+    """Approve, hide, pin or unpin the query ``?q=``; this worker shows it at once, the others
+    at their next refresh."""
+    _require_token()
+    log = _query_log()
+    query = request.args.get("q", "")
+    if not query.split():
+        bad_parameter("q", "缺少参数 q / missing parameter q", "missing_parameter")
+    state = DECISIONS[action]
+    return jsonify(query=log.decide(query, state), state=state)
+
+
+def _query_log() -> QueryLog:
+    """The app's query log, or 404 when logging is off."""
+    log = recording.query_log()
+    if log is None:
+        abort(404, "查询日志已关闭 / the query log is off (EGOV_QUERY_LOG=0)")
+    return log
+
+
 def _require_token() -> None:
     """401 unless ``Authorization: Bearer <token>`` matches, compared in constant time; 429 while
     this client address has too many recent failures."""
     client = request.remote_addr or "-"
-    failures: Failures = current_app.extensions["admin_failures"]
+    failures: RecentEvents = current_app.extensions["admin_failures"]
     wait = failures.retry_after(client)
     if wait:
         _refuse(429, f"尝试次数过多，请 {wait} 秒后再试 / too many wrong tokens: retry after {wait} s",

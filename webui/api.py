@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from . import data
 from .engine import get_engine
+from .errors import bad_parameter
 
 bp = Blueprint("api", __name__)
 
@@ -17,7 +18,7 @@ def index():
         "/api/search?q=&kind=&year=&publisher=&topic=&column=&site=&from=&to=&sort=&in=&exact=&page=&limit=":
             "ranked, faceted results (limit 1–100, default 10)",
         "/api/suggest?q=&limit=": "up to 8 completions for a search box",
-        "/api/documents/<id>": "one whole document",
+        "/api/documents/<id>?part=": "one document, its body in parts of at most 20,000 characters",
         "/api/doc/<id>?q=": "the document page: the document highlighted for q, and related documents",
         "/api/related?id=": "documents that mention it, and similar documents",
         "/api/overview?sort=rank|-rank|name|-name": "the home page: ranking and sections",
@@ -45,8 +46,8 @@ def overview():
 
 @bp.get("/api/documents/<docid:doc_id>")
 def document(doc_id: str):
-    """One whole document, or 404."""
-    return jsonify(data.document_data(doc_id))
+    """One document with its body a part at a time (``?part=``), or 404."""
+    return jsonify(data.document_part_data(doc_id, request.args))
 
 
 @bp.get("/api/doc/<docid:doc_id>")
@@ -60,7 +61,7 @@ def related():
     """Documents that mention ``?id=`` (for a vendor) and documents similar to it."""
     doc_id = request.args.get("id", "")
     if not doc_id:
-        abort(400, "缺少参数 id / missing parameter id")
+        bad_parameter("id", "缺少参数 id / missing parameter id", "missing_parameter")
     return jsonify(data.related_data(data.document_data(doc_id)))
 
 

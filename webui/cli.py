@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 import click
@@ -20,7 +21,8 @@ from indexer import (
 )
 from indexer.cli import INDEX_OPTION, main
 
-from . import create_app, querylog, serving
+from . import create_app, querylog, recording, serving
+from . import popular as popular_lists
 
 
 @main.command()
@@ -54,9 +56,9 @@ def serve(host: str, port: int, index_dir: Path | None, workers: int, threads: i
             raise click.ClickException(f"cannot build the index: {build_err}") from None
     try:
         limits = serving.Limits.from_environ()
+        app = create_app({"INDEX": str(index_dir)})
     except ConfigError as err:
         raise click.ClickException(str(err)) from None
-    app = create_app({"INDEX": str(index_dir)})
     if debug:
         app.run(host=host, port=port, debug=True, threaded=True)
         return
@@ -72,20 +74,22 @@ def serve(host: str, port: int, index_dir: Path | None, workers: int, threads: i
         raise click.ClickException(str(err)) from None
 
 
+LOG_OPTION = click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
+                          envvar="EGOV_QUERY_LOG",
+                          help="The query log (default: queries.sqlite3 beside the index folder).")
+
+
 @main.command()
 @INDEX_OPTION
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, querylog.RETENTION_DAYS),
               help="How far back to look.")
 @click.option("--top", default=20, show_default=True, type=click.IntRange(1, 1000), help="Rows per list.")
-@click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path), envvar="EGOV_QUERY_LOG",
-              help="The query log (default: queries.sqlite3 beside the index folder).")
+@LOG_OPTION
 def report(index_dir: Path | None, days: int, top: int, log_file: Path | None) -> None:
     """Print the top queries, the top queries that found nothing, the corrections shown and
     the queries picked from the autocomplete (from the query log, which holds no addresses)."""
-    path = log_file or config.index_dir(index_dir).resolve().parent / "queries.sqlite3"
-    if not path.exists():
-        raise click.ClickException(f"no query log at {path}: it is written by `egov-search serve`")
-    found = querylog.report(path, days=days, top=top)
+    path = _existing_log(index_dir, log_file)
+    found = querylog.LogFile(path).report(time.time() - days * querylog.DAY, top)
     click.echo(f"{found['searches']} searches in the last {days} days ({path})")
     _table("top queries", ["searches", "query"], [(n, q) for q, n in found["top"]])
     _table("top queries that found nothing", ["searches", "query"], [(n, q) for q, n in found["nothing"]])
@@ -93,6 +97,72 @@ def report(index_dir: Path | None, days: int, top: int, log_file: Path | None) -
            [(n, kept or 0, q, s or "-") for q, s, n, kept in found["corrections"]])
     _table("queries picked from the autocomplete", ["searches", "query"],
            [(n, q) for q, n in found["autocomplete"]])
+
+
+@main.group()
+def popular() -> None:
+    """Review 热门搜索 and 相关搜索: list the candidates, approve, hide or pin a query.
+
+    A running server shows a decision at its next refresh ($EGOV_POPULAR_REFRESH, 60 s).
+    """
+
+
+@popular.command("list")
+@INDEX_OPTION
+@LOG_OPTION
+@click.option("--top", default=50, show_default=True, type=click.IntRange(1, 10_000),
+              help="Most searched queries listed (every decided one is listed too).")
+def popular_list(index_dir: Path | None, log_file: Path | None, top: int) -> None:
+    """List the most searched queries of the last 30 days: distinct clients, searches, the
+    editor's decision, and whether each is shown and why (in Chinese)."""
+    log = _editor_log(index_dir, log_file)
+    entries = log.entries(top)
+    mode = {"1": "达到人数即显示", "approved": "批准后才显示", "0": "不显示"}[log.settings.mode]
+    click.echo(f"近 {popular_lists.WINDOW_DAYS} 天的搜索（至少 {log.settings.min_clients} 人搜索；{mode}）")
+    _table("热门搜索候选", ["人数", "次数", "决定", "显示情况", "查询"],
+           [(e.clients, e.searches, STATE_LABELS.get(e.state, "-"), e.reason, e.key) for e in entries])
+
+
+def _decision(name: str, state: str | None, label: str, summary: str) -> None:
+    """Register ``egov-search popular NAME QUERY``, which records ``state`` for the query."""
+
+    @popular.command(name, help=summary)
+    @click.argument("query")
+    @INDEX_OPTION
+    @LOG_OPTION
+    def command(query: str, index_dir: Path | None, log_file: Path | None) -> None:
+        if not query.split():
+            raise click.UsageError("QUERY is empty")
+        log = _editor_log(index_dir, log_file)
+        key = log.decide(query, state)
+        blocked = popular_lists.is_blocked(key, popular_lists.blocked_terms(log.settings.blocklist))
+        warning = "（注意：含屏蔽词，不会显示）" if blocked and state != "hidden" else ""
+        click.echo(f"{label}：{key}{warning}")
+
+
+STATE_LABELS = {"approved": "已批准", "hidden": "已隐藏", "pinned": "置顶"}
+_decision("approve", "approved", "已批准", "Approve QUERY: it may be shown (EGOV_POPULAR=approved needs it).")
+_decision("hide", "hidden", "已隐藏", "Hide QUERY from 热门搜索 and 相关搜索 (approve shows it again).")
+_decision("pin", "pinned", "已置顶", "Pin QUERY at the top of 热门搜索, however often it was searched.")
+_decision("unpin", "approved", "已取消置顶", "Unpin QUERY (it stays approved).")
+
+
+def _existing_log(index_dir: Path | None, log_file: Path | None) -> Path:
+    """The query log's path; a usage error naming it if there is none."""
+    path = log_file or config.index_dir(index_dir).resolve().parent / "queries.sqlite3"
+    if not path.exists():
+        raise click.ClickException(f"no query log at {path}: it is written by `egov-search serve`")
+    return path
+
+
+def _editor_log(index_dir: Path | None, log_file: Path | None) -> popular_lists.QueryLog:
+    """The query log with the server's settings (from the environment)."""
+    path = _existing_log(index_dir, log_file)
+    try:
+        app = create_app({"INDEX": str(config.index_dir(index_dir)), "QUERY_LOG": str(path)})
+    except ConfigError as err:
+        raise click.ClickException(str(err)) from None
+    return app.extensions[recording.EXTENSION]
 
 
 def _table(title: str, header: list[str], rows: list[tuple]) -> None:

@@ -30,9 +30,11 @@ from indexer import (
 from indexer import (
     SORTS as SEARCH_SORTS,
 )
+from indexer.analysis.normalize import normalize_text
 
 from . import parts
 from .engine import get_engine
+from .errors import bad_parameter
 from .suggestions import suggestion_items
 
 DEFAULT_LIMIT, MAX_LIMIT = 10, 100
@@ -44,6 +46,7 @@ SCOPES = ("all", "title")
 FILTER_PARAMS = tuple(field.name for field in facets())  # kind, year, publisher, topic, column, site
 MAX_FILTER_CHARS = 200
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+YEAR = re.compile(r"^\d{4}$")
 DESCRIPTION_CHARS = 110  # of a document's text in its page's meta description
 
 
@@ -57,15 +60,15 @@ def int_arg(args: Mapping[str, str], name: str, default: int, low: int, high: in
     except ValueError:
         value = None
     if value is None or not low <= value <= high:
-        abort(400, f"参数 {name} 必须是 {low} 到 {high} 之间的整数 / "
-                   f"{name} must be an integer from {low} to {high}")
+        bad_parameter(name, f"参数 {name} 必须是 {low} 到 {high} 之间的整数 / "
+                            f"{name} must be an integer from {low} to {high}")
     return value
 
 
 def query_arg(args: Mapping[str, str], required: bool = True) -> str:
     """The ``q`` argument; a 400 when an API call leaves it out."""
     if "q" not in args and required:
-        abort(400, "缺少查询参数 q / missing query parameter q")
+        bad_parameter("q", "缺少查询参数 q / missing query parameter q", "missing_parameter")
     return args.get("q", "")
 
 
@@ -73,8 +76,8 @@ def kind_arg(args: Mapping[str, str]) -> str | None:
     """The ``kind`` filter, or ``None`` for every kind."""
     kind = args.get("kind", "").strip()
     if kind and not KIND.match(kind):
-        abort(400, "参数 kind 只能包含字母、数字、-、_ 或 . / "
-                   "kind must be letters, digits, '-', '_' or '.'")
+        bad_parameter("kind", "参数 kind 只能包含字母、数字、-、_ 或 . / "
+                              "kind must be letters, digits, '-', '_' or '.'")
     return kind or None
 
 
@@ -95,11 +98,14 @@ def filter_args(args) -> dict[str, list[str]]:
     for name in FILTER_PARAMS:
         values = [value.strip() for value in args.getlist(name) if value.strip()]
         if len(values) > MAX_FILTER_VALUES:
-            abort(400, f"参数 {name} 最多 {MAX_FILTER_VALUES} 个 / "
-                       f"at most {MAX_FILTER_VALUES} values of {name}")
+            bad_parameter(name, f"参数 {name} 最多 {MAX_FILTER_VALUES} 个 / "
+                                f"at most {MAX_FILTER_VALUES} values of {name}", "too_many_values")
         for value in values:
             if len(value) > MAX_FILTER_CHARS:
-                abort(400, f"参数 {name} 太长 / {name} is longer than {MAX_FILTER_CHARS} characters")
+                bad_parameter(name, f"参数 {name} 太长 / {name} is longer than {MAX_FILTER_CHARS} characters",
+                              "too_long")
+            if name == "year" and not YEAR.match(normalize_text(value)):
+                bad_parameter(name, "参数 year 必须是年份，如 2021 / year must be a year such as 2021")
         if name == "kind":
             values = [kind for kind in (kind_arg({"kind": value}) for value in values) if kind]
         if values:
@@ -117,7 +123,8 @@ def date_arg(args: Mapping[str, str], name: str) -> str | None:
     except ValueError:
         raw = ""
     if not ISO_DATE.match(raw):
-        abort(400, f"参数 {name} 必须是日期，如 2021-03-05 / {name} must be a date such as 2021-03-05")
+        bad_parameter(name, f"参数 {name} 必须是日期，如 2021-03-05 / "
+                            f"{name} must be a date such as 2021-03-05")
     return raw
 
 
@@ -125,7 +132,8 @@ def choice_arg(args: Mapping[str, str], name: str, choices: tuple[str, ...]) -> 
     """One of ``choices`` (the first is the default), or a 400 that lists them."""
     value = args.get(name, "").strip() or choices[0]
     if value not in choices:
-        abort(400, f"参数 {name} 只能是 {'、'.join(choices)} / {name} must be one of {', '.join(choices)}")
+        bad_parameter(name, f"参数 {name} 只能是 {'、'.join(choices)} / "
+                            f"{name} must be one of {', '.join(choices)}")
     return value
 
 
@@ -146,7 +154,7 @@ def search_data(args, required: bool = True) -> dict:
                                      sort=None if sort == "relevance" else sort, scope=scope,
                                      correct=not exact, answer=wanted)
     except ValueError as err:  # a filter value that does not fit its field
-        abort(400, f"筛选条件无效 / invalid filter: {err}")
+        abort(400, f"筛选条件无效 / invalid filter: {err}")  # the checks above leave no known case
     searched = result.suggestion if result.mode == "corrected" and result.suggestion else result.query
     return {
         "query": result.query, "kind": (filters.get("kind") or [None])[0], "filters": filters,
@@ -186,7 +194,7 @@ def overview_data(args: Mapping[str, str]) -> dict:
     first request; every request gets the same dict, to read and never to change."""
     sort = args.get("sort", "rank")
     if sort not in SORTS:
-        abort(400, f"参数 sort 只能是 {'、'.join(SORTS)} / sort must be one of {', '.join(SORTS)}")
+        bad_parameter("sort", f"参数 sort 只能是 {'、'.join(SORTS)} / sort must be one of {', '.join(SORTS)}")
     engine = get_engine()
     return engine.cached(("overview", sort), lambda: _sorted_overview(engine, sort))
 
@@ -253,14 +261,38 @@ def document_page_data(doc_id: str, args: Mapping[str, str]) -> dict:
     starts = parts.part_starts(body)
     at = int_arg(args, "at", -1, 0, max(len(body) - 1, 0))  # a 最佳答案's passage starts here
     found = at if at >= 0 else first_match(body, marks)
-    number = int_arg(args, "part", 1 if found is None else parts.part_at(starts, found), 1, len(starts))
-    start, end = starts[number - 1], starts[number] if number < len(starts) else len(body)
+    part = part_arg(args, starts, len(body), 1 if found is None else parts.part_at(starts, found))
+    shown = body[part["start"]:part["end"]]
     return {
         "document": {name: value for name, value in doc.items() if name != "body"},
         "query": q, "title_html": highlight(doc["title"], marks),
         "description": body if len(body) <= DESCRIPTION_CHARS else body[:DESCRIPTION_CHARS - 1] + "…",
-        "part": {"number": number, "of": len(starts), "start": start, "end": end, "chars": len(body)},
-        "paragraphs_html": marked_lines(body[start:end], marks),
-        "answer_paragraph": parts.line_at(body[start:end], at - start) if start <= at < end else None,
+        "part": part, "paragraphs_html": marked_lines(shown, marks),
+        "answer_paragraph": parts.line_at(shown, at - part["start"])
+        if part["start"] <= at < part["end"] else None,
         **related_data(doc),
     }
+
+
+def document_part_data(doc_id: str, args: Mapping[str, str]) -> dict:
+    """``/api/documents/<id>``: the stored document with one part of its body (``part``, from
+    1, default 1), and where it lies: ``part`` as on the document page, with the addresses of
+    the previous and next parts (``null`` at either end)."""
+    doc = document_data(doc_id)
+    body = doc["body"]
+    starts = parts.part_starts(body)
+    part = part_arg(args, starts, len(body), 1)
+
+    def link(number: int) -> str | None:
+        return url_for("api.document", doc_id=doc_id, part=number) if 1 <= number <= len(starts) else None
+
+    return {**doc, "body": body[part["start"]:part["end"]],
+            "part": {**part, "previous": link(part["number"] - 1), "next": link(part["number"] + 1)}}
+
+
+def part_arg(args: Mapping[str, str], starts: list[int], chars: int, default: int) -> dict:
+    """The part ``?part=`` asks for (1 to the number of parts, else a 400): its number, the
+    number of parts, where it starts and ends in the body, and the body's length."""
+    number = int_arg(args, "part", default, 1, len(starts))
+    end = starts[number] if number < len(starts) else chars
+    return {"number": number, "of": len(starts), "start": starts[number - 1], "end": end, "chars": chars}

@@ -1,13 +1,19 @@
-"""Every error is an answer, never a traceback: JSON under /api and /healthz, a Chinese page elsewhere."""
+"""Every error is an answer, never a traceback: JSON under /api and /healthz, a Chinese page elsewhere.
+
+The JSON is ``{"error": message, "code": code}``, plus ``"param"`` when one parameter is at
+fault: the message in Chinese and English for people, the code (:data:`CODES`, or what
+:func:`bad_parameter` was given) stable for programs.
+"""
 
 from __future__ import annotations
 
 import html
 import json
 import logging
+from typing import NoReturn
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from indexer import IndexMissingError
 
@@ -26,6 +32,25 @@ MESSAGES = {
          "the search index is missing or damaged: run `egov-search build`",
 }
 
+CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
+         413: "body_too_large", 414: "uri_too_long", 422: "build_aborted", 429: "too_many_requests",
+         431: "headers_too_large", 500: "internal_error", 501: "not_implemented",
+         503: "index_unavailable", 507: "insufficient_storage"}
+
+
+class ParameterError(BadRequest):
+    """A 400 with a stable code (``invalid_parameter``, …), about one parameter or (``None``)
+    the request's parameters as a whole."""
+
+    def __init__(self, param: str | None, message: str, code: str):
+        super().__init__(message)
+        self.param, self.error_code = param, code
+
+
+def bad_parameter(param: str | None, message: str, code: str = "invalid_parameter") -> NoReturn:
+    """Stop the request with a 400 that names ``param``."""
+    raise ParameterError(param, message, code)
+
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
@@ -34,10 +59,12 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected)
 
 
-def error_response(code: int, message: str) -> Response:
-    """``{"error": message}`` for the API, the error page for people."""
+def error_response(code: int, message: str, error_code: str | None = None,
+                   param: str | None = None) -> Response:
+    """``{"error": message, "code": …, "param": …}`` for the API, the error page for people."""
     if (request.path + "/").startswith(JSON_PATHS):
-        response = jsonify(error=message)
+        extra = {"param": param} if param else {}
+        response = jsonify(error=message, code=error_code or CODES.get(code, f"http_{code}"), **extra)
     else:
         chinese = message.partition(" / ")[0]  # the page is Chinese; the API keeps both
         response = make_response(render_template("error.html", code=code, message=chinese))
@@ -50,7 +77,8 @@ def plain_error(code: int, path: str) -> tuple[str, bytes]:
     the API, a short page like ``error.html`` for people."""
     message = MESSAGES.get(code, f"请求无效 / HTTP {code}")
     if (path + "/").startswith(JSON_PATHS):
-        return "application/json", json.dumps({"error": message}, ensure_ascii=False).encode()
+        answer = {"error": message, "code": CODES.get(code, f"http_{code}")}
+        return "application/json", json.dumps(answer, ensure_ascii=False).encode()
     chinese = html.escape(message.partition(" / ")[0])
     page = (f'<!doctype html>\n<html lang="zh-CN"><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -67,9 +95,10 @@ def _http_error(err: HTTPException):
         return err
     custom = err.description != type(err).description
     message = err.description if custom else MESSAGES.get(err.code, f"{err.name} / {err.name}")
-    response = error_response(err.code, message)
+    response = error_response(err.code, message, getattr(err, "error_code", None),
+                              getattr(err, "param", None))
     if getattr(err, "valid_methods", None):
-        response.headers["Allow"] = ", ".join(err.valid_methods)
+        response.headers["Allow"] = ", ".join(m for m in err.valid_methods if m != "OPTIONS")
     return response
 
 

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from indexer import FIELDS
 
-from . import data, querylog
+from . import data, recording
 
 bp = Blueprint("pages", __name__)
 
@@ -70,7 +70,7 @@ def index():
         return results()
     page = data.overview_data(request.args)
     return _render("index.html", url_for("api.overview", sort=page["sort"]), page=page,
-                   popular=querylog.popular())
+                   popular=recording.popular())
 
 
 @bp.get("/care")
@@ -97,7 +97,7 @@ def results():
     """Results for ``?q=``, with filters, facets, time filter, sort and pagination."""
     page = data.search_data(request.args, required=False)
     state = search_state(page)
-    querylog.record_search(page, state, took=request.args.get("sug") == "1")
+    recording.record_search(page, state, took=request.args.get("sug") == "1")
     typed = typed_filters(state["q"])
     return _render("results.html", url_for("api.search", **_api_params(state)), page=page,
                    query=state["q"], state=state, hidden=hidden_inputs(state),
@@ -108,7 +108,7 @@ def results():
                    chips=filter_chips(state), conflicts=typed_conflicts(state, typed),
                    exact_url=_url(state, q=page["query"], exact="1", page=None),
                    title=results_title(page, state, typed),
-                   related=querylog.related(page["query"]) if page["total"] else [])
+                   related=recording.related(page["query"]) if page["total"] else [])
 
 
 @bp.get("/doc/<docid:doc_id>")

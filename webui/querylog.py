@@ -1,220 +1,273 @@
-"""The query log behind 热门搜索 and 相关搜索, kept with privacy in mind.
+"""The query log file: what one SQLite file keeps for 热门搜索, 相关搜索 and ``egov-search report``.
 
-Each results page (page 1 of a non-empty query) adds one row to a SQLite file: the time,
-the query, its filters, how many results it found, the correction shown (if any), whether
-the searcher kept the typed query (仍然搜索) and whether the query was picked from the
-autocomplete. No address, no cookie, nothing that tells searchers apart. Rows older than
-``RETENTION_DAYS`` are deleted on every write.
+Four tables. ``searches`` is the raw log for the report (the time, the query, its filters,
+the results found, the correction shown, 仍然搜索, the autocomplete); ``queries`` holds one
+row per normalised query, ``query_days`` its searches and distinct clients per day, and
+``visitors`` the clients already counted today, as keyed hashes of address and query that
+mean nothing without the key (:mod:`.visitors`), deleted once their day is over.
+``decisions`` holds what an editor decided (approved, hidden, pinned). No address, no
+cookie. Every statement here is indexed; the file is only ever used by one background thread
+per process (:mod:`.popular`) and by the CLI, never in a request.
 
-Where: ``$EGOV_QUERY_LOG`` (``0`` turns logging off), else ``queries.sqlite3`` beside the
-index folder. ``$EGOV_POPULAR=0`` hides both lists. A query is shown to others only once it
-was searched ``MIN_SEARCHES`` times, found something, and holds no term of the block list
-(``$EGOV_BLOCKLIST``, else ``blocklist.txt`` beside the log; one term a line, ``#`` comments).
+The schema is versioned with ``PRAGMA user_version``: :data:`MIGRATIONS` brings a file of any
+earlier version up to date in place, so a later change (clicks, per-index logs) adds one step.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
-import re
 import sqlite3
-import threading
-import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app, has_app_context
-
 LOG = logging.getLogger("egov_search")
-RETENTION_DAYS = 90
-POPULAR_DAYS = 30
-MIN_SEARCHES = 3  # a query someone typed once or twice is never shown to others
-POPULAR_SHOWN, RELATED_SHOWN = 10, 8
-CACHE_SECONDS = 60.0
 DAY = 86400.0
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS searches (
-    at REAL NOT NULL,          -- Unix time
-    query TEXT NOT NULL,       -- as searched, trimmed
-    filters TEXT NOT NULL,     -- JSON: {"kind": [...], "from": "2021-01-01", ...}, only those set
-    total INTEGER NOT NULL,    -- results found
-    suggestion TEXT,           -- the correction shown instead, or NULL
-    kept_typed INTEGER NOT NULL DEFAULT 0,      -- 1: searched as typed (仍然搜索)
-    from_autocomplete INTEGER NOT NULL DEFAULT 0 -- 1: picked from the autocomplete list
-);
-CREATE INDEX IF NOT EXISTS searches_at ON searches (at);
-"""
-WORD = re.compile(r"[\u3400-\u9fff]{2,}|[a-z0-9]{2,}")
-_cache: dict[tuple, tuple[float, list]] = {}
-_cache_lock = threading.Lock()
-_warned: set[str] = set()
-_local = threading.local()
+RETENTION_DAYS = 90  # raw searches older than this are deleted
+MAX_ROWS = 1_000_000  # raw searches kept at most, the oldest deleted first
+MIGRATIONS = (
+    # 1: the log before version 2 (a file from then has user_version 0 and this table).
+    """CREATE TABLE IF NOT EXISTS searches (
+        at REAL NOT NULL, query TEXT NOT NULL, filters TEXT NOT NULL, total INTEGER NOT NULL,
+        suggestion TEXT, kept_typed INTEGER NOT NULL DEFAULT 0,
+        from_autocomplete INTEGER NOT NULL DEFAULT 0);""",
+    # 2: an id per search (for clicks to refer to), the aggregates and the editor's decisions.
+    """CREATE TABLE searches_2 (
+        id INTEGER PRIMARY KEY,
+        at REAL NOT NULL,             -- Unix time
+        query TEXT NOT NULL,          -- as searched, trimmed
+        filters TEXT NOT NULL,        -- JSON: {"kind": [...], "from": "2021-01-01", ...}, only those set
+        total INTEGER NOT NULL,       -- results found
+        suggestion TEXT,              -- the correction shown instead, or NULL
+        kept_typed INTEGER NOT NULL DEFAULT 0,        -- 1: searched as typed (仍然搜索)
+        from_autocomplete INTEGER NOT NULL DEFAULT 0  -- 1: picked from the autocomplete list
+    );
+    INSERT INTO searches_2 (at, query, filters, total, suggestion, kept_typed, from_autocomplete)
+        SELECT at, query, filters, total, suggestion, kept_typed, from_autocomplete FROM searches;
+    DROP TABLE searches;
+    ALTER TABLE searches_2 RENAME TO searches;
+    CREATE INDEX searches_at ON searches (at);
+    CREATE TABLE queries (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,     -- normalised as search normalises (what is shown)
+        searches INTEGER NOT NULL,    -- since it was first kept
+        last_at REAL NOT NULL,
+        last_total INTEGER NOT NULL   -- results its last search found
+    );
+    CREATE INDEX queries_weight ON queries (searches, last_at);
+    CREATE TABLE query_days (
+        query_id INTEGER NOT NULL, day INTEGER NOT NULL,  -- days since 1970 (UTC)
+        searches INTEGER NOT NULL, clients INTEGER NOT NULL,
+        PRIMARY KEY (query_id, day)) WITHOUT ROWID;
+    CREATE INDEX query_days_day ON query_days (day);
+    CREATE TABLE visitors (
+        day INTEGER NOT NULL, query_id INTEGER NOT NULL,
+        client BLOB NOT NULL,         -- keyed hash of address and query, the key kept in memory only
+        PRIMARY KEY (day, query_id, client)) WITHOUT ROWID;
+    CREATE TABLE decisions (
+        key TEXT PRIMARY KEY,         -- a query as normalised
+        state TEXT NOT NULL CHECK (state IN ('approved', 'hidden', 'pinned')),
+        at REAL NOT NULL);""",
+)
+STATES = ("approved", "hidden", "pinned")
 
 
-def log_path() -> Path | None:
-    """The log file, or ``None`` when logging is off."""
-    configured = _setting("QUERY_LOG", "EGOV_QUERY_LOG")
-    if configured in ("0", "off", "false"):
-        return None
-    if configured:
-        return Path(configured)
-    return Path(current_app.config["INDEX"]).resolve().parent / "queries.sqlite3"
+@dataclass(frozen=True)
+class Search:
+    """One logged search, as the request saw it; ``visitor`` is the keyed hash of the client
+    and the query (``None``: not counted among the distinct clients)."""
+
+    at: float
+    query: str
+    key: str
+    filters: dict
+    total: int
+    suggestion: str | None = None
+    kept_typed: bool = False
+    from_autocomplete: bool = False
+    visitor: bytes | None = None
 
 
-def lists_enabled() -> bool:
-    """Whether 热门搜索 and 相关搜索 are shown (``$EGOV_POPULAR=0`` hides them)."""
-    return str(_setting("POPULAR", "EGOV_POPULAR") or "1").lower() not in ("0", "off", "false")
+@dataclass(frozen=True)
+class Candidate:
+    """A query that may be shown: its distinct clients and searches in the window."""
+
+    key: str
+    clients: int
+    searches: int
+    found: bool
 
 
-def _setting(key: str, env: str) -> str | None:
-    if has_app_context() and current_app.config.get(key) is not None:
-        return str(current_app.config[key])
-    return os.environ.get(env)
+class LogFile:
+    """One connection to the log file, opened on first use, reopened (with a log line) when the
+    file was deleted or replaced; not thread-safe: one thread or a lock uses it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._identity: tuple[int, int] | None = None
+
+    def db(self) -> sqlite3.Connection:
+        """The connection, after checking that the file at ``path`` is still the one it has open."""
+        if self._db is not None and self._identity != _identity(self.path):
+            LOG.warning("query log %s was deleted or replaced: reopened", self.path)
+            self.close()
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+            try:
+                # A rollback journal, not WAL: closing a connection to a replaced file then deletes
+                # nothing by name that a new file's connections use. Writes come in batches, once a
+                # second per process, so its disk flushes cost little.
+                with contextlib.suppress(sqlite3.OperationalError):  # a connection of an older server
+                    db.execute("PRAGMA journal_mode=DELETE")
+                db.execute("PRAGMA synchronous=NORMAL")
+                migrate(db)
+            except BaseException:
+                db.close()
+                raise
+            self._db, self._identity = db, _identity(self.path)
+        return self._db
+
+    def close(self) -> None:
+        """Close the connection (the next use opens the file again)."""
+        if self._db is not None:
+            self._db.close()
+        self._db, self._identity = None, None
+
+    def write(self, batch: list[Search]) -> None:
+        """Add ``batch`` in one transaction."""
+        db = self.db()
+        with transaction(db):
+            for search in batch:
+                _write(db, search)
+
+    def candidates(self, since_day: int, min_clients: int, limit: int) -> list[Candidate]:
+        """Queries searched by at least ``min_clients`` distinct clients (a client counted once a
+        day) since ``since_day``, most clients first, at most ``limit``."""
+        rows = self.db().execute(
+            "SELECT q.key, SUM(d.clients) AS c, SUM(d.searches) AS n, q.last_total > 0 FROM query_days d "
+            "JOIN queries q ON q.id = d.query_id WHERE d.day >= ? GROUP BY d.query_id HAVING c >= ? "
+            "ORDER BY c DESC, n DESC, q.last_at DESC LIMIT ?", (since_day, min_clients, limit)).fetchall()
+        return [Candidate(key, clients, searches, bool(found)) for key, clients, searches, found in rows]
+
+    def decisions(self) -> dict[str, str]:
+        """The editor's decisions, query → state, oldest first."""
+        return dict(self.db().execute("SELECT key, state FROM decisions ORDER BY at, key"))
+
+    def decide(self, key: str, state: str | None, now: float) -> None:
+        """Record an editor's decision on ``key`` (``None``: forget it)."""
+        db = self.db()
+        with transaction(db):
+            if state is None:
+                db.execute("DELETE FROM decisions WHERE key = ?", (key,))
+            else:
+                db.execute("INSERT INTO decisions VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE "
+                           "SET state = excluded.state, at = excluded.at", (key, state, now))
+
+    def counts(self, keys: list[str], since_day: int) -> dict[str, tuple[int, int]]:
+        """Distinct clients and searches since ``since_day`` of each of ``keys`` that has any."""
+        db, found = self.db(), {}
+        for key in keys:
+            row = db.execute("SELECT SUM(d.clients), SUM(d.searches) FROM queries q JOIN query_days d ON "
+                             "d.query_id = q.id WHERE q.key = ? AND d.day >= ?", (key, since_day)).fetchone()
+            if row[0] is not None:
+                found[key] = (row[0], row[1])
+        return found
+
+    def maintain(self, now: float, today: int, keep_days: int, max_queries: int) -> None:
+        """Delete what is past its time: raw searches past :data:`RETENTION_DAYS` (and beyond
+        :data:`MAX_ROWS`), days past ``keep_days``, visitors of earlier days; then the least
+        searched queries beyond ``max_queries``. Each step is an indexed range."""
+        db = self.db()
+        with transaction(db):
+            db.execute("DELETE FROM searches WHERE at < ?", (now - RETENTION_DAYS * DAY,))
+            db.execute("DELETE FROM searches WHERE id <= (SELECT MAX(id) FROM searches) - ?", (MAX_ROWS,))
+            db.execute("DELETE FROM query_days WHERE day < ?", (today - keep_days,))
+            db.execute("DELETE FROM visitors WHERE day < ?", (today,))
+            excess = db.execute("SELECT COUNT(*) FROM queries").fetchone()[0] - max_queries
+            if excess > 0:
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS dropped (id INTEGER PRIMARY KEY)")
+                db.execute("INSERT INTO temp.dropped SELECT id FROM queries ORDER BY searches, last_at "
+                           "LIMIT ?", (excess,))
+                db.execute("DELETE FROM query_days WHERE query_id IN temp.dropped")
+                db.execute("DELETE FROM visitors WHERE day >= ? AND query_id IN temp.dropped", (today,))
+                db.execute("DELETE FROM queries WHERE id IN temp.dropped")
+                db.execute("DELETE FROM temp.dropped")
+
+    def report(self, since: float, top: int) -> dict[str, list]:
+        """For ``egov-search report``: the most searched queries, those that found nothing, the
+        corrections shown (and how often the typed query was kept), and the queries picked
+        from the autocomplete, since Unix time ``since``."""
+        db = self.db()
+
+        def rows(sql: str) -> list[tuple]:
+            return db.execute(sql, (since, top)).fetchall()
+
+        return {
+            "searches": db.execute("SELECT COUNT(*) FROM searches WHERE at >= ?", (since,)).fetchone()[0],
+            "top": rows("SELECT query, COUNT(*) n FROM searches WHERE at >= ? GROUP BY query "
+                        "ORDER BY n DESC, query LIMIT ?"),
+            "nothing": rows("SELECT query, COUNT(*) n FROM searches WHERE at >= ? AND total = 0 "
+                            "GROUP BY query ORDER BY n DESC, query LIMIT ?"),
+            "corrections": rows("SELECT query, suggestion, COUNT(*) n, SUM(kept_typed) FROM searches "
+                                "WHERE at >= ? AND (suggestion IS NOT NULL OR kept_typed = 1) "
+                                "GROUP BY query, suggestion ORDER BY n DESC, query LIMIT ?"),
+            "autocomplete": rows("SELECT query, COUNT(*) n FROM searches WHERE at >= ? AND "
+                                 "from_autocomplete = 1 GROUP BY query ORDER BY n DESC, query LIMIT ?"),
+        }
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """This thread's connection to the log database, created on first use. It stays open:
-    closing the last connection to a WAL database checkpoints it with a disk flush."""
-    key = str(path)
-    connections = _local.__dict__.setdefault("connections", {})
-    db = connections.get(key)
-    if db is not None and path.exists():
-        return db
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, timeout=5)
-    db.execute("PRAGMA journal_mode=WAL")  # workers write while others read the lists
-    db.execute("PRAGMA synchronous=NORMAL")  # with WAL: a search never waits for a disk flush
-    db.executescript(SCHEMA)
-    connections[key] = db
-    return db
+def migrate(db: sqlite3.Connection) -> None:
+    """Bring the file's schema up to the last of :data:`MIGRATIONS`, in one transaction (several
+    processes opening one file at once: the first migrates, the others find it done)."""
+    with transaction(db):
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            for statement in filter(str.strip, script.split(";")):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number}")
 
 
-def record(path: Path, query: str, filters: dict, total: int, suggestion: str | None = None,
-           kept_typed: bool = False, from_autocomplete: bool = False, now: float | None = None) -> None:
-    """Add one search and delete what is past the retention limit."""
-    now = time.time() if now is None else now
-    db = connect(path)
-    with db:
-        db.execute("INSERT INTO searches VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   (now, query, json.dumps(filters, ensure_ascii=False, sort_keys=True), total,
-                    suggestion, int(kept_typed), int(from_autocomplete)))
-        db.execute("DELETE FROM searches WHERE at < ?", (now - RETENTION_DAYS * DAY,))
+class transaction:  # noqa: N801 - used like a function: ``with transaction(db):``
+    """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on error) on an autocommit connection."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, kind, *_rest) -> None:
+        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
 
-def record_search(page: dict, state: dict, took: bool = False) -> None:
-    """Log a results page (page 1 of a non-empty query); a failing log never fails the page."""
-    query = " ".join(page["query"].split())
-    path = log_path()
-    if not query or page["page"] != 1 or path is None:
-        return
-    filters = {name: value for name, value in state.items()
-               if name not in ("q", "page", "limit", "exact") and value}
+def _write(db: sqlite3.Connection, search: Search) -> None:
+    """One search: its raw row, its query's totals, and its day's searches and distinct clients."""
+    db.execute("INSERT INTO searches (at, query, filters, total, suggestion, kept_typed, from_autocomplete) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?)",
+               (search.at, search.query, json.dumps(search.filters, ensure_ascii=False, sort_keys=True),
+                search.total, search.suggestion, int(search.kept_typed), int(search.from_autocomplete)))
+    (query_id,) = db.execute(
+        "INSERT INTO queries (key, searches, last_at, last_total) VALUES (?, 1, ?, ?) ON CONFLICT (key) "
+        "DO UPDATE SET searches = searches + 1, last_at = excluded.last_at, last_total = excluded.last_total "
+        "RETURNING id", (search.key, search.at, search.total)).fetchone()
+    day = int(search.at // DAY)
+    new_client = 0
+    if search.visitor is not None:
+        new_client = db.execute("INSERT OR IGNORE INTO visitors VALUES (?, ?, ?)",
+                                (day, query_id, search.visitor)).rowcount
+    db.execute("INSERT INTO query_days VALUES (?, ?, 1, ?) ON CONFLICT (query_id, day) DO UPDATE SET "
+               "searches = searches + 1, clients = clients + excluded.clients", (query_id, day, new_client))
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file's device and inode, or ``None`` if there is none."""
     try:
-        record(path, query[:256], filters, page["total"],
-               page["suggestion"] if page.get("mode") == "corrected" else None,
-               kept_typed=bool(state.get("exact")), from_autocomplete=took)
-    except (sqlite3.Error, OSError) as err:
-        _warn(path, err)
-
-
-def blocked_terms(path: Path) -> list[str]:
-    """The block list beside the log (or ``$EGOV_BLOCKLIST``), lower-cased."""
-    configured = _setting("BLOCKLIST", "EGOV_BLOCKLIST")
-    source = Path(configured) if configured else path.parent / "blocklist.txt"
-    try:
-        lines = source.read_text(encoding="utf-8").splitlines()
+        found = os.stat(path)
     except OSError:
-        return []
-    return [line.strip().lower() for line in lines if line.strip() and not line.lstrip().startswith("#")]
-
-
-def shown_queries(path: Path, days: int = POPULAR_DAYS, now: float | None = None) -> list[tuple[str, int]]:
-    """Queries others may see, most searched first: searched at least ``MIN_SEARCHES`` times
-    in ``days``, last found something, and free of blocked terms."""
-    now = time.time() if now is None else now
-    if not path.exists():
-        return []
-    rows = connect(path).execute(
-        "SELECT query, COUNT(*) AS n, MAX(at) FROM searches WHERE at >= ? GROUP BY query "
-        "HAVING n >= ? AND (SELECT total FROM searches s WHERE s.query = searches.query "
-        "ORDER BY at DESC LIMIT 1) > 0 ORDER BY n DESC, MAX(at) DESC, query",
-        (now - days * DAY, MIN_SEARCHES)).fetchall()
-    blocked = blocked_terms(path)
-    return [(query, count) for query, count, _ in rows
-            if not any(term in query.lower() for term in blocked)]
-
-
-def popular() -> list[str]:
-    """热门搜索 for the home page (empty when switched off or nothing qualifies)."""
-    return [query for query, _ in _cached_shown()][:POPULAR_SHOWN]
-
-
-def related(query: str) -> list[str]:
-    """相关搜索: shown queries that share a word (two characters or more) with ``query``,
-    those sharing most first."""
-    words = set(WORD.findall(query.lower()))
-    bigrams = {word[i:i + 2] for word in words for i in range(len(word) - 1)}
-    if not bigrams:
-        return []
-    scored = []
-    for order, (other, _) in enumerate(_cached_shown()):
-        if other == query.strip():
-            continue
-        theirs = {w[i:i + 2] for w in WORD.findall(other.lower()) for i in range(len(w) - 1)}
-        common = len(bigrams & theirs)
-        if common:
-            scored.append((-common, order, other))
-    return [other for _, _, other in sorted(scored)][:RELATED_SHOWN]
-
-
-def _cached_shown() -> list[tuple[str, int]]:
-    """:func:`shown_queries`, remembered for ``CACHE_SECONDS`` (``QUERY_LOG_CACHE`` in tests)."""
-    path = log_path()
-    if path is None or not lists_enabled():
-        return []
-    ttl = float(current_app.config.get("QUERY_LOG_CACHE", CACHE_SECONDS))
-    key = (str(path), _setting("BLOCKLIST", "EGOV_BLOCKLIST"))
-    with _cache_lock:
-        cached = _cache.get(key)
-        if cached and time.monotonic() - cached[0] < ttl:
-            return cached[1]
-    try:
-        shown = shown_queries(path)
-    except (sqlite3.Error, OSError) as err:
-        _warn(path, err)
-        shown = []
-    with _cache_lock:
-        _cache[key] = (time.monotonic(), shown)
-    return shown
-
-
-def report(path: Path, days: int = 30, top: int = 20, now: float | None = None) -> dict[str, list]:
-    """For ``egov-search report``: the most searched queries, those that found nothing,
-    the corrections shown (and how often the typed query was kept), and the queries picked
-    from the autocomplete."""
-    now = time.time() if now is None else now
-    since = now - days * DAY
-    db = connect(path)
-
-    def rows(sql: str) -> list[tuple]:
-        return db.execute(sql, (since, top)).fetchall()
-
-    return {
-        "searches": db.execute("SELECT COUNT(*) FROM searches WHERE at >= ?", (since,)).fetchone()[0],
-        "top": rows("SELECT query, COUNT(*) n FROM searches WHERE at >= ? GROUP BY query "
-                    "ORDER BY n DESC, query LIMIT ?"),
-        "nothing": rows("SELECT query, COUNT(*) n FROM searches WHERE at >= ? AND total = 0 "
-                        "GROUP BY query ORDER BY n DESC, query LIMIT ?"),
-        "corrections": rows("SELECT query, suggestion, COUNT(*) n, SUM(kept_typed) FROM searches "
-                            "WHERE at >= ? AND (suggestion IS NOT NULL OR kept_typed = 1) "
-                            "GROUP BY query, suggestion ORDER BY n DESC, query LIMIT ?"),
-        "autocomplete": rows("SELECT query, COUNT(*) n FROM searches WHERE at >= ? AND "
-                             "from_autocomplete = 1 GROUP BY query ORDER BY n DESC, query LIMIT ?"),
-    }
-
-
-def _warn(path: Path, err: Exception) -> None:
-    """Say once per file that the log cannot be used."""
-    if str(path) not in _warned:
-        _warned.add(str(path))
-        LOG.warning("query log %s unusable (searches go on unlogged): %s", path, err)
+        return None
+    return found.st_dev, found.st_ino

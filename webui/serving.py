@@ -71,7 +71,10 @@ class Limits:
                            channel_timeout=self.idle_timeout, cleanup_interval=self.sweep_interval,
                            connection_limit=self.connection_limit,
                            max_request_header_size=self.max_header_bytes,
-                           max_request_body_size=self.max_body_bytes)
+                           max_request_body_size=self.max_body_bytes,
+                           # X-Forwarded-For reaches the app, which believes it only from the
+                           # proxies of $EGOV_TRUSTED_PROXIES (webui/visitors.py)
+                           clear_untrusted_proxy_headers=False)
 
 
 class WorkerFailed(RuntimeError):

@@ -34,6 +34,7 @@ from .reference import relevance
 from .results import Hit, SearchResult, with_pinyin
 from .signals import scorer
 from .tree import Query, Restriction, Series
+from .values import resolved
 
 MAX_QUERY_CHARS = 256
 MAX_FILTER_VALUES = 20  # values of one field a search may filter on
@@ -99,7 +100,7 @@ def search(view, q: str, filters: dict[str, list[str]], sort: str | None, correc
         q = q[:MAX_QUERY_CHARS]
         notices.append(Notice("query_truncated", {"chars": MAX_QUERY_CHARS}))
     extra = caller_restrictions(filters)
-    query = parse(q).restricted(extra, replace_fields=True)
+    query = resolved(parse(q).restricted(extra, replace_fields=True), view)
     if query.dropped:
         notices.append(Notice("too_many_terms", {"kept": MAX_CONCEPTS}))
     if sort is None and any(isinstance(c, Series) for c in query.concepts):
@@ -109,7 +110,7 @@ def search(view, q: str, filters: dict[str, list[str]], sort: str | None, correc
     found = policy.answer(context, planner.plan(query))
     if correct and context.time_left:
         def replan(text: str):
-            return planner.plan(parse(text).restricted(extra, replace_fields=True))
+            return planner.plan(resolved(parse(text).restricted(extra, replace_fields=True), view))
 
         found = policy.correct(context, found, q, replan, view.generation.words)
     notices += found.notices

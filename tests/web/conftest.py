@@ -15,9 +15,24 @@ def gov_client(gov_index: Path, tmp_path: Path):
     """A test client over the government index, with a query log of its own."""
     from webui import create_app
 
-    app = create_app({"TESTING": True, "INDEX": str(gov_index), "QUERY_LOG": str(tmp_path / "q.sqlite3"),
-                      "QUERY_LOG_CACHE": 0})
+    app = create_app({"TESTING": True, "INDEX": str(gov_index), "QUERY_LOG": str(tmp_path / "q.sqlite3")})
     return app.test_client()
+
+
+@pytest.fixture
+def log(tmp_path: Path) -> Path:
+    """A query log file of the test's own."""
+    return tmp_path / "queries.sqlite3"
+
+
+@pytest.fixture
+def site(index_dir: Path, log: Path, tmp_path: Path):
+    """A client of the app over the seed index logging to ``log`` (block list ``blocklist.txt``
+    beside it); its 热门搜索 and 相关搜索 change only when a test refreshes them."""
+    from webui import create_app
+
+    return create_app({"TESTING": True, "INDEX": str(index_dir), "QUERY_LOG": str(log),
+                       "BLOCKLIST": str(tmp_path / "blocklist.txt"), "POPULAR_REFRESH": 3600}).test_client()
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import pytest
 from live_server import running_server
 from raw_http import connect, json_body, log_shows, read_response
 
-from webui.admin import Failures
+from webui.throttle import RecentEvents as Failures
 
 TOKEN = "s3cret-token-for-tests"
 

@@ -25,7 +25,15 @@ def large_client(large_index: Path):
 
 @pytest.fixture
 def body(large_client) -> str:
-    return large_client.get("/api/documents/large-1").get_json()["body"]
+    """The whole body, from ``/api/documents/large-1`` part after part."""
+    pieces, url = [], "/api/documents/large-1"
+    while url:
+        answer = large_client.get(url).get_json()
+        assert answer["part"]["start"] == sum(map(len, pieces)) and len(answer["body"]) <= PART_CHARS
+        pieces.append(answer["body"])
+        url = answer["part"]["next"]
+    assert len(pieces) == answer["part"]["of"] > 1
+    return "".join(pieces)
 
 
 @pytest.fixture
