@@ -18,7 +18,7 @@ from indexer import (
     config,
     open_index,
 )
-from indexer.cli import INDEX_OPTION, main
+from indexer.cli import INDEX_OPTION, main, whoosh_only
 
 from . import create_app, querylog, serving
 
@@ -40,6 +40,7 @@ def serve(host: str, port: int, index_dir: Path | None, workers: int, threads: i
 
     A damaged index is not replaced: it may hold a collection the seed cannot rebuild.
     """
+    whoosh_only()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(process)d] %(name)s %(message)s")
     index_dir = config.index_dir(index_dir)
     try:
