@@ -12,7 +12,7 @@ NPM_TOOLS := tools/npm
 OPENSEARCH_DIR ?= .opensearch
 CLUSTER := $(PYTHON) opensearch/cluster.py --dir $(OPENSEARCH_DIR)
 CLUSTER_CLASSES := opensearch/target/classpath.txt
-MAVEN := mvn -B -q -f opensearch/pom.xml compile dependency:build-classpath
+MAVEN := mvn -B -q -f opensearch/pom.xml compile jar:jar dependency:build-classpath
 
 .PHONY: run test build lint bench clean opensearch opensearch-stop
 
