@@ -35,6 +35,7 @@ from .run import machine
 CLUSTER_SCRIPT = Path(__file__).parents[1] / "opensearch" / "cluster.py"
 GOV_DEV = Path(__file__).parents[2] / "shared" / "bench" / "gov-dev.jsonl.gz"
 ALIAS = "egov-bench"
+LEASE_SECONDS = 90  # three of the cluster's lease renewals
 
 
 def cluster(folder: Path, *args: str) -> None:
@@ -49,13 +50,29 @@ def timed_build(build) -> tuple[float, object]:
 
 
 def merged_bytes(client, index: str) -> tuple[int, float]:
-    """``index``'s primaries after a merge to one segment a shard, and the seconds the merge took."""
+    """``index``'s primaries after a merge to one segment a shard, and the seconds the merge took.
+
+    A merge drops the whole sources OpenSearch keeps beside a filtered ``_source`` (our tokens)
+    only for operations no copy may still need: it waits until every shard's retention leases
+    have moved past the load, which the cluster renews every 30 s.
+    """
+    deadline = time.monotonic() + LEASE_SECONDS
+    while not leases_past_load(client, index) and time.monotonic() < deadline:
+        time.sleep(1)
     started = time.perf_counter()
     client.indices.forcemerge(index=index, max_num_segments=1, request_timeout=3600)
     seconds = time.perf_counter() - started
     client.indices.refresh(index=index)  # the merged-away segments go once no reader holds them
     client.indices.flush(index=index)
     return aliases.primary_bytes(client, index), seconds
+
+
+def leases_past_load(client, index: str) -> bool:
+    """Whether every copy's retention leases retain none of the operations it holds."""
+    stats = client.indices.stats(index=index, level="shards")["indices"][index]["shards"]
+    return all(lease["retaining_seq_no"] > copy["seq_no"]["max_seq_no"]
+               for copies in stats.values() for copy in copies
+               for lease in copy["retention_leases"]["leases"])
 
 
 def node_rss(folder: Path) -> int:

@@ -16,7 +16,7 @@ from opensearchpy import OpenSearch
 from ...index.build import BuildError
 
 STAMP = "%Y%m%dt%H%M%S%f"
-READY_SECONDS = 120  # for a new index's primaries to start
+READY_SECONDS = 600  # for a new index's shards to start, replicas copied
 
 
 class AliasMissingError(BuildError):
@@ -51,10 +51,13 @@ def live_index(client: OpenSearch, alias: str) -> str:
     return found[0]
 
 
-def wait_ready(client: OpenSearch, index: str) -> None:
-    """Wait until every primary shard of ``index`` has started (replicas may follow later)."""
+def wait_ready(client: OpenSearch, index: str, replicas: int) -> None:
+    """Wait until every shard of ``index`` has started with its replicas, or, where the
+    cluster has too few data nodes to hold them, its primaries."""
+    enough = client.cluster.health()["number_of_data_nodes"] > replicas
+    status = "green" if enough else "yellow"
     # the client reads a lone ``timeout`` as its own; beside ``request_timeout`` it is the cluster's
-    health = client.cluster.health(index=index, wait_for_status="yellow", timeout=f"{READY_SECONDS}s",
+    health = client.cluster.health(index=index, wait_for_status=status, timeout=f"{READY_SECONDS}s",
                                    request_timeout=READY_SECONDS + 10)
     if health["timed_out"]:
         raise BuildError(f"{index}: its shards did not start within {READY_SECONDS} s "

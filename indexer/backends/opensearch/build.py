@@ -16,9 +16,10 @@ import json
 import multiprocessing
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from opensearchpy import OpenSearch, TransportError
 from opensearchpy.helpers import BulkIndexError, streaming_bulk
@@ -61,7 +62,7 @@ class ClusterBuildSummary:
                 f"{self.size_bytes / 1e6:.2f} MB in OpenSearch index {self.index}, live as {self.alias}")
 
 
-def build_index(paths=(), settings: config.OpenSearchSettings | None = None,
+def build_index(paths: Sequence[Path | str] = (), settings: config.OpenSearchSettings | None = None,
                 progress: Progress | None = None, procs: int = 1,
                 base_url: str | None = None) -> ClusterBuildSummary:
     """Index ``paths`` (default: the seed corpus) into a new index of the cluster of
@@ -69,21 +70,24 @@ def build_index(paths=(), settings: config.OpenSearchSettings | None = None,
     started = time.perf_counter()
     settings = settings or config.opensearch_settings()
     userdict, synonyms, abbreviations = word_lists()
+    client = connect(settings)
+    with cluster_errors(settings):  # a cluster that does not answer is told before the corpus is read
+        client.info()
     corpus = Corpus(list(paths) or [config.seed_path()], base_url)
     total, entity_words = scan_corpus(corpus)
     dictionary = read_userdict(userdict) + entity_words
     schema = make_schema(dictionary)
     meta = {"egov_search": {"dictionary": dictionary, "synonyms": synonyms.read_text(encoding="utf-8"),
                             "abbreviations": abbreviations.read_text(encoding="utf-8")}}
-    client = connect(settings)
     with cluster_errors(settings):
         index = aliases.new_index_name(settings.alias)
-        client.indices.create(index=index, body=index_body(schema, meta, settings.shards, settings.replicas))
+        client.indices.create(index=index, body=index_body(schema, meta, settings.shards))
         try:
             counts = load(client, index, schema, corpus.documents(), total, progress, procs)
-            client.indices.put_settings(index=index, body=serving_settings(settings.replicas))
             client.indices.refresh(index=index)
-            aliases.wait_ready(client, index)
+            client.indices.flush(index=index)  # a commit: replicas copy its files, not replay the load
+            client.indices.put_settings(index=index, body=serving_settings(settings.replicas))
+            aliases.wait_ready(client, index, settings.replicas)
             indexed = client.count(index=index)["count"]
             if indexed != total:
                 raise BuildError(f"only {indexed} of {total} documents were indexed")

@@ -75,7 +75,7 @@ def mappings(schema: wf.Schema, meta: dict) -> dict:
             "properties": properties}
 
 
-def index_body(schema: wf.Schema, meta: dict, shards: int, replicas: int) -> dict:
+def index_body(schema: wf.Schema, meta: dict, shards: int) -> dict:
     """The body that creates a build's index: settings, analysis and mappings. It starts with
     no replica and no refresh, which a bulk load does not need; :func:`serving_settings` after."""
     return {"settings": {"index": {"number_of_shards": shards, "number_of_replicas": 0,

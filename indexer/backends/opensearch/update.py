@@ -38,14 +38,14 @@ def add_documents(paths: Sequence[Path | str], settings: config.OpenSearchSettin
     with cluster_errors(settings):
         index = aliases.live_index(client, settings.alias)
         meta = client.indices.get_mapping(index=index)[index]["mappings"]["_meta"]
-        dictionary = meta["egov_search"]["dictionary"]
-        known = set(dictionary)
-        new_words = [word for word in dict.fromkeys(entity_words) if word not in known]
-        if new_words:  # kept with the index, so the next update analyses as this one does
-            meta["egov_search"]["dictionary"] = dictionary = dictionary + new_words
-            client.indices.put_mapping(index=index, body={"_meta": meta})
+        known = meta["egov_search"]["dictionary"]
+        have = set(known)
+        dictionary = known + [word for word in dict.fromkeys(entity_words) if word not in have]
         existing = _indexed(client, index, [doc.id for doc in corpus.documents()])
         load(client, index, make_schema(dictionary), corpus.documents(), total, progress)
+        if dictionary != known:  # kept with the index, so the next update analyses as this one did
+            meta["egov_search"]["dictionary"] = dictionary
+            client.indices.put_mapping(index=index, body={"_meta": meta})
         client.indices.refresh(index=index)
         count = client.count(index=index)["count"]
     return UpdateSummary(total - len(existing), len(existing), 0, count, time.perf_counter() - started, index)
