@@ -29,11 +29,11 @@ from indexer.backends.opensearch.build import build_index as build_cluster_index
 from indexer.backends.opensearch.connection import connect
 from indexer.index.store import folder_size
 
+from .corpora import GOV_DEV, shared
 from .measure import tree_rss
 from .run import machine
 
 CLUSTER_SCRIPT = Path(__file__).parents[1] / "opensearch" / "cluster.py"
-GOV_DEV = Path(__file__).parents[2] / "shared" / "bench" / "gov-dev.jsonl.gz"
 ALIAS = "egov-bench"
 LEASE_SECONDS = 90  # three of the cluster's lease renewals
 
@@ -81,8 +81,8 @@ def node_rss(folder: Path) -> int:
 
 
 @click.command()
-@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=GOV_DEV,
-              show_default=True, help="The corpus both backends build.")
+@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=None,
+              show_default="../shared/bench/gov-dev.jsonl.gz", help="The corpus both backends build.")
 @click.option("--procs", type=click.IntRange(1, 8), default=2, show_default=True,
               help="Analysing processes of each build.")
 @click.option("--rounds", type=click.IntRange(1, 9), default=1, show_default=True,
@@ -91,6 +91,7 @@ def node_rss(folder: Path) -> int:
 @click.option("--transport-port", default=9320, show_default=True, help="Node 1's transport port.")
 def main(corpus: Path, procs: int, rounds: int, http_port: int, transport_port: int) -> None:
     """Build CORPUS into Whoosh and into a fresh two-node OpenSearch cluster; print the table."""
+    corpus = corpus or shared(GOV_DEV)
     with tempfile.TemporaryDirectory(prefix="egov-cluster-bench-") as work:
         folder = Path(work) / "cluster"
         started = time.perf_counter()

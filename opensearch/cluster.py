@@ -219,9 +219,13 @@ class Cluster:
             os.kill(pid, signal.SIGKILL)
         for node in range(1, self.nodes + 1):
             (self.folder(node) / "pid").unlink(missing_ok=True)
-        pending = Path(f"{class_archive()}.pending")
+        archive = class_archive()
+        pending = Path(f"{archive}.pending")
         if pending.exists() and 1 not in running:  # node 1 stopped by itself: its archive is whole
-            pending.replace(class_archive())
+            pending.replace(archive)
+            for old in archive.parent.glob("opensearch-classes-*.jsa"):  # of earlier builds of the jar
+                if old != archive:
+                    old.unlink()
         pending.unlink(missing_ok=True)
 
 

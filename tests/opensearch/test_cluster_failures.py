@@ -13,7 +13,7 @@ import threading
 from live_server import COMMAND, free_port
 from nodes import cluster_command
 
-from bench.run import SHARED_MODERN
+from bench.corpora import MODERN, shared
 from indexer.backends.opensearch import aliases
 from indexer.backends.opensearch.build import build_index
 from indexer.backends.opensearch.update import add_documents
@@ -27,7 +27,7 @@ def test_a_node_killed_during_a_bulk_add_loses_nothing_acknowledged(settings, cl
                                    request_timeout=130)
     assert not health["timed_out"]  # every shard has its replica on the other node
     corpus = tmp_path / "added.jsonl"
-    with gzip.open(SHARED_MODERN, "rt", encoding="utf-8") as source:
+    with gzip.open(shared(MODERN), "rt", encoding="utf-8") as source:
         corpus.write_text("".join(itertools.islice(source, ADDED)), encoding="utf-8")
     ids = [json.loads(line)["id"] for line in corpus.read_text(encoding="utf-8").splitlines()]
     killed = threading.Thread(target=cluster_command, args=("kill", "2"))
