@@ -8,8 +8,13 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 NPM_TOOLS := tools/npm
+# the local OpenSearch cluster (opensearch/): two nodes on loopback, from Maven Central
+OPENSEARCH_DIR ?= .opensearch
+CLUSTER := $(PYTHON) opensearch/cluster.py --dir $(OPENSEARCH_DIR)
+CLUSTER_CLASSES := opensearch/target/classpath.txt
+MAVEN := mvn -B -q -f opensearch/pom.xml compile jar:jar dependency:build-classpath
 
-.PHONY: run test test-fast build lint bench clean
+.PHONY: run test test-fast build lint bench clean opensearch opensearch-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +47,20 @@ $(NPM_TOOLS)/node_modules/.installed: $(NPM_TOOLS)/package.json $(NPM_TOOLS)/pac
 	npm ci --prefix $(NPM_TOOLS) --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Built once; after that Maven is not run until the launcher changes, and then offline first.
+$(CLUSTER_CLASSES): opensearch/pom.xml $(wildcard opensearch/src/main/java/egov/opensearch/*.java) \
+		opensearch/src/main/resources/log4j2.properties
+	@command -v mvn >/dev/null && command -v java >/dev/null || \
+		{ echo "the OpenSearch cluster needs Java 17 and Maven: sudo apt-get install -y openjdk-17-jdk-headless maven"; exit 1; }
+	$(MAVEN) -o 2>/dev/null || $(MAVEN)
+	touch $@
+
+opensearch: $(CLUSTER_CLASSES)
+	@$(CLUSTER) start
+
+opensearch-stop:
+	$(CLUSTER) stop
+
 run: $(VENV)/.installed
 	test -e $(INDEX)/current || $(BIN)/egov-search build --index $(INDEX)
 	$(BIN)/egov-search serve --index $(INDEX) --host $(HOST) --port $(PORT)
@@ -50,18 +69,19 @@ build: $(VENV)/.installed
 	$(BIN)/egov-search build --index $(INDEX)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check indexer webui tests bench
+	$(BIN)/ruff check indexer webui tests bench opensearch
 
-test: lint $(CHROMIUM) $(NPM_TOOLS)/node_modules/.installed
-	$(BIN)/python -m pytest
+# The suite runs against a fresh two-node cluster, stopped after it whatever the outcome.
+test: lint $(CHROMIUM) $(NPM_TOOLS)/node_modules/.installed $(CLUSTER_CLASSES)
+	$(CLUSTER) run -- $(BIN)/python -m pytest
 
 # The quick loop while working: no browser, no benchmark smoke, no slow builds or soaks.
 test-fast: $(VENV)/.installed-test
-	$(BIN)/ruff check indexer webui tests bench
-	$(BIN)/python -m pytest -q -m "not browser and not slow"
+	$(BIN)/ruff check indexer webui tests bench opensearch
+	$(BIN)/python -m pytest -q -m "not browser and not slow and not opensearch"
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) $(INDEX) .pytest_cache .ruff_cache $(NPM_TOOLS)/node_modules
+	rm -rf $(VENV) $(INDEX) .pytest_cache .ruff_cache $(NPM_TOOLS)/node_modules $(OPENSEARCH_DIR) opensearch/target

@@ -45,15 +45,41 @@ def main() -> None:
               help="The site's address: a page's url is this joined with its path, unless it gives one.")
 @INDEX_OPTION
 def build(corpus_paths: tuple[Path, ...], procs: int, base_url: str | None, index_dir: Path | None) -> None:
-    """Build a new index and swap it in atomically."""
+    """Build a new index and swap it in atomically (with EGOV_BACKEND=opensearch: a new
+    OpenSearch index, then its alias)."""
     index_dir = config.index_dir(index_dir)
     with progress_reporter("indexing") as progress:
         try:
-            summary = build_index(corpus_paths, index_dir, progress=progress, procs=procs,
-                                  base_url=base_url)
+            if on_opensearch():
+                from .backends.opensearch.build import build_index as build_cluster_index
+
+                summary = build_cluster_index(corpus_paths, progress=progress, procs=procs, base_url=base_url)
+            else:
+                summary = build_index(corpus_paths, index_dir, progress=progress, procs=procs,
+                                      base_url=base_url)
         except (CorpusError, BuildError) as err:
             raise click.ClickException(f"build aborted, live index untouched: {err}") from None
     click.echo(str(summary))
+
+
+def on_opensearch() -> bool:
+    """Whether ``$EGOV_BACKEND`` chooses OpenSearch; a bad setting is the command's error."""
+    try:
+        if config.backend() != "opensearch":
+            return False
+        config.opensearch_settings()
+    except config.ConfigError as err:
+        raise click.ClickException(str(err)) from None
+    return True
+
+
+def whoosh_only() -> None:
+    """Stop a command that reads the index through the search engine, which reads Whoosh only
+    so far, when ``$EGOV_BACKEND`` chooses OpenSearch."""
+    if on_opensearch():
+        raise click.ClickException("EGOV_BACKEND=opensearch: this command does not search an OpenSearch "
+                                   "index yet (build, add and delete do); unset EGOV_BACKEND to use "
+                                   "the Whoosh index")
 
 
 def _facet_options(command):
@@ -82,6 +108,7 @@ def _facet_options(command):
 def search(query: str, start: str | None, end: str | None, sort: str, scope: str, limit: int,
            as_json: bool, explain: bool, index_dir: Path | None, **chosen: tuple[str, ...]) -> None:
     """Search the index and print ranked results."""
+    whoosh_only()
     filters = {name: list(values) for name, values in chosen.items() if values}
     if start or end:
         filters["published"] = [date_range(start, end)]
@@ -139,6 +166,7 @@ def _plain(html: str) -> str:
 def eval_command(qrels: Path, details: bool, index_dir: Path | None) -> None:
     """Score egov-search and two baselines on a judgments file (query, doc id, grade 0-3), or
     egov-search and jieba + BM25 on a file of judged questions (.jsonl)."""
+    whoosh_only()
     from .evaluate import QrelsError, by_category, evaluate, format_table, read_qrels
 
     if qrels.suffix == ".jsonl":
@@ -193,7 +221,12 @@ def _eval_questions(path: Path, details: bool, index_dir: Path | None) -> None:
 @INDEX_OPTION
 def add(corpus_paths: tuple[Path, ...], index_dir: Path | None) -> None:
     """Add documents to the live index, replacing any with the same id."""
-    _update(lambda index: add_documents(corpus_paths, index), index_dir)
+    if on_opensearch():
+        from .backends.opensearch.update import add_documents as add_to_cluster
+
+        _update(lambda index: add_to_cluster(corpus_paths), index_dir)
+    else:
+        _update(lambda index: add_documents(corpus_paths, index), index_dir)
 
 
 @main.command()
@@ -201,7 +234,12 @@ def add(corpus_paths: tuple[Path, ...], index_dir: Path | None) -> None:
 @INDEX_OPTION
 def delete(ids: tuple[str, ...], index_dir: Path | None) -> None:
     """Delete documents by id from the live index (all or none)."""
-    _update(lambda index: delete_documents(ids, index), index_dir)
+    if on_opensearch():
+        from .backends.opensearch.update import delete_documents as delete_from_cluster
+
+        _update(lambda index: delete_from_cluster(ids), index_dir)
+    else:
+        _update(lambda index: delete_documents(ids, index), index_dir)
 
 
 def _update(change, index_dir: Path | None) -> None:

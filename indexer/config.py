@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_INDEX = ".egov-index"
 SEGMENTERS = ("rjieba", "jieba")
+BACKENDS = ("whoosh", "opensearch")
+DEFAULT_ALIAS = "egov-search"
 MAX_PROCS = 4  # more processes than this gain little: the parent reads every document
 
 
@@ -110,3 +114,61 @@ def whole_number(variable: str, default: int, environ: Mapping[str, str] | None 
 def admin_token(token: str | None = None) -> str | None:
     """The admin token (``$EGOV_ADMIN_TOKEN``); without one the admin endpoint does not exist."""
     return _setting(token, "EGOV_ADMIN_TOKEN")
+
+
+def backend(name: str | None = None) -> str:
+    """The index backend: ``whoosh`` (embedded, the default) or ``opensearch`` (``$EGOV_BACKEND``)."""
+    chosen = (_setting(name, "EGOV_BACKEND") or BACKENDS[0]).lower()
+    if chosen not in BACKENDS:
+        raise ConfigError(f"EGOV_BACKEND must be one of {', '.join(BACKENDS)}, not {chosen!r}")
+    return chosen
+
+
+@dataclass(frozen=True)
+class OpenSearchSettings:
+    """Where the OpenSearch backend's cluster is and how its indexes are laid out."""
+
+    hosts: tuple[str, ...]  # node addresses, tried in turn
+    user: str | None = None
+    password: str | None = None
+    ca_certs: str | None = None  # a CA bundle for https nodes with a private CA
+    verify_certs: bool = True
+    alias: str = DEFAULT_ALIAS  # searches and updates go through it; builds swap it
+    shards: int = 1
+    replicas: int = 1
+
+
+def opensearch_settings(environ: Mapping[str, str] | None = None) -> OpenSearchSettings:
+    """The cluster of ``$EGOV_OPENSEARCH_URL`` (addresses separated by commas, credentials in
+    them or in ``$EGOV_OPENSEARCH_USER``/``PASSWORD``), with the other ``$EGOV_OPENSEARCH_*``.
+
+    >>> s = opensearch_settings({"EGOV_OPENSEARCH_URL": "http://127.0.0.1:9200, https://u:p@b:9201"})
+    >>> s.hosts, s.user, s.password, s.alias
+    (('http://127.0.0.1:9200', 'https://b:9201'), 'u', 'p', 'egov-search')
+    >>> opensearch_settings({"EGOV_OPENSEARCH_URL": "127.0.0.1:9200"})
+    Traceback (most recent call last):
+    indexer.config.ConfigError: EGOV_OPENSEARCH_URL: '127.0.0.1:9200' is not an http:// or https:// address
+    """
+    environ = os.environ if environ is None else environ
+    listed = [url.strip() for url in environ.get("EGOV_OPENSEARCH_URL", "").split(",") if url.strip()]
+    if not listed:
+        raise ConfigError("EGOV_BACKEND=opensearch needs EGOV_OPENSEARCH_URL: the cluster's node "
+                          "addresses, e.g. http://127.0.0.1:9200,http://127.0.0.1:9201")
+    hosts, user, password = [], environ.get("EGOV_OPENSEARCH_USER"), environ.get("EGOV_OPENSEARCH_PASSWORD")
+    for url in listed:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"EGOV_OPENSEARCH_URL: {url!r} is not an http:// or https:// address")
+        user, password = parts.username or user, parts.password or password
+        address = parts.netloc.rpartition("@")[2]  # the credentials go to the client apart
+        hosts.append(f"{parts.scheme}://{address}{parts.path.rstrip('/')}")
+    alias = environ.get("EGOV_OPENSEARCH_INDEX") or DEFAULT_ALIAS
+    if alias != alias.lower() or not alias.replace("-", "").replace("_", "").isalnum():
+        raise ConfigError(f"EGOV_OPENSEARCH_INDEX must be lower-case letters, digits, - and _, not {alias!r}")
+    verify = environ.get("EGOV_OPENSEARCH_VERIFY", "1")
+    if verify not in ("0", "1"):
+        raise ConfigError(f"EGOV_OPENSEARCH_VERIFY must be 1 (check certificates) or 0, not {verify!r}")
+    return OpenSearchSettings(
+        tuple(hosts), user, password, environ.get("EGOV_OPENSEARCH_CA") or None, verify == "1", alias,
+        max(1, whole_number("EGOV_OPENSEARCH_SHARDS", 1, environ)),
+        max(0, whole_number("EGOV_OPENSEARCH_REPLICAS", 1, environ)))

@@ -19,7 +19,7 @@ from indexer import (
     config,
     open_index,
 )
-from indexer.cli import INDEX_OPTION, main
+from indexer.cli import INDEX_OPTION, main, whoosh_only
 
 from . import create_app, querylog, recording, serving
 from . import popular as popular_lists
@@ -42,6 +42,7 @@ def serve(host: str, port: int, index_dir: Path | None, workers: int, threads: i
 
     A damaged index is not replaced: it may hold a collection the seed cannot rebuild.
     """
+    whoosh_only()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(process)d] %(name)s %(message)s")
     index_dir = config.index_dir(index_dir)
     try:

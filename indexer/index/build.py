@@ -47,12 +47,16 @@ class BuildSummary:
     skipped: dict[str, int] = field(default_factory=dict)  # files left out, by reason
 
     def __str__(self) -> str:
-        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(self.documents.items()))
-        total = sum(self.documents.values())
-        left_out = f"; {describe(self.skipped)}" if self.skipped else ""
-        return (f"indexed {total} documents ({kinds}){left_out}; {self.terms} terms in "
+        return (f"{counted(self.documents, self.skipped)}; {self.terms} terms in "
                 f"{self.segments} segment(s); "
                 f"{self.seconds:.2f} s; {self.size_bytes / 1e6:.2f} MB at {self.generation}")
+
+
+def counted(documents: dict[str, int], skipped: dict[str, int]) -> str:
+    """What a build indexed, by kind, and what it left out."""
+    kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(documents.items()))
+    left_out = f"; {describe(skipped)}" if skipped else ""
+    return f"indexed {sum(documents.values())} documents ({kinds}){left_out}"
 
 
 class BuildError(ValueError):
@@ -85,13 +89,7 @@ def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
     ``base_url`` is the address of a site folder, for pages that do not give their own."""
     index_dir = config.index_dir(index_dir)
     started = time.perf_counter()
-    try:  # a missing word list or a bad synonym file stops the build before any work
-        userdict, synonyms = config.userdict_path(), config.synonyms_path()
-        abbreviations = config.abbreviations_path()
-        Synonyms.load(synonyms)
-        Synonyms.load(abbreviations, abbreviations=True)
-    except (config.ConfigError, SynonymError) as err:
-        raise BuildError(str(err)) from None
+    userdict, synonyms, abbreviations = word_lists()
     with storage_errors(index_dir), store.build_lock(index_dir):
         generation = store.new_generation(index_dir)
         try:
@@ -106,6 +104,19 @@ def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
         store.publish(index_dir, generation)
     return BuildSummary(dict(counts), terms, segments, time.perf_counter() - started,
                         store.folder_size(generation), generation, dict(corpus.skipped.counts()))
+
+
+def word_lists() -> tuple[Path, Path, Path]:
+    """The user dictionary, the synonyms and the abbreviations a build uses, checked first: a
+    missing word list or a bad synonym file stops the build before any work."""
+    try:
+        userdict, synonyms = config.userdict_path(), config.synonyms_path()
+        abbreviations = config.abbreviations_path()
+        Synonyms.load(synonyms)
+        Synonyms.load(abbreviations, abbreviations=True)
+    except (config.ConfigError, SynonymError) as err:
+        raise BuildError(str(err)) from None
+    return userdict, synonyms, abbreviations
 
 
 @dataclass

@@ -36,7 +36,7 @@ class UpdateSummary:
     deleted: int
     total: int
     seconds: float
-    generation: Path
+    generation: Path | str  # the Whoosh generation, or the OpenSearch backend's index
 
     def __str__(self) -> str:
         return (f"added {self.added}, replaced {self.replaced}, deleted {self.deleted} documents; "

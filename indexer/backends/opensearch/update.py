@@ -1,0 +1,81 @@
+"""Add, replace and delete documents in the live OpenSearch index, through the bulk API.
+
+As in the Whoosh backend (:mod:`indexer.index.update`): the corpus is checked first (ids,
+then the vendor names it brings, which join the index's dictionary before any document is
+analysed), an added document whose id is indexed replaces it, and a delete of ids some of
+which are unknown deletes nothing. The change is refreshed before the command returns, so
+the next search sees it; a document is acknowledged only once its primary and every copy
+in sync hold it, so a node lost during the change loses nothing acknowledged.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from opensearchpy import OpenSearch
+
+from ... import config
+from ...index.build import BuildError, Corpus, Progress, scan_corpus
+from ...index.schema import make_schema
+from ...index.update import UpdateSummary
+from . import aliases
+from .build import bulk, load
+from .connection import cluster_errors, connect
+
+ID_BATCH = 1000  # ids looked up in one request
+
+
+def add_documents(paths: Sequence[Path | str], settings: config.OpenSearchSettings | None = None,
+                  progress: Progress | None = None) -> UpdateSummary:
+    """Add the documents of ``paths`` to the live index; one whose id is indexed is replaced."""
+    started = time.perf_counter()
+    settings = settings or config.opensearch_settings()
+    corpus = Corpus(list(paths))
+    total, entity_words = scan_corpus(corpus)
+    client = connect(settings)
+    with cluster_errors(settings):
+        index = aliases.live_index(client, settings.alias)
+        meta = client.indices.get_mapping(index=index)[index]["mappings"]["_meta"]
+        known = meta["egov_search"]["dictionary"]
+        have = set(known)
+        dictionary = known + [word for word in dict.fromkeys(entity_words) if word not in have]
+        existing = _indexed(client, index, [doc.id for doc in corpus.documents()])
+        load(client, index, make_schema(dictionary), corpus.documents(), total, progress)
+        if dictionary != known:  # kept with the index, so the next update analyses as this one did
+            meta["egov_search"]["dictionary"] = dictionary
+            client.indices.put_mapping(index=index, body={"_meta": meta})
+        client.indices.refresh(index=index)
+        count = client.count(index=index)["count"]
+    return UpdateSummary(total - len(existing), len(existing), 0, count, time.perf_counter() - started, index)
+
+
+def delete_documents(ids: Sequence[str], settings: config.OpenSearchSettings | None = None) -> UpdateSummary:
+    """Delete the documents with these ids from the live index; if any id is unknown, none."""
+    if not ids:
+        raise BuildError("no document ids given")
+    started = time.perf_counter()
+    settings = settings or config.opensearch_settings()
+    client = connect(settings)
+    with cluster_errors(settings):
+        index = aliases.live_index(client, settings.alias)
+        unique = list(dict.fromkeys(ids))
+        found = _indexed(client, index, unique)
+        missing = [doc_id for doc_id in unique if doc_id not in found]
+        if missing:
+            raise BuildError(f"no document with id {', '.join(map(repr, missing))}")
+        actions = ({"_op_type": "delete", "_index": index, "_id": doc_id} for doc_id in unique)
+        bulk(client, actions)
+        client.indices.refresh(index=index)
+        count = client.count(index=index)["count"]
+    return UpdateSummary(0, 0, len(unique), count, time.perf_counter() - started, index)
+
+
+def _indexed(client: OpenSearch, index: str, ids: list[str]) -> set[str]:
+    """Which of ``ids`` are in ``index``."""
+    found: set[str] = set()
+    for start in range(0, len(ids), ID_BATCH):
+        answer = client.mget(index=index, body={"ids": ids[start:start + ID_BATCH]}, _source=False)
+        found.update(doc["_id"] for doc in answer["docs"] if doc.get("found"))
+    return found

@@ -1,0 +1,37 @@
+"""The cluster benchmark's smoke run: it starts a cluster of its own, builds the seed into both
+backends and prints its table (never a time asserted)."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+
+ROWS = ["build, docs/s", "build, s", "index size, MB (OpenSearch: primaries as built)",
+        "index size, MB (OpenSearch: merged to one segment a shard", "cluster start, two nodes, s",
+        "the nodes' resident memory after the builds, MB"]
+
+
+def free_pair(first: int) -> int:
+    """The first port from ``first`` on that is free with the next one: node 2 listens on node
+    1's port plus one."""
+    def free(port: int) -> bool:
+        with socket.socket() as sock:
+            return sock.connect_ex(("127.0.0.1", port)) != 0
+
+    return next(port for port in range(first, first + 1000, 2) if free(port) and free(port + 1))
+
+
+def test_the_cluster_benchmark_builds_the_seed_into_both_backends_and_prints_its_table():
+    command = [sys.executable, "-m", "bench.cluster_build", "--corpus", "corpus/2020-egov-top50.txt",
+               "--http-port", str(free_pair(19200)), "--transport-port", str(free_pair(19300))]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "57 documents" in done.stdout
+    cells = {line.split("|")[1].strip(): line.split("|")[2:5] for line in done.stdout.splitlines()
+             if line.startswith("| ") and not line.startswith("| |")}
+    for row in ROWS:
+        label = next(label for label in cells if label.startswith(row))
+        numbers = [cell.strip() for cell in cells[label] if cell.strip()]
+        assert numbers and all(re.fullmatch(r"[\d,.]+×?", number) for number in numbers), (row, numbers)
