@@ -105,16 +105,24 @@ def index_store(store: Store, scope: Scope, index_dir: Path | None = None, rebui
     store.put("generation", _live(index_dir))
     store.put("corpus", corpus)
     store.put("dirty", False)
+    root_prefix = _prefix(store, root)
+    addresses = store.addresses()
+    store.put("unread", [[addresses.get(root_prefix + path, path), reason] for path, reason in skipped.files])
     store.set_indexed(hashes)
     return IndexUpdate(how, len(hashes), added, len(gone), dict(skipped.counts()), _live(index_dir) or "")
+
+
+def _prefix(store: Store, root: Path) -> str:
+    """The path of the readers' folder below ``files/``, to turn a document id into a kept file."""
+    prefix = os.path.relpath(root, store.files).replace(os.sep, "/").strip(".")
+    return f"{prefix}/" if prefix else ""
 
 
 def _write_documents(store: Store, root: Path, base_url: str | None, every: Path, changes: Path,
                      previous: dict[str, str]) -> tuple[dict[str, str], Skipped]:
     """Read the kept files; write every document to ``every`` and those whose hash differs from
     ``previous`` to ``changes``; return ``{id: hash}`` and what the readers left out."""
-    prefix = os.path.relpath(root, store.files).replace(os.sep, "/").strip(".")
-    prefix = f"{prefix}/" if prefix else ""
+    prefix = _prefix(store, root)
     addresses = store.addresses()
     skipped = Skipped(log=True)
     hashes: dict[str, str] = {}

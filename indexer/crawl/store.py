@@ -45,14 +45,17 @@ class StoreBusy(RuntimeError):
 
 
 class Store:
-    """One crawl store folder, open for reading (``lock=False``) or for one crawl."""
+    """One crawl store folder, open for one crawl, or (``lock=False``) to read an existing one
+    while a crawl may be writing it."""
 
     def __init__(self, folder: Path | str, lock: bool = True):
         self.folder = Path(folder)
         self.files = self.folder / "files"
-        self.files.mkdir(parents=True, exist_ok=True)
         self._lock = None
+        if not lock and not (self.folder / "crawl.sqlite3").is_file():
+            raise FileNotFoundError(f"{self.folder}: no crawl store here")
         if lock:
+            self.files.mkdir(parents=True, exist_ok=True)
             self._lock = open(self.folder / "crawl.lock", "w")
             try:
                 fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -63,7 +66,8 @@ class Store:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
+        if lock:
+            self.db.executescript(SCHEMA)
 
     def close(self) -> None:
         """Commit and close; release the lock."""
