@@ -74,8 +74,8 @@ def crawl_options(command):
 def run_crawl(index_dir: Path | None, urls: tuple[str, ...], sitemaps: tuple[str, ...],
               allow: tuple[str, ...], deny: tuple[str, ...], max_pages: int | None, max_bytes: int | None,
               delay: float | None, concurrency: int | None, user_agent: str | None, store_dir: Path | None,
-              recrawl: bool, rebuild: bool, every: str | None, show_report: bool, csv_file: Path | None, procs: int,
-              verbose: bool) -> None:
+              recrawl: bool, rebuild: bool, every: str | None, show_report: bool, csv_file: Path | None,
+              procs: int, verbose: bool) -> None:
     """The ``crawl`` command (see :func:`crawl_options`)."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(message)s")
