@@ -27,7 +27,8 @@ def _change(site: LoopbackSite, root, overlay) -> None:
     """Edit, add, delete and move a page, as a CMS would, with the sitemaps it updates."""
     edited = root / EDITED
     paragraph = "<p>新增段落：蓄冷电价试点扩大到全部地市。</p>".encode()
-    edited.write_bytes(edited.read_bytes().replace(b'<div class="TRS_Editor">', b'<div class="TRS_Editor">' + paragraph))
+    container = b'<div class="TRS_Editor">'
+    edited.write_bytes(edited.read_bytes().replace(container, container + paragraph))
     source = (root / "gjj.nanjing.gov.cn/tzgg/202206/t20220624_3469012.html").read_bytes()
     (root / NEW).parent.mkdir(parents=True)
     paragraph = "<p>缴存基数上限同步调整。</p>".encode()
