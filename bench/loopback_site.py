@@ -5,7 +5,7 @@ redirects and removed pages as a test sets them, and a log of every request it a
 Files come from folders (the first that has a path wins; in an ``overlay`` folder, ``{origin}``
 in a text file becomes the server's own address) or from a mapping of paths to bytes. A path
 ending in ``/`` serves its ``index.html``. Extra routes are functions of the request handler,
-for hostile answers.
+for hostile answers (a key ending in ``/`` takes every path below it).
 """
 
 from __future__ import annotations
@@ -116,8 +116,11 @@ def _handler(site: LoopbackSite) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:  # noqa: N802 (the http.server name)
             path = urlsplit(self.path).path
-            if path in site.routes:
-                site.routes[path](self)
+            route = site.routes.get(path) or next(
+                (site.routes[key] for key in sorted(site.routes, key=len, reverse=True)
+                 if key.endswith("/") and path.startswith(key)), None)
+            if route is not None:
+                route(self)
             elif path in site.removed:
                 self.answer(site.removed[path], NOT_FOUND, {"Content-Type": "text/html"})
             elif path in site.redirects:

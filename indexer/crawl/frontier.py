@@ -92,8 +92,8 @@ class Frontier:
         return True
 
     def requeue(self, item: Item) -> None:
-        """Put ``item`` back at the end of its host's queue (to try again later)."""
-        self.host(item.url).pending.append(item)
+        """Put ``item`` back first in its host's queue, to try again once the host's wait is over."""
+        self.host(item.url).pending.appendleft(item)
 
     def waiting(self) -> int:
         """Addresses queued and not yet requested."""
