@@ -86,7 +86,8 @@ class Hostile:
 
     def liar_charset(self, handler) -> None:
         body = "<html><head><title>关于调整公积金缴存比例的通知</title></head><body>" \
-               "<div class='TRS_Editor'><p>住房公积金缴存比例调整为百分之十二，自下月起执行。</p></div></body></html>"
+               "<div class='TRS_Editor'><p>住房公积金缴存比例调整为百分之十二，" \
+               "自下月起执行。</p></div></body></html>"
         handler.answer(200, body.encode("gbk"), {"Content-Type": "text/html; charset=utf-8"})
 
     @staticmethod
