@@ -19,6 +19,7 @@ from .settings import Limits
 
 TIMEOUT, TOO_SLOW, TOO_LARGE = "timeout", "too slow", "too large"
 CONNECTION, BAD_ENCODING, INVALID = "connection failed", "bad encoding", "invalid address"
+DRAINED = 64 << 10  # the body of an error or redirect read (and dropped) at most
 
 
 @dataclass
@@ -67,6 +68,8 @@ async def fetch(http: httpx.AsyncClient, url: str, limits: Limits, *, etag: str 
                 answer.headers = {name.lower(): value for name, value in response.headers.items()}
                 if 200 <= response.status_code < 300:
                     answer.body, answer.error = await _body(response, cap, truncate)
+                else:  # read a short body so the connection is kept for the next request
+                    await _body(response, DRAINED, truncate=True)
     except TimeoutError:
         answer.error = TOO_SLOW
     except httpx.TimeoutException:

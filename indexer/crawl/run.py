@@ -42,8 +42,9 @@ class CrawlSummary:
     run: int
     resumed: bool
     tally: Tally
-    seconds: float
+    seconds: float  # fetching
     index: IndexUpdate | None = None
+    index_seconds: float = 0.0
     removed: list[str] = field(default_factory=list)  # no longer linked: out of the index
 
     def __str__(self) -> str:
@@ -51,7 +52,7 @@ class CrawlSummary:
         limit = f"; stopped by the limit {self.tally.limit}" if self.tally.limit else ""
         return (f"crawl {self.run}{' (resumed)' if self.resumed else ''}: {self.tally.requests} requests, "
                 f"{self.tally.bytes / 1e6:.1f} MB in {self.seconds:.1f} s ({counts or 'nothing'}){limit}"
-                + (f"\n{self.index}" if self.index else ""))
+                + (f"\n{self.index} ({self.index_seconds:.1f} s)" if self.index else ""))
 
 
 def scope_settings(store: Store, urls: list[str], allow: list[str], deny: list[str],
@@ -103,13 +104,14 @@ def crawl_site(urls: list[str] = (), *, store_dir: Path, index_dir: Path | None 
             store.end_run(run, "interrupted", time.time(), "Ctrl-C", dict(crawler.tally.outcomes))
             raise CrawlInterrupted(f"crawl {run} stopped; run the crawl again to resume it "
                                    f"({crawler.frontier.waiting()} addresses queued)") from None
-        summary = CrawlSummary(run, resumed, tally, 0.0)
+        summary = CrawlSummary(run, resumed, tally, time.monotonic() - started)
         if tally.limit is None:
             summary.removed = _remove_unlinked(store, run, limits.gone_after, tally)
         skipped = describe(crawler.frontier.skipped) if crawler.frontier.skipped else ""
         store.end_run(run, "finished", time.time(), tally.limit or skipped, dict(tally.outcomes))
+        indexing = time.monotonic()
         summary.index = index_store(store, scope, index_dir, rebuild=rebuild, procs=procs)
-        summary.seconds = time.monotonic() - started
+        summary.index_seconds = time.monotonic() - indexing
         return summary
 
 

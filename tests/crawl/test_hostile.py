@@ -57,6 +57,7 @@ class Hostile:
             while time.monotonic() < stop and sent < 256 * MAX_BYTES:
                 data = b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk
                 handler.wfile.write(data)
+                handler.wfile.flush()
                 sent += len(chunk)
                 time.sleep(pause)
         except OSError:
