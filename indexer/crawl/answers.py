@@ -144,7 +144,10 @@ def _redirect(crawl: Crawler, item: Item, record, got: Answer) -> None:
         _settle(crawl, item.url, "redirect", reason=f"to {target}", **values)
         queued = crawl.frontier.add(target, item.kind, item.depth, item.hops + 1)
         if not queued and target not in crawl.frontier.seen:
-            LOG.info("%s: redirects outside the crawl, to %s", item.url, target)
+            entry = item.url in crawl.scope.seeds
+            (LOG.warning if entry else LOG.info)(
+                "%s: redirects outside the crawl, to %s%s", item.url, target,
+                ": give that address instead (or --allow it)" if entry else "")
 
 
 def _loops(crawl: Crawler, start: str, target: str) -> bool:

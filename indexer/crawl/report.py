@@ -165,17 +165,25 @@ def report_text(report: Report) -> str:
     return "\n".join(lines)
 
 
+def _cell(value: object) -> object:
+    """A text cell that a spreadsheet program would run as a formula, quoted as text.
+
+    >>> _cell("=HYPERLINK(1)"), _cell("通知"), _cell(404)
+    ("'=HYPERLINK(1)", '通知', 404)
+    """
+    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def report_csv(report: Report) -> str:
-    """The report as CSV: one row per dead link, listed page and unreadable file."""
+    """The report as CSV: one row per dead link, listed page and unreadable file (link texts
+    come from the site's pages: a cell that opens like a formula is quoted)."""
+    rows = [CSV_HEADER]
+    rows += [["死链", link.target, link.status or "", reason_zh(link.reason), link.source, link.text]
+             for link in report.dead]
+    rows += [[OUTCOMES[outcome], url, status or "", reason_zh(reason), "", ""]
+             for outcome, url, status, reason in report.rows]
+    rows += [["无法读取", url, "", reason_zh(reason), "", ""] for url, reason in report.unread]
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    for link in report.dead:
-        writer.writerow(["死链", link.target, link.status or "", reason_zh(link.reason), link.source,
-                         link.text])
-    for outcome, url, status, reason in report.rows:
-        writer.writerow([OUTCOMES[outcome], url, status or "", reason_zh(reason), "", ""])
-    for url, reason in report.unread:
-        writer.writerow(["无法读取", url, "", reason_zh(reason), "", ""])
+    csv.writer(out).writerows([[_cell(value) for value in row] for row in rows])
     return out.getvalue()
