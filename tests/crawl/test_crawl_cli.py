@@ -91,3 +91,17 @@ def test_a_limit_set_in_the_environment_must_be_a_number(tmp_path):
                     EGOV_CRAWL_DELAY="soon")
     assert result.exit_code == 2
     assert "EGOV_CRAWL_DELAY must be a number of 0 or more, not 'soon'" in result.stderr
+
+
+def test_every_crawl_option_and_limit_is_documented():
+    import dataclasses
+
+    from indexer.crawl.settings import Limits
+
+    guide = (TESTS.parent / "docs" / "crawling.md").read_text(encoding="utf-8")
+    options = [name for param in main.commands["crawl"].params for name in param.opts if name.startswith("--")]
+    assert options and [name for name in options if f"`{name}" not in guide] == []
+    variables = [f"EGOV_CRAWL_{field.name.upper()}" for field in dataclasses.fields(Limits)]
+    assert [name for name in variables if f"`{name}`" not in guide] == []
+    serve = [name for param in main.commands["serve"].params for name in param.opts]
+    assert "--crawl-every" in serve and "serve --crawl-every 6h" in guide
