@@ -99,7 +99,8 @@ def test_every_crawl_option_and_limit_is_documented():
     from indexer.crawl.settings import Limits
 
     guide = (TESTS.parent / "docs" / "crawling.md").read_text(encoding="utf-8")
-    options = [name for param in main.commands["crawl"].params for name in param.opts if name.startswith("--")]
+    options = [name for param in main.commands["crawl"].params for name in param.opts
+               if name.startswith("--")]
     assert options and [name for name in options if f"`{name}" not in guide] == []
     variables = [f"EGOV_CRAWL_{field.name.upper()}" for field in dataclasses.fields(Limits)]
     assert [name for name in variables if f"`{name}`" not in guide] == []
