@@ -189,9 +189,14 @@ def _content(crawl: Crawler, item: Item, record, got: Answer) -> None:
     canonical = found.canonical if found.canonical and found.canonical != item.url \
         and crawl.scope.allows(found.canonical) else None
     owner = crawl.store.owner_of_hash(digest, item.url) if kind else None
-    reason = (f"not a page or document ({content_type or 'no type'})" if kind is None else "noindex"
-              if found.noindex else f"canonical is {canonical}" if canonical else f"same as {owner}"
-              if owner else None)
+    if kind is None:
+        reason = f"not a page or document ({content_type or 'no type'})"
+    elif found.noindex:
+        reason = "noindex"
+    elif canonical:
+        reason = f"canonical is {canonical}"
+    else:
+        reason = f"same as {owner}" if owner else None
     if reason:
         dropped = _drop(crawl, record)
         outcome = "duplicate" if canonical or owner else "gone" if dropped else "skipped"

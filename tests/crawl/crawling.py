@@ -1,9 +1,15 @@
-"""Helpers of the crawler tests: the test site's files, loopback limits, crawls and documents."""
+"""Helpers of the crawler tests: the test site's files, loopback limits, crawls and documents,
+and the government collection crawled once per module (the fixture ``gov_crawl``, imported as
+``crawled_gov`` by the tests that use it: a ``conftest.py`` here would shadow
+``tests/conftest.py``, which other folders import helpers from)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from bench.loopback_site import LoopbackSite
 from indexer import load_documents
 from indexer.crawl import crawl_site
 from indexer.crawl.settings import Limits
@@ -30,3 +36,12 @@ def documents(path: Path) -> dict:
 def without_url(docs: dict) -> dict:
     """The documents with their ``url`` left out (a crawl knows where it fetched them from)."""
     return {doc_id: {k: v for k, v in doc.items() if k != "url"} for doc_id, doc in docs.items()}
+
+
+@pytest.fixture(scope="module", name="gov_crawl")
+def crawled_gov(tmp_path_factory):
+    """The government collection crawled once: the site (still serving), the folder, the summary."""
+    folder = tmp_path_factory.mktemp("gov-crawl")
+    with LoopbackSite([GOV_SITE], overlay=OVERLAY) as site:
+        summary = crawl([site.origin + "/"], folder)
+        yield site, folder, summary

@@ -83,3 +83,39 @@ def test_two_addresses_of_one_file_name_are_both_kept(tmp_path):
     assert len([path for path in kept if path.startswith(f"{host}/_/")]) == 1
     engine = open_index(tmp_path / "index")
     assert engine.search("防汛检查").total == 1 and engine.search("安全生产").total == 1
+
+
+def test_redirect_chains_and_depth_are_bounded(tmp_path):
+    def chain(handler):
+        number = int(handler.path.rsplit("/", 1)[1])
+        handler.answer(302, headers={"Location": f"/chain/{number + 1}"})
+
+    def deep(handler):
+        number = int(handler.path.rsplit("/", 1)[1].split(".")[0])
+        body = f'<p>第{number}层的页面内容。</p><a href="/deep/{number + 1}.html">下一层</a>'
+        handler.answer(200, f"<html><body>{body}</body></html>".encode(), {"Content-Type": "text/html"})
+
+    home = b'<html><body><a href="/chain/1">chain</a><a href="/deep/1.html">deep</a></body></html>'
+    with LoopbackSite(files={"/index.html": home}, routes={"/chain/": chain, "/deep/": deep}) as site:
+        crawl([site.origin + "/"], tmp_path, max_redirects=3, max_depth=4)
+        with Store(tmp_path / "crawl", lock=False) as store:
+            rows = store.db.execute("SELECT url, outcome, reason FROM urls WHERE url LIKE '%/chain/%'")
+            chained = {url.removeprefix(site.origin): (outcome, reason) for url, outcome, reason in rows}
+            deepest = store.record(f"{site.origin}/deep/5.html")
+    assert chained["/chain/4"] == ("error", "too many redirects") and "/chain/5" not in chained
+    assert (deepest["outcome"], deepest["reason"]) == ("skipped", "too deep")
+    assert not [r for r in site.requests() if r.path in ("/chain/5", "/deep/5.html")]
+
+
+def test_the_total_bytes_of_a_crawl_are_bounded(tmp_path):
+    page = "<html><body><div class='TRS_Editor'><p>{}</p></div>{}</body></html>"
+    links = [f'<a href="/p{n + 1}.html">下一页</a>' for n in range(20)]
+    files = {f"/p{n}.html": page.format(f"关于开展第{n}次检查的通知。" * 300, links[n]).encode()
+             for n in range(20)}
+    files["/index.html"] = b'<html><body><a href="/p0.html">p0</a></body></html>'
+    size = len(files["/p1.html"])
+    with LoopbackSite(files=files) as site:
+        summary = crawl([site.origin + "/"], tmp_path, max_total_bytes=5 * size)
+    assert summary.tally.limit == "max_total_bytes"
+    assert summary.tally.bytes <= 6 * size + len(files["/index.html"])
+    assert len(site.requests()) < 10

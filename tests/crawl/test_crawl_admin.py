@@ -14,7 +14,10 @@ import time
 from urllib.parse import quote
 
 import pytest
-from crawling import crawl
+from crawling import (
+    crawl,
+    crawled_gov,  # noqa: F401 (the fixture gov_crawl)
+)
 from live_server import free_port, request
 
 from bench.crawl_site import gov_records, gov_site, kinds_of, page_path, render_page

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from crawling import AGENT, GOV_SITE, documents, without_url
+from crawling import (
+    AGENT,
+    GOV_SITE,
+    crawled_gov,  # noqa: F401 (the fixture gov_crawl)
+    documents,
+    without_url,
+)
 
 from indexer import open_index
 from indexer.crawl.report import crawl_report, report_csv, report_text
