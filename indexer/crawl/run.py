@@ -110,7 +110,11 @@ def crawl_site(urls: list[str] = (), *, store_dir: Path, index_dir: Path | None 
         skipped = describe(crawler.frontier.skipped) if crawler.frontier.skipped else ""
         store.end_run(run, "finished", time.time(), tally.limit or skipped, dict(tally.outcomes))
         indexing = time.monotonic()
-        summary.index = index_store(store, scope, index_dir, rebuild=rebuild, procs=procs)
+        try:
+            summary.index = index_store(store, scope, index_dir, rebuild=rebuild, procs=procs)
+        except KeyboardInterrupt:
+            raise CrawlInterrupted(f"crawl {run} finished, its indexing stopped (the live index is "
+                                   "untouched); the next crawl indexes it") from None
         summary.index_seconds = time.monotonic() - indexing
         return summary
 

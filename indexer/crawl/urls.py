@@ -75,8 +75,9 @@ def host_of(url: str) -> str:
 
 
 class Scope:
-    """The addresses a crawl may fetch: below one of the ``allow`` prefixes (default: each entry
-    point's folder, over http and https), and matching none of the ``deny`` patterns."""
+    """The addresses a crawl may fetch: the entry points, and what is below one of the ``allow``
+    prefixes (default: each entry point's folder, over http and https); none that matches one of
+    the ``deny`` patterns."""
 
     def __init__(self, seeds: list[str], allow: list[str] | None = None, deny: list[str] | None = None):
         self.seeds = [canonical(seed) for seed in seeds]
@@ -84,12 +85,12 @@ class Scope:
             seed.rsplit("/", 1)[0] + "/" for seed in self.seeds]
         self.prefixes = sorted({_without_scheme(prefix) for prefix in prefixes})
         self.deny = [re.compile(pattern) for pattern in deny or []]
-        self.hosts = sorted({host_of(prefix) for prefix in prefixes})
+        self.hosts = sorted({host_of(url) for url in [*prefixes, *self.seeds]})
 
     def allows(self, url: str) -> bool:
-        """Whether ``url`` (canonical) is in scope."""
+        """Whether ``url`` (canonical) is in scope: an entry point always is, unless denied."""
         bare = _without_scheme(url)
-        return any(bare.startswith(prefix) for prefix in self.prefixes) and \
+        return (url in self.seeds or any(bare.startswith(prefix) for prefix in self.prefixes)) and \
             not any(pattern.search(url) for pattern in self.deny)
 
 

@@ -49,6 +49,8 @@ def test_scope_and_traps():
     assert scope.allows("https://rsj.x.gov.cn/a.html") and scope.allows("http://www.x.gov.cn/zwgk/a.html")
     assert not scope.allows("https://www.x.gov.cn/zwgk/print/a.html")
     assert not scope.allows(canonical("https://www.x.gov.cn/zwgk/search?keyword=%E9%80%9A"))
+    narrow = Scope(["https://www.x.gov.cn/"], allow=["https://www.x.gov.cn/zwgk/"])
+    assert narrow.allows("https://www.x.gov.cn/") and not narrow.allows("https://www.x.gov.cn/other.html")
     traps = Traps(Limits.from_environ({}, max_query_variants=2))
     assert traps.reason("http://x.gov.cn/" + "a/b/" * 3 + "a/b/c.html") == "repeating path"
     assert traps.reason("http://x.gov.cn/" + "/".join(map(str, range(30)))) == "path too deep"
