@@ -23,7 +23,7 @@ from pathlib import Path
 import click
 
 from indexer import build_index
-from indexer.crawl import crawl_site
+from indexer.crawl.run import crawl_site
 from indexer.crawl.settings import Limits
 
 from .crawl_site import gov_records, gov_site, kinds_of, page_path, render_page

@@ -20,7 +20,6 @@ from ..index.build import BuildError
 from ..index.store import IndexMissingError
 from ..readers import CorpusError
 from .report import crawl_report, report_csv, report_text
-from .run import CrawlError, CrawlInterrupted, crawl_progress, crawl_site
 from .settings import Limits, parse_duration
 from .store import Store
 
@@ -111,6 +110,8 @@ def run_crawl(index_dir: Path | None, urls: tuple[str, ...], sitemaps: tuple[str
 
 def _crawl_once(urls: tuple[str, ...], **options) -> None:
     """One crawl with a progress bar; its summary on stdout; errors as click errors."""
+    from .run import CrawlError, CrawlInterrupted, crawl_progress, crawl_site  # httpx: only to crawl
+
     try:
         with crawl_progress() as progress:
             summary = crawl_site(list(urls), progress=progress, **options)

@@ -11,7 +11,7 @@ import pytest
 
 from bench.loopback_site import LoopbackSite
 from indexer import load_documents
-from indexer.crawl import crawl_site
+from indexer.crawl.run import crawl_site
 from indexer.crawl.settings import Limits
 
 TESTS = Path(__file__).parent.parent
