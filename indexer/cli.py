@@ -77,22 +77,31 @@ def _facet_options(command):
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100),
               help="How many results.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of the result.")
+@click.option("--explain", is_flag=True,
+              help="Show how each result's score was made: the matching nodes, signals and BM25F parts.")
 @INDEX_OPTION
 def search(query: str, start: str | None, end: str | None, sort: str, scope: str, limit: int,
-           as_json: bool, index_dir: Path | None, **chosen: tuple[str, ...]) -> None:
+           as_json: bool, explain: bool, index_dir: Path | None, **chosen: tuple[str, ...]) -> None:
     """Search the index and print ranked results."""
     filters = {name: list(values) for name, values in chosen.items() if values}
     if start or end:
         filters["published"] = [date_range(start, end)]
     try:
-        result = open_index(index_dir).search(query, per_page=limit, filters=filters, scope=scope,
-                                              sort=None if sort == "relevance" else sort)
+        engine = open_index(index_dir)
+        result = engine.search(query, per_page=limit, filters=filters, scope=scope,
+                               sort=None if sort == "relevance" else sort)
     except IndexMissingError as err:
         raise click.ClickException(str(err)) from None
     except ValueError as err:
         raise click.BadParameter(str(err)) from None
+    explained = {hit.id: engine.explain(query, hit.id, filters, scope)
+                 for hit in (result.hits if explain else [])}
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        data = result.to_dict()
+        for hit in data["hits"] if explain else []:
+            made = explained[hit["id"]]
+            hit["explain"] = made.to_dict() if made else None
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for notice in result.notices:
         click.echo(notice)
@@ -105,6 +114,8 @@ def search(query: str, start: str | None, end: str | None, sort: str, scope: str
         if about:
             click.echo(f"     {about}")
         click.echo(f"     {_plain(hit.snippet)}")
+        if explained.get(hit.id):
+            click.echo("\n".join(f"       {line}" for line in explained[hit.id].lines()))
 
 
 def _plain(html: str) -> str:
@@ -127,9 +138,13 @@ def _plain(html: str) -> str:
               help="Also show nDCG@10 by category and the queries egov-search ranks imperfectly.")
 @INDEX_OPTION
 def eval_command(qrels: Path, details: bool, index_dir: Path | None) -> None:
-    """Score egov-search and two baselines on a judgments file (query, doc id, grade 0-3)."""
+    """Score egov-search and two baselines on a judgments file (query, doc id, grade 0-3), or
+    egov-search and jieba + BM25 on a file of judged questions (.jsonl)."""
     from .evaluate import QrelsError, by_category, evaluate, format_table, read_qrels
 
+    if qrels.suffix == ".jsonl":
+        _eval_questions(qrels, details, index_dir)
+        return
     try:
         judgments = read_qrels(qrels)
         results = evaluate(open_index(index_dir), judgments)
@@ -149,6 +164,29 @@ def eval_command(qrels: Path, details: bool, index_dir: Path | None) -> None:
         for query, value in results[0].per_query.items():
             if value < 1:
                 click.echo(f"  nDCG {value:.3f}  {query}")
+
+
+def _eval_questions(path: Path, details: bool, index_dir: Path | None) -> None:
+    """``eval`` on questions: MRR@10, Recall@10 and success@1 of egov-search and jieba + BM25."""
+    from .evaluate import QrelsError, evaluate_questions, format_questions, read_questions
+    from .evaluate import answerable as answered_by
+
+    try:
+        engine = open_index(index_dir)
+        questions = answered_by(engine, read_questions([path]))
+    except (QrelsError, IndexMissingError) as err:
+        raise click.ClickException(str(err)) from None
+    if not questions:
+        raise click.ClickException(f"{path}: no question is answered by a document of this index")
+    results = evaluate_questions(engine, questions)
+    click.echo(f"{len(questions)} questions answered by documents of this index")
+    click.echo(format_questions(results))
+    if details:
+        click.echo("questions egov-search ranks below jieba + BM25 (rank, - for not in the top 10):")
+        ours, theirs = (result.ranks for result in results)
+        for question in questions:
+            if theirs[question.id] and not 0 < ours[question.id] <= theirs[question.id]:
+                click.echo(f"  {ours[question.id] or '-'} / {theirs[question.id]}  {question.text}")
 
 
 @main.command()

@@ -1,15 +1,26 @@
-"""The function words of questions and requests: what people type around what they look for
-(如何办理居住证, 失业了能领多少钱). They need not match: a document that answers the question
-rarely repeats 如何 or 吗.
+"""What people type around what they look for, when they ask (如何办理居住证, 失业了能领多少钱):
+function words, and the scaffolding of a question. Neither need match: a document that
+answers a question rarely repeats 如何, 有没有 or 吗.
+
+- :data:`FUNCTION_WORDS` are words that say nothing of the subject (的, 我, 在, 可以 …);
+- :data:`SCAFFOLDING` finds the interrogatives and request phrases as patterns, wherever
+  they stand and however jieba would cut them (有何, 哪几个方面, 什么时候, 能不能, 是不是,
+  a sentence-final 吗 or 呢), so that :func:`fragments` keeps only what is asked about. Place
+  and office words (省, 市, 区, 部, 局) are content.
 
 >>> is_function_word("如何"), is_function_word("居住证")
 (True, False)
 >>> content_words(["外地", "户口", "在", "本市", "怎么", "办理", "居住证", "？"])
 ['外地', '户口', '本市', '办理', '居住证']
+>>> fragments("退休了医保还要继续交吗？"), fragments("申报需要提交哪几个方面的材料")
+(['退休了医保还要继续交'], ['申报需要提交', '的材料'])
+>>> asks("公积金提取"), asks("公积金能不能提取"), asks("公积金提取？")
+(False, True, True)
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from .normalize import exact_key
@@ -21,6 +32,15 @@ FUNCTION_WORDS = frozenset("""
 就 都 也 还 又 才 有 没有 有没有
 是 不是 一下 一些 些 个 里 中 上 下 时 时候 以后 之后 之前 以前 如果 要是 的话 怎么办
 """.split())
+INTERROGATIVES = """
+有没有 有什么 有哪些 有何 哪几个方面 哪些方面 哪几个 哪几种 哪几类 哪些 哪个 哪里 哪儿 哪家 哪天
+怎么办 怎么样 怎么 怎样 咋办 咋样 如何 为什么 为何 干什么 是否 能否 可否 能不能 可不可以 行不行
+是不是 要不要 需不需要 用不用 会不会 算不算 多少钱 多少 多久 多长时间 多大 几个 几家 几号 几点
+什么时候 啥时候 什么样 什么 啥 请问 想问一下 问一下 咨询一下
+""".split()
+ENDINGS = "吗 呢 吧 呀 啊 么 嘛".split()  # particles that close a question
+SCAFFOLDING = re.compile("|".join(sorted(map(re.escape, INTERROGATIVES), key=len, reverse=True))
+                         + "|(?:" + "|".join(ENDINGS) + r")(?=[\s，,。.？?！!；;]|$)|[？?]")
 
 
 def is_function_word(word: str) -> bool:
@@ -31,3 +51,13 @@ def is_function_word(word: str) -> bool:
 def content_words(words: Iterable[str]) -> list[str]:
     """``words`` without function words and punctuation, in order."""
     return [w for w in words if any(ch.isalnum() for ch in w) and not is_function_word(w)]
+
+
+def fragments(text: str) -> list[str]:
+    """``text`` (normalised) without the scaffolding of a question: the stretches between."""
+    return [part for part in SCAFFOLDING.split(text) if part.strip()]
+
+
+def asks(text: str) -> bool:
+    """Whether ``text`` (normalised) holds the scaffolding of a question."""
+    return SCAFFOLDING.search(text) is not None

@@ -65,6 +65,17 @@ class Segmenter:
             return [(word, start, end, False) for word, start, end in self._jieba.tokenize(text)]
         return list(zip(*self.search_columns(text), strict=True))
 
+    def dictionary_words(self, text: str) -> list[str]:
+        """``text`` cut into dictionary words and single characters only: no word guessed by
+        jieba's HMM, which in a question glues a content word to a particle (建了, 税能).
+
+        >>> segmenter_for().dictionary_words("环保税能少交多少")
+        ['环保', '税', '能', '少交', '多少']
+        """
+        if self.engine == "jieba":
+            return list(self._jieba.cut(text, HMM=False))
+        return self._jieba.cut(text, hmm=False)
+
     def search_columns(self, text: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...],
                                                  list[bool]]:
         """jieba's search-mode tokens of ``text`` as columns: words, starts, ends, and whether
