@@ -1,4 +1,4 @@
-"""The ``egov-search`` command's index commands: build, add, delete, search and eval.
+"""The ``egov-search`` command's index commands: build, add, delete, search, eval and crawl.
 
 ``python -m indexer`` runs just these; the installed ``egov-search`` command is this group
 with ``serve`` and ``bench`` added by :mod:`webui.cli`.
@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from . import config
+from .crawl.command import crawl_options, run_crawl
 from .fields import facets
 from .index.build import BuildError, build_index
 from .index.progress import progress_reporter
@@ -214,6 +215,15 @@ def _eval_questions(path: Path, details: bool, index_dir: Path | None) -> None:
         for question in questions:
             if theirs[question.id] and not 0 < ours[question.id] <= theirs[question.id]:
                 click.echo(f"  {ours[question.id] or '-'} / {theirs[question.id]}  {question.text}")
+
+
+@main.command()
+@crawl_options
+@INDEX_OPTION
+def crawl(index_dir: Path | None, **options) -> None:
+    """Fetch a site (or a site group: several URLs) politely and build or update the index from it;
+    again with --recrawl: only what changed is fetched and re-indexed. Limits: docs/crawling.md."""
+    run_crawl(index_dir, **options)
 
 
 @main.command()

@@ -111,6 +111,37 @@ def whole_number(variable: str, default: int, environ: Mapping[str, str] | None 
         raise ConfigError(f"{variable} must be a whole number, not {environ[variable]!r}") from None
 
 
+def decimal_number(variable: str, default: float, environ: Mapping[str, str] | None = None) -> float:
+    """``$variable`` as a number that may have a fraction (a delay in seconds), else ``default``.
+
+    >>> decimal_number("EGOV_CRAWL_DELAY", 1.0, {"EGOV_CRAWL_DELAY": "0.25"})
+    0.25
+    """
+    environ = os.environ if environ is None else environ
+    if variable not in environ:
+        return default
+    try:
+        value = float(environ[variable])
+    except ValueError:
+        value = float("nan")
+    if not value >= 0 or value == float("inf"):
+        raise ConfigError(f"{variable} must be a number of 0 or more, not {environ[variable]!r}")
+    return value
+
+
+def crawl_store(path: str | Path | None = None, index: str | Path | None = None) -> Path:
+    """The crawl store: ``path``, else ``$EGOV_CRAWL_STORE``, else ``crawl/`` beside the index
+    folder (as the query log is)."""
+    chosen = _setting(path, "EGOV_CRAWL_STORE")
+    return Path(chosen) if chosen else index_dir(index).resolve().parent / "crawl"
+
+
+def crawl_user_agent(value: str | None = None) -> str:
+    """The crawler's User-Agent (``$EGOV_CRAWL_USER_AGENT``); its first word is the token that
+    robots.txt rules name."""
+    return _setting(value, "EGOV_CRAWL_USER_AGENT") or "egov-search/0.1 (site search crawler)"
+
+
 def admin_token(token: str | None = None) -> str | None:
     """The admin token (``$EGOV_ADMIN_TOKEN``); without one the admin endpoint does not exist."""
     return _setting(token, "EGOV_ADMIN_TOKEN")

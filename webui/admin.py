@@ -1,6 +1,7 @@
-"""The admin API, with the token from ``$EGOV_ADMIN_TOKEN``: ``POST /api/admin/rebuild``, and
+"""The admin API, with the token from ``$EGOV_ADMIN_TOKEN``: ``POST /api/admin/rebuild``;
 ``GET /api/admin/popular`` and ``POST /api/admin/popular/approve|hide|pin|unpin?q=`` for the
-editor of 热门搜索.
+editor of 热门搜索; the last crawl's report for editors: ``GET /api/admin/crawl`` (JSON) and
+``GET /api/admin/crawl.csv``.
 
 Without a configured token the endpoint does not exist (404). The rebuild is the same atomic
 ``build_index`` as ``egov-search build``: searches keep being answered from the live index
@@ -19,9 +20,11 @@ import dataclasses
 import hmac
 import logging
 
-from flask import Blueprint, Flask, abort, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request
 
 from indexer import BuildError, ConfigError, CorpusError, StorageError, build_index, config
+from indexer.crawl.report import Report, crawl_report, report_csv
+from indexer.crawl.store import Store
 
 from . import recording
 from .data import int_arg
@@ -44,6 +47,7 @@ def init_app(app: Flask) -> None:
     """Read the token and corpus from the environment; register the endpoint only with a token."""
     app.config.setdefault("ADMIN_TOKEN", config.admin_token())
     app.config.setdefault("CORPUS", config.served_corpus())
+    app.config.setdefault("CRAWL_STORE", str(config.crawl_store(None, app.config["INDEX"])))
     if app.config["ADMIN_TOKEN"]:
         app.extensions["admin_failures"] = RecentEvents(MAX_FAILURES, FAILURE_WINDOW, MAX_CLIENTS)
         app.register_blueprint(bp)
@@ -95,6 +99,33 @@ def _query_log() -> QueryLog:
     if log is None:
         abort(404, "查询日志已关闭 / the query log is off (EGOV_QUERY_LOG=0)")
     return log
+
+
+@bp.get("/api/admin/crawl")
+def crawl():
+    """The last crawl's report: pages found, new, changed, gone; dead links; skipped and failed."""
+    _require_token()
+    return jsonify(_crawl_report().to_dict())
+
+
+@bp.get("/api/admin/crawl.csv")
+def crawl_csv():
+    """The last crawl's report as CSV (UTF-8 with a byte-order mark, for spreadsheets)."""
+    _require_token()
+    return Response(report_csv(_crawl_report()), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=crawl-report.csv"})
+
+
+def _crawl_report() -> Report:
+    """The report of the server's crawl store, or 404 before any crawl."""
+    try:
+        with Store(current_app.config["CRAWL_STORE"], lock=False) as store:
+            report = crawl_report(store)
+    except FileNotFoundError:
+        report = None
+    if report is None:
+        abort(404, "还没有抓取记录 / no crawl yet: run egov-search crawl URL")
+    return report
 
 
 def _require_token() -> None:

@@ -4,7 +4,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -20,6 +24,9 @@ from indexer import (
     open_index,
 )
 from indexer.cli import INDEX_OPTION, main, whoosh_only
+from indexer.crawl.command import PARENT_VARIABLE
+from indexer.crawl.settings import parse_duration
+from indexer.crawl.store import Store
 
 from . import create_app, querylog, recording, serving
 from . import popular as popular_lists
@@ -37,7 +44,11 @@ from . import popular as popular_lists
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Threads per process.")
 @click.option("--debug", is_flag=True, help="Flask's development server with reloader and debugger.")
-def serve(host: str, port: int, index_dir: Path | None, workers: int, threads: int, debug: bool) -> None:
+@click.option("--crawl-every", default=None, metavar="DURATION",
+              help="Recrawl the crawled site every DURATION (30m, 6h, 1d) while serving "
+                   "(`egov-search crawl --recrawl --every`, in its own process).")
+def serve(host: str, port: int, index_dir: Path | None, workers: int, threads: int, debug: bool,
+          crawl_every: str | None) -> None:
     """Serve the search site and JSON API (waitress); build the index first if it is missing.
 
     A damaged index is not replaced: it may hold a collection the seed cannot rebuild.
@@ -60,6 +71,7 @@ def serve(host: str, port: int, index_dir: Path | None, workers: int, threads: i
         app = create_app({"INDEX": str(index_dir)})
     except ConfigError as err:
         raise click.ClickException(str(err)) from None
+    interval = _crawl_interval(crawl_every, index_dir)
     if debug:
         app.run(host=host, port=port, debug=True, threaded=True)
         return
@@ -70,9 +82,48 @@ def serve(host: str, port: int, index_dir: Path | None, workers: int, threads: i
     click.echo(f"egov-search on http://{host}:{port}/ (index {index_dir}, "
                f"--workers {workers} --threads {threads})", err=True)
     try:
-        serving.serve(app, sock, threads=threads, workers=workers, limits=limits)
+        with _recrawling(interval, index_dir):
+            serving.serve(app, sock, threads=threads, workers=workers, limits=limits)
     except serving.WorkerFailed as err:
         raise click.ClickException(str(err)) from None
+
+
+def _crawl_interval(every: str | None, index_dir: Path) -> str | None:
+    """``--crawl-every``, checked: a duration, and a crawl store with a site to recrawl."""
+    if every is None:
+        return None
+    try:
+        parse_duration(every)
+        with Store(config.crawl_store(None, index_dir), lock=False) as store:
+            if store.get("scope") is None:
+                raise FileNotFoundError
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--crawl-every") from None
+    except FileNotFoundError:
+        raise click.UsageError("--crawl-every recrawls a crawled site: run `egov-search crawl URL` "
+                               "with this index first") from None
+    return every
+
+
+@contextmanager
+def _recrawling(every: str | None, index_dir: Path):
+    """While the block runs, ``crawl --recrawl --every`` in a child process (its swaps are the
+    index's atomic ones; workers follow them by themselves)."""
+    if every is None:
+        yield
+        return
+    command = [sys.executable, "-m", "webui", "crawl", "--recrawl", "--every", every,
+               "--index", str(index_dir)]
+    crawler = subprocess.Popen(command, env={**os.environ, PARENT_VARIABLE: str(os.getpid())})
+    click.echo(f"recrawling every {every} (process {crawler.pid})", err=True)
+    try:
+        yield
+    finally:
+        crawler.terminate()
+        try:
+            crawler.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            crawler.kill()
 
 
 LOG_OPTION = click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
