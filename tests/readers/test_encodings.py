@@ -8,8 +8,10 @@ import pytest
 
 from indexer.readers import Skipped, read_folder
 
-SIMPLIFIED = "关于进一步做好城乡居民基本医疗保险工作的通知。各区人民政府、市政府各部门：为贯彻落实国家医保局的部署，现就有关事项通知如下。"
-TRADITIONAL = "關於進一步做好城鄉居民基本醫療保險工作的通知。各區人民政府、市政府各部門：為貫徹落實國家醫保局的部署，現就有關事項通知如下。"
+SIMPLIFIED = ("关于进一步做好城乡居民基本医疗保险工作的通知。各区人民政府、市政府各部门："
+              "为贯彻落实国家医保局的部署，现就有关事项通知如下。")
+TRADITIONAL = ("關於進一步做好城鄉居民基本醫療保險工作的通知。各區人民政府、市政府各部門："
+               "為貫徹落實國家醫保局的部署，現就有關事項通知如下。")
 
 
 def page(charset: str, body: str, title: str = "通知") -> str:
@@ -25,7 +27,8 @@ def read(folder: Path) -> tuple[dict, Skipped]:
 def test_utf16_declared_without_a_bom_is_read_as_utf8(tmp_path):
     text = "Notice on the basic medical insurance of residents, effective from March 2021."
     (tmp_path / "a.html").write_text(page("utf-16", f"<p>{text}</p>", "Notice"), encoding="ascii")
-    (tmp_path / "b.html").write_bytes(b"\xff\xfe" + page("utf-16", f"<p>{SIMPLIFIED}</p>").encode("utf-16-le"))
+    bom = b"\xff\xfe" + page("utf-16", f"<p>{SIMPLIFIED}</p>").encode("utf-16-le")
+    (tmp_path / "b.html").write_bytes(bom)
     docs, skipped = read(tmp_path)
     assert docs["a.html"].body == text and docs["a.html"].fields["encoding"] == "utf-8"
     assert docs["b.html"].body == SIMPLIFIED and docs["b.html"].fields["encoding"] == "utf-16-le"

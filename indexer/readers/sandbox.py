@@ -1,0 +1,180 @@
+"""Each page and attachment read in a child process, within a time and a memory budget.
+
+:class:`Sandbox` keeps up to ``procs`` child processes, forked (so they start with the readers
+imported and cost no memory until they write), each reading one file at a time:
+
+- a child may grow its address space by :attr:`~indexer.config.ReadLimits.read_megabytes`
+  beyond what it had when it started (``RLIMIT_AS``), so a file that needs more fails in the
+  child with ``MemoryError``: ``too large``;
+- a child still on one file when :attr:`~indexer.config.ReadLimits.read_seconds` have passed is
+  killed and replaced: ``too slow``;
+- a child that dies any other way (a crash in a C library) gives ``crashed its reader``.
+
+Results come back in the order the files were given, with a bounded number read ahead, so the
+parent's memory stays flat however many files there are. Children get SIGKILL when their parent
+dies (:func:`indexer.children.end_with`), so a killed build leaves none behind.
+
+>>> with Sandbox(ReadLimits(read_megabytes=64), procs=2) as sandbox:
+...     [read.reason or len(read.value) for read in sandbox.map(bytearray, [(3,), (100 << 20,), (0,)])]
+[3, 'too large', 0]
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import resource
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.connection import Connection, wait
+from typing import NamedTuple
+
+from ..children import end_with
+from ..config import ReadLimits
+from .skipped import CORRUPT, CRASHED, TOO_LARGE, TOO_SLOW, SkipFile
+
+LOG = logging.getLogger("egov_search.readers")
+AHEAD = 8  # files handed out per child beyond the next result due, so a slow file never stalls the rest
+_CONTEXT = multiprocessing.get_context("fork")
+
+
+class Read(NamedTuple):
+    """What reading one file gave: its ``value``, or the ``reason`` it was skipped."""
+
+    value: object
+    reason: str | None
+
+
+def _vm_bytes() -> int:
+    """This process's address-space size."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _serve(conn: Connection, parent: int, megabytes: int) -> None:
+    """A child: read files as the parent asks, until it closes the pipe or sends ``None``."""
+    if not end_with(parent, signal.SIGKILL):
+        os._exit(0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limits = (_vm_bytes() + (megabytes << 20), soft, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (min(n for n in limits if n != resource.RLIM_INFINITY), hard))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        function, args = task
+        try:
+            conn.send(Read(function(*args), None))
+            continue
+        except SkipFile as skip:
+            read = Read(None, skip.reason)
+        except MemoryError:  # what the file made is freed as the error unwinds
+            read = Read(None, TOO_LARGE)
+        except Exception:  # a bad file is never a traceback; the log keeps it for debugging
+            LOG.debug("%s: cannot be read", args[0] if args else "?", exc_info=True)
+            read = Read(None, CORRUPT)
+        conn.send(read)
+
+
+class _Child:
+    """One child process and the file it is reading, if any."""
+
+    def __init__(self, megabytes: int):
+        self.conn, theirs = _CONTEXT.Pipe()
+        self.process = _CONTEXT.Process(target=_serve, args=(theirs, os.getpid(), megabytes), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.number: int | None = None
+        self.deadline = 0.0
+
+    def give(self, number: int, task: tuple, seconds: float) -> None:
+        self.conn.send(task)
+        self.number, self.deadline = number, time.monotonic() + seconds
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+        self.process.join(None if kill else 5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+class Sandbox:
+    """Up to ``procs`` children that read files within ``limits``; a context manager."""
+
+    def __init__(self, limits: ReadLimits, procs: int = 1):
+        self.limits, self.procs = limits, max(1, procs)
+        self.children: list[_Child] = []
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop every child."""
+        for child in self.children:
+            child.stop()
+        self.children = []
+
+    def map(self, function: Callable, tasks: Iterable[tuple]) -> Iterator[Read]:
+        """``function(*task)`` of each task, each in a child within the limits, in order.
+
+        ``function`` must be importable by name (it is sent to a child), and so must what it
+        returns; a :class:`~.skipped.SkipFile` it raises is a skip with its reason."""
+        tasks = iter(tasks)
+        done: dict[int, Read] = {}
+        handed = due = 0
+        while True:
+            idle = [child for child in self.children if child.number is None]
+            while handed - due < AHEAD * self.procs and (idle or len(self.children) < self.procs):
+                task = next(tasks, None)
+                if task is None:
+                    break
+                if not idle:
+                    self.children.append(_Child(self.limits.read_megabytes))
+                    idle.append(self.children[-1])
+                idle.pop().give(handed, (function, task), self.limits.read_seconds)
+                handed += 1
+            while due in done:
+                yield done.pop(due)
+                due += 1
+            if due == handed:
+                return
+            self._collect(done)
+
+    def _collect(self, done: dict[int, Read]) -> None:
+        """Wait for a child to finish its file, or for the first deadline; record what came."""
+        busy = {child.conn: child for child in self.children if child.number is not None}
+        first = min(child.deadline for child in busy.values())
+        for conn in wait(list(busy), timeout=max(0.0, first - time.monotonic())):
+            child = busy[conn]
+            try:
+                done[child.number] = conn.recv()
+                child.number = None
+            except (EOFError, OSError):  # it died on this file
+                self._replace(child, done, CRASHED)
+        now = time.monotonic()
+        for child in busy.values():
+            if child.number is not None and child.deadline <= now:
+                self._replace(child, done, TOO_SLOW)
+
+    def _replace(self, child: _Child, done: dict[int, Read], reason: str) -> None:
+        """Record ``reason`` for the child's file and stop the child; the next file starts a new one."""
+        done[child.number] = Read(None, reason)
+        child.stop(kill=True)
+        self.children.remove(child)
