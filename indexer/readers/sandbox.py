@@ -5,7 +5,10 @@ imported and cost no memory until they write), each reading one file at a time:
 
 - a child may grow its address space by :attr:`~indexer.config.ReadLimits.read_megabytes`
   beyond what it had when it started (``RLIMIT_AS``), so a file that needs more fails in the
-  child with ``MemoryError``: ``too large``;
+  child: ``too large``, when the error is ``MemoryError`` or the file had taken more than half
+  the budget when it failed (a C library may report a failed allocation as something else:
+  lxml's XPath gives ``XPathEvalError: unknown error``); the child is then replaced, so that
+  the next file starts from a small heap;
 - a child still on one file when :attr:`~indexer.config.ReadLimits.read_seconds` have passed is
   killed and replaced: ``too slow``;
 - a child that dies any other way (a crash in a C library) gives ``crashed its reader``.
@@ -69,16 +72,17 @@ def _serve(conn: Connection, parent: int, megabytes: int) -> None:
         if task is None:
             return
         function, args = task
+        before = _vm_bytes()
         try:
             conn.send(Read(function(*args), None))
             continue
         except SkipFile as skip:
             read = Read(None, skip.reason)
-        except MemoryError:  # what the file made is freed as the error unwinds
+        except MemoryError:
             read = Read(None, TOO_LARGE)
         except Exception:  # a bad file is never a traceback; the log keeps it for debugging
             LOG.debug("%s: cannot be read", args[0] if args else "?", exc_info=True)
-            read = Read(None, CORRUPT)
+            read = Read(None, TOO_LARGE if _vm_bytes() - before > megabytes << 19 else CORRUPT)
         conn.send(read)
 
 
@@ -139,23 +143,24 @@ class Sandbox:
         tasks = iter(tasks)
         done: dict[int, Read] = {}
         handed = due = 0
-        while True:
+        exhausted = False
+        while not exhausted or due < handed:
             idle = [child for child in self.children if child.number is None]
             while handed - due < AHEAD * self.procs and (idle or len(self.children) < self.procs):
                 task = next(tasks, None)
                 if task is None:
+                    exhausted = True
                     break
                 if not idle:
                     self.children.append(_Child(self.limits.read_megabytes))
                     idle.append(self.children[-1])
                 idle.pop().give(handed, (function, task), self.limits.read_seconds)
                 handed += 1
+            if due not in done and due < handed:
+                self._collect(done)
             while due in done:
                 yield done.pop(due)
                 due += 1
-            if due == handed:
-                return
-            self._collect(done)
 
     def _collect(self, done: dict[int, Read]) -> None:
         """Wait for a child to finish its file, or for the first deadline; record what came."""
@@ -164,10 +169,14 @@ class Sandbox:
         for conn in wait(list(busy), timeout=max(0.0, first - time.monotonic())):
             child = busy[conn]
             try:
-                done[child.number] = conn.recv()
-                child.number = None
+                read = conn.recv()
             except (EOFError, OSError):  # it died on this file
                 self._replace(child, done, CRASHED)
+                continue
+            if read.reason == TOO_LARGE:
+                self._replace(child, done, TOO_LARGE)
+            else:
+                done[child.number], child.number = read, None
         now = time.monotonic()
         for child in busy.values():
             if child.number is not None and child.deadline <= now:

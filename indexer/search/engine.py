@@ -67,6 +67,7 @@ class SearchEngine:
     def __init__(self, index_dir: Path | str | None = None):
         whoosh_ext.install()
         self.index_dir = config.index_dir(index_dir)
+        self.facet_values = config.facet_values()
         self._lock = threading.Lock()
         self._local = threading.local()
         self._generation: Generation | None = None
@@ -148,7 +149,7 @@ class SearchEngine:
         view = self.view()
         if scope == "title":
             view = View(view.generation, view.searcher, view.planner.scoped(("title",)))
-        return pipeline.run(view, q, page, per_page, filters, sort, correct)
+        return pipeline.run(view, q, page, per_page, filters, sort, correct, facet_values=self.facet_values)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Up to ``limit`` completions for what is typed so far."""

@@ -19,7 +19,7 @@ from ..whoosh_ext.arrays import MISSING_KEY
 from ..whoosh_ext.deadline import DeadlineCollector
 from . import executor
 from .plan import restrictions
-from .tree import Query
+from .tree import Filter, Query
 
 BUDGET_SECONDS = 1.0  # CPU seconds one search may spend before it answers with what it has
 
@@ -104,17 +104,21 @@ class Execution:
         parts = executor.evaluate(self.segments, whoosh_query, restricted, lambda: self.time_left)
         return any(len(part.matches) for part in parts)
 
-    def facet_counts(self, whoosh_query: wq.Query, query: Query, results) -> dict[str, dict[str, int]]:
-        """Each facet's counts under the query's restrictions on the other fields, most first."""
+    def facet_counts(self, whoosh_query: wq.Query, query: Query, results,
+                     limit: int) -> dict[str, dict[str, int]]:
+        """Each facet's counts under the query's restrictions on the other fields, most first:
+        the first ``limit`` values, and any value filtered on after them (to be unticked)."""
         counted = {}
         restricted = {r.field for r in query.restrictions}
+        chosen = {(r.field, r.value) for r in query.restrictions if isinstance(r, Filter)}
         for facet in facets():
             source = results
             if facet.name in restricted and self.time_left:  # as if this field were not filtered
                 source = self.search(whoosh_query, query.without_field(facet.name), limit=1)
-            groups = [(str(name), count) for name, count in source.groups(facet.name).items()
-                      if name is not None]
-            counted[facet.name] = dict(sorted(groups, key=lambda group: (-group[1], group[0])))
+            groups = sorted(((str(name), count) for name, count in source.groups(facet.name).items()
+                             if name is not None), key=lambda group: (-group[1], group[0]))
+            counted[facet.name] = dict(groups[:limit] + [(name, count) for name, count in groups[limit:]
+                                                         if (facet.name, name) in chosen])
         return counted
 
 

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from whoosh import query as wq
 
 from ..analysis.pinyin import pinyin_key
+from ..config import FACET_VALUES
 from ..fields import FIELDS
 from ..index.schema import stored_document
 from . import executor
@@ -40,10 +41,12 @@ __all__ = ["MAX_FILTER_VALUES", "MAX_QUERY_CHARS", "SORTS", "date_range", "needl
 
 
 def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
-        sort: str | None = None, correct: bool = True, whoosh: bool = False) -> SearchResult:
+        sort: str | None = None, correct: bool = True, whoosh: bool = False,
+        facet_values: int = FACET_VALUES) -> SearchResult:
     """Answer query string ``q`` on ``view`` (a generation, a searcher and a planner);
     ``correct=False`` never tries a homophone correction; ``whoosh=True`` searches through
-    Whoosh's collectors instead of the array executor (see :mod:`.execute`)."""
+    Whoosh's collectors instead of the array executor (see :mod:`.execute`); each facet lists
+    its ``facet_values`` most frequent values (and those filtered on)."""
     started = time.perf_counter()
     q, notices = scrub(q), []
     page, per_page = max(1, page), max(1, per_page)
@@ -93,7 +96,7 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
     elif fallback:
         notices.append(f"没有同时包含所有词的结果，以下结果至少包含其中 {fallback} 个词 "
                        f"(no document matches every term; showing documents that match {fallback})")
-    counted = run.facet_counts(whoosh_query, query, results)
+    counted = run.facet_counts(whoosh_query, query, results, facet_values)
     if run.expired:
         notices.append("搜索用时超过限制，结果可能不完整 "
                        "(the search ran out of time; the results may be incomplete)")
