@@ -315,20 +315,3 @@ def finish(page: Page, lines: list[str]) -> Document | None:
     if cites:
         doc.fields["cites"] = cites
     return doc
-
-
-def cut_lines(lines: list[str], chars: int) -> bool:
-    """Cut ``lines`` in place to their first ``chars`` characters, line breaks included; whether
-    anything was cut.
-
-    >>> lines = ["第一段", "第二段落"]
-    >>> cut_lines(lines, 5), lines
-    (True, ['第一段', '第'])
-    """
-    total = 0
-    for number, line in enumerate(lines):
-        if total + len(line) > chars:
-            lines[number:] = [line[:chars - total]] if chars > total else []
-            return True
-        total += len(line) + 1
-    return False

@@ -40,6 +40,23 @@ _ATTACHMENTS = {"pdf": read_pdf, "docx": read_docx}
 Progress = Callable[[int, int], None]
 
 
+def cut_lines(lines: list[str], chars: int) -> bool:
+    """Cut ``lines`` in place to their first ``chars`` characters, line breaks included; whether
+    anything was cut.
+
+    >>> lines = ["第一段", "第二段落"]
+    >>> cut_lines(lines, 5), lines
+    (True, ['第一段', '第'])
+    """
+    total = 0
+    for number, line in enumerate(lines):
+        if total + len(line) > chars:
+            lines[number:] = [line[:chars - total]] if chars > total else []
+            return True
+        total += len(line) + 1
+    return False
+
+
 def parse_page(path: Path, doc_id: str, base_url: str | None, chars: int) -> html.Page:
     """A page file, its text cut at ``chars``; raises :class:`SkipFile`. Runs in a child."""
     try:
@@ -48,7 +65,7 @@ def parse_page(path: Path, doc_id: str, base_url: str | None, chars: int) -> htm
         raise SkipFile(UNREADABLE) from None
     page = html.parse_html(data, doc_id, base_url=base_url)
     page.doc.origin = (str(path), 0)
-    page.cut = html.cut_lines(page.lines, chars)
+    page.cut = cut_lines(page.lines, chars)
     return page
 
 
