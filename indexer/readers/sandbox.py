@@ -15,7 +15,11 @@ imported and cost no memory until they write), each reading one file at a time:
 
 Results come back in the order the files were given, with a bounded number read ahead, so the
 parent's memory stays flat however many files there are. Children get SIGKILL when their parent
-dies (:func:`indexer.children.end_with`), so a killed build leaves none behind.
+dies (:func:`indexer.children.end_with`), so a killed build leaves none behind, and close the
+sockets they inherit: a rebuild asked of the web server must not keep its clients' connections
+open. (Forking from ``multiprocessing``'s fork server instead would start them clean, but it
+runs the caller's main module again in each child, which a script that calls ``build_index``
+without ``if __name__ == "__main__"`` does not survive.)
 
 >>> with Sandbox(ReadLimits(read_megabytes=64), procs=2) as sandbox:
 ...     [read.reason or len(read.value) for read in sandbox.map(bytearray, [(3,), (100 << 20,), (0,)])]
@@ -24,11 +28,13 @@ dies (:func:`indexer.children.end_with`), so a killed build leaves none behind.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
 import resource
 import signal
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
@@ -56,10 +62,24 @@ def _vm_bytes() -> int:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def _close_sockets(keep: int) -> None:
+    """Close every socket this process inherited but ``keep``; the objects that held them are
+    frozen, so that no collection of theirs closes a descriptor number used again."""
+    gc.freeze()
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        try:
+            if fd != keep and stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:  # the listing's own descriptor, gone by now
+            pass
+
+
 def _serve(conn: Connection, parent: int, megabytes: int) -> None:
     """A child: read files as the parent asks, until it closes the pipe or sends ``None``."""
     if not end_with(parent, signal.SIGKILL):
         os._exit(0)
+    _close_sockets(conn.fileno())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     limits = (_vm_bytes() + (megabytes << 20), soft, hard)
@@ -151,10 +171,11 @@ class Sandbox:
                 if task is None:
                     exhausted = True
                     break
-                if not idle:
-                    self.children.append(_Child(self.limits.read_megabytes))
-                    idle.append(self.children[-1])
-                idle.pop().give(handed, (function, task), self.limits.read_seconds)
+                child = idle.pop() if idle else self._start()
+                if not child.process.is_alive():  # killed from outside while it waited
+                    self._retire(child)
+                    child = self._start()
+                child.give(handed, (function, task), self.limits.read_seconds)
                 handed += 1
             if due not in done and due < handed:
                 self._collect(done)
@@ -185,5 +206,14 @@ class Sandbox:
     def _replace(self, child: _Child, done: dict[int, Read], reason: str) -> None:
         """Record ``reason`` for the child's file and stop the child; the next file starts a new one."""
         done[child.number] = Read(None, reason)
+        self._retire(child)
+
+    def _start(self) -> _Child:
+        """A new child, counted among ours."""
+        self.children.append(_Child(self.limits.read_megabytes))
+        return self.children[-1]
+
+    def _retire(self, child: _Child) -> None:
+        """Kill a child and forget it."""
         child.stop(kill=True)
         self.children.remove(child)

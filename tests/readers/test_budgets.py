@@ -4,6 +4,7 @@ memory, or skipped with the true reason, and the good files beside them are read
 from __future__ import annotations
 
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ from hostile_files import (
 
 from indexer.config import ReadLimits
 from indexer.readers import Skipped, read_folder
+from indexer.readers.sandbox import Sandbox
+from indexer.readers.site import parse_page
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -86,3 +89,14 @@ def test_deep_pages_and_huge_text_nodes_are_read_or_skipped_with_the_true_reason
     assert docs["huge.html"].body == "字" * 1_000_000
     assert skipped.files == [("deep3000.html", "nested too deeply")]
     assert skipped.cut == [("huge.html", "text cut at 1,000,000 characters")]
+
+
+def test_the_children_that_read_keep_none_of_the_sockets_they_inherit(tmp_path):
+    ours, client = socket.socketpair()  # as a web server's connection, when a rebuild forks
+    (tmp_path / "a.html").write_text(page("通知", f"<p>{TEXT}</p>"), encoding="utf-8")
+    with Sandbox(ReadLimits(), procs=2) as sandbox:
+        assert [read.value.doc.title for read in sandbox.map(parse_page, [(tmp_path / "a.html", "a.html",
+                                                                           None, 1000)])] == ["通知"]
+        ours.close()
+        client.settimeout(60)
+        assert client.recv(1) == b""  # closed: no child holds the server's end open
