@@ -23,9 +23,8 @@ import click
 
 from indexer import build_index, load_documents, open_index
 
+from .corpora import MODERN, shared
 from .queries import sample_queries
-
-SHARED_MODERN = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "modern.jsonl.gz"
 
 
 def record_answers(corpus: Path, limit: int | None, procs: int) -> dict:
@@ -81,11 +80,12 @@ def main() -> None:
 @main.command()
 @click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=SHARED_MODERN, show_default=True)
+              default=None, show_default="../shared/bench/modern.jsonl.gz")
 @click.option("--docs", "limit", type=click.IntRange(100), default=None, help="First N documents.")
 @click.option("--procs", type=click.IntRange(1, 64), default=2, show_default=True)
 def record(output: Path, corpus: Path, limit: int | None, procs: int) -> None:
     """Write the answers to OUTPUT (JSON)."""
+    corpus = corpus or shared(MODERN)
     output.write_text(json.dumps(record_answers(corpus, limit, procs), ensure_ascii=False, indent=1),
                       encoding="utf-8")
 

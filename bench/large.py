@@ -19,16 +19,16 @@ import click
 
 from indexer import build_index, load_documents
 
-from .run import SHARED_MODERN
+from .corpora import MODERN, shared
 
 LARGE_DOCS, LARGE_CHARS = 4, 1_000_000
 TINY_DOCS = 100_000
 REPEATS = 5
 
 
-def modern_records(corpus: Path = SHARED_MODERN) -> Iterator[dict]:
+def modern_records(corpus: Path | None = None) -> Iterator[dict]:
     """The records of ``corpus``, in order, as the corpus readers give them."""
-    return (doc.to_dict() for doc in load_documents([corpus]))
+    return (doc.to_dict() for doc in load_documents([corpus or shared(MODERN)]))
 
 
 def write_large(path: Path, docs: int = LARGE_DOCS, chars: int = LARGE_CHARS, ordinary: int = 0) -> list[str]:

@@ -24,14 +24,13 @@ from indexer.evaluate.baselines import timed_answers
 from indexer.index.store import current_generation, folder_size
 
 from . import http
+from .corpora import MODERN, POEMS, MissingCorpus, shared
 from .measure import run_measured
 from .peers import available, run_peer
 from .queries import sample_queries
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
-SHARED_MODERN = ROOT.parent / "shared" / "bench" / "modern.jsonl.gz"
-SHARED_POEMS = ROOT.parent / "shared" / "bench" / "poems.jsonl.gz"
 NOTES = "\n## Notes"  # RESULTS.md keeps everything from this heading on across runs
 SMOKE_DOCS = 600
 BUILD = [sys.executable, "-m", "indexer", "build"]
@@ -367,10 +366,11 @@ def bench(corpus: Path | None, limit: int | None, poems: int | None, smoke: bool
     if poems is not None:
         if corpus is not None:
             raise click.UsageError("--poems and --corpus: give one")
-        corpus, limit = SHARED_POEMS, poems
-    corpus = corpus or SHARED_MODERN
-    if not corpus.exists():
-        raise click.UsageError(f"no corpus at {corpus}: pass --corpus FILE.jsonl.gz")
+        corpus, limit = shared(POEMS), poems
+    try:
+        corpus = corpus or shared(MODERN)
+    except MissingCorpus as err:
+        raise click.UsageError(f"{err}: pass --corpus FILE.jsonl.gz") from None
     if smoke:
         limit = min(limit or SMOKE_DOCS, SMOKE_DOCS)
     report = run_benchmark(corpus, limit, procs, requests or (200 if smoke else 3000),

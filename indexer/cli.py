@@ -79,22 +79,31 @@ def _facet_options(command):
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100),
               help="How many results.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of the result.")
+@click.option("--explain", is_flag=True,
+              help="Show how each result's score was made: the matching nodes, signals and BM25F parts.")
 @INDEX_OPTION
 def search(query: str, start: str | None, end: str | None, sort: str, scope: str, limit: int,
-           as_json: bool, index_dir: Path | None, **chosen: tuple[str, ...]) -> None:
+           as_json: bool, explain: bool, index_dir: Path | None, **chosen: tuple[str, ...]) -> None:
     """Search the index and print ranked results."""
     filters = {name: list(values) for name, values in chosen.items() if values}
     if start or end:
         filters["published"] = [date_range(start, end)]
     try:
-        result = open_index(index_dir).search(query, per_page=limit, filters=filters, scope=scope,
-                                              sort=None if sort == "relevance" else sort)
+        engine = open_index(index_dir)
+        result = engine.search(query, per_page=limit, filters=filters, scope=scope,
+                               sort=None if sort == "relevance" else sort)
     except IndexMissingError as err:
         raise click.ClickException(str(err)) from None
     except ValueError as err:
         raise click.BadParameter(str(err)) from None
+    explained = {hit.id: engine.explain(query, hit.id, filters, scope)
+                 for hit in (result.hits if explain else [])}
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        data = result.to_dict()
+        for hit in data["hits"] if explain else []:
+            made = explained[hit["id"]]
+            hit["explain"] = made.to_dict() if made else None
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for notice in result.notices:
         click.echo(notice)
@@ -107,6 +116,8 @@ def search(query: str, start: str | None, end: str | None, sort: str, scope: str
         if about:
             click.echo(f"     {about}")
         click.echo(f"     {_plain(hit.snippet)}")
+        if explained.get(hit.id):
+            click.echo("\n".join(f"       {line}" for line in explained[hit.id].lines()))
 
 
 def _plain(html: str) -> str:

@@ -53,11 +53,6 @@ def large_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path / "index"
 
 
-def titles(result) -> list[str]:
-    """Titles of a result's hits, in rank order."""
-    return [hit.title for hit in result.hits]
-
-
 @pytest.fixture
 def app(index_dir: Path):
     """The web app over the seed index (flaskr style)."""

@@ -153,7 +153,7 @@ def search_data(args, required: bool = True) -> dict:
         "total": result.total, "page": page, "limit": limit,
         "took_ms": result.took_ms, "hits": [hit_data(hit, searched) for hit in result.hits],
         "facets": result.facets, "suggestion": result.suggestion, "mode": result.mode,
-        "notices": result.notices,
+        "notices": [notice.to_dict() for notice in result.notices],
     }
 
 
@@ -233,17 +233,17 @@ def document_page_data(doc_id: str, args: Mapping[str, str]) -> dict:
     is at ``/api/documents/<id>``."""
     q = query_arg(args, required=False)[:MAX_QUERY_CHARS]
     doc = document_data(doc_id)
-    needles = get_engine().needles(q, title=doc["title"]) if q else []
+    marks = get_engine().marks(q, title=doc["title"]) if q else []
     body = doc["body"]
     starts = parts.part_starts(body)
-    found = first_match(body, needles)
+    found = first_match(body, marks)
     number = int_arg(args, "part", 1 if found is None else parts.part_at(starts, found), 1, len(starts))
     start, end = starts[number - 1], starts[number] if number < len(starts) else len(body)
     return {
         "document": {name: value for name, value in doc.items() if name != "body"},
-        "query": q, "title_html": highlight(doc["title"], needles),
+        "query": q, "title_html": highlight(doc["title"], marks),
         "description": body if len(body) <= DESCRIPTION_CHARS else body[:DESCRIPTION_CHARS - 1] + "…",
         "part": {"number": number, "of": len(starts), "start": start, "end": end, "chars": len(body)},
-        "paragraphs_html": marked_lines(body[start:end], needles),
+        "paragraphs_html": marked_lines(body[start:end], marks),
         **related_data(doc),
     }

@@ -33,7 +33,6 @@ FACET_SHOWN = 8  # values listed per facet; the rest behind 更多
 VALUES_SHOWN = 10  # values of a document's several-valued field shown; the rest folded
 PAGE_WINDOW = 2  # page links shown on each side of the current page
 TYPED_FILTER = re.compile(r"(?<!\S)(kind|publisher|topic|column|site):(\S+)")
-ENGLISH_TAIL = re.compile(r"\s*\([\x20-\x7e]*\)\s*$")  # the engine's " (english …)" after a notice
 CARE_COOKIE = "care"
 CARE_MAX_AGE = 365 * 24 * 3600
 
@@ -49,12 +48,6 @@ def field_label(name: str) -> str:
     """The Chinese name of a document's field: the table's label, else a known extra one."""
     field = FIELDS.get(name)
     return field.label if field else FIELD_LABELS.get(name, name)
-
-
-@bp.app_template_filter("chinese")
-def chinese(notice: str) -> str:
-    """An engine notice without its English gloss (the JSON API keeps both)."""
-    return ENGLISH_TAIL.sub("", notice)
 
 
 @bp.app_template_filter("shared")

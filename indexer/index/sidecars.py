@@ -21,6 +21,7 @@ from ..analysis.normalize import HAN_RANGES, HAN_RUN, exact_key
 from ..analysis.pinyin import fuzzy_syllable, syllables
 from ..analysis.segment import read_userdict
 from ..analysis.synonyms import Synonyms
+from ..whoosh_ext import access
 
 DICTIONARY = "dictionary.txt"
 SYNONYMS = "synonyms.txt"
@@ -96,7 +97,7 @@ def _word_weights(reader, fieldname: str) -> dict[str, int]:
     words before it are many and never Chinese)."""
     weights: dict[str, int] = {}
     for leaf, _ in reader.leaf_readers():
-        terms, infos = leaf._terms.field_entries(fieldname, FIRST_HAN.encode("utf-8"))
+        terms, infos = access.term_table(leaf).field_entries(fieldname, FIRST_HAN.encode("utf-8"))
         for term, weight in zip(terms, infos["weight"].tolist(), strict=True):
             word = term.decode("utf-8")
             if 2 <= len(word) <= MAX_WORD_CHARS and HAN_RUN.fullmatch(word):

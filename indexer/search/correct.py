@@ -13,20 +13,20 @@ pinyin input methods hear them (zh=z, n=l, ing=in …): 神州数马 → 神州�
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from ..analysis.normalize import HAN, exact_key
 from ..analysis.pinyin import fold, fuzzy_pinyin, matched_text, to_pinyin
 from ..index.sidecars import PinyinWords
-from . import executor
-from .plan import BoundedPrefix
+from .logical import Prefix
+from .plan import MAX_PREFIX_EXPANSIONS
 
 TITLE_CANDIDATES = 20
 HAN_CHAR = re.compile(f"[{HAN}]")
 
 
-def correct_term(term: str, searcher, words: PinyinWords) -> str | None:
-    """The best same-pinyin title part or frequent word for a Chinese ``term``, or ``None``."""
+def correct_term(term: str, context, words: PinyinWords) -> str | None:
+    """The best same-pinyin title part or frequent word for a Chinese ``term``, or ``None``;
+    title candidates are searched in ``context`` (a :class:`~.context.SearchContext`)."""
     typed = "".join(fold(term).split())  # not Traditional→Simplified, which misreads 乾 as 干
     if len(typed) < 2 or not HAN_CHAR.search(typed):
         return None
@@ -35,7 +35,7 @@ def correct_term(term: str, searcher, words: PinyinWords) -> str | None:
     for key in dict.fromkeys([to_pinyin(typed), to_pinyin(typed, phrases=False)]):
         if not key:  # characters without pinyin: an empty prefix would match every title
             continue
-        for hit in executor.search(searcher, BoundedPrefix("title_pinyin", key), TITLE_CANDIDATES):
+        for hit in context.top(Prefix("title_pinyin", key, MAX_PREFIX_EXPANSIONS), TITLE_CANDIDATES):
             title = hit.fields()["title"]
             part = matched_text(title, key)
             if part and to_pinyin(part) == key:
@@ -61,14 +61,12 @@ def _changed(original: str, candidate: str) -> int:
     return sum(a != b for a, b in zip(original, candidate, strict=True))
 
 
-def correct_query(query: str, terms: list[str], finds: Callable[[str], bool], searcher,
-                  words: PinyinWords) -> str | None:
-    """``query`` with each Chinese term that finds nothing replaced by its correction, or None."""
+def correct_query(query: str, terms: list[str], context, words: PinyinWords) -> str | None:
+    """``query`` with each of ``terms`` (Chinese terms that find nothing) replaced by its
+    correction, or None."""
     corrected = query
     for term in terms:
-        if not HAN_CHAR.search(term) or finds(term):
-            continue
-        better = correct_term(term, searcher, words)
+        better = correct_term(term, context, words)
         if better:
             corrected = corrected.replace(term, better, 1)
     return corrected if corrected != query else None

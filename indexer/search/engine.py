@@ -16,6 +16,7 @@ from ..analysis.synonyms import Synonyms
 from ..index import sidecars, store
 from ..index.schema import stored_document
 from . import pipeline, suggest
+from .explain import Explanation
 from .parse import parse, scrub
 from .plan import Planner
 from .results import SearchResult
@@ -151,14 +152,23 @@ class SearchEngine:
             view = View(view.generation, view.searcher, view.planner.scoped(("title",)))
         return pipeline.run(view, q, page, per_page, filters, sort, correct, facet_values=self.facet_values)
 
+    def explain(self, q: str, doc_id: str, filters: dict[str, list[str]] | None = None,
+                scope: str = "all") -> Explanation | None:
+        """How document ``doc_id``'s score for ``q`` was made: the answering tree's nodes that
+        match it, their scores and signals (``None`` if the search does not find it)."""
+        view = self.view()
+        if scope == "title":
+            view = View(view.generation, view.searcher, view.planner.scoped(("title",)))
+        return pipeline.explain(view, q, doc_id, filters)
+
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Up to ``limit`` completions for what is typed so far."""
         return suggest.completions(self.view(), prefix, limit)
 
-    def needles(self, q: str, title: str = "") -> list[str]:
+    def marks(self, q: str, title: str = "") -> list[str]:
         """What to mark for query ``q`` in a document titled ``title``."""
         query = parse(scrub(q)[:pipeline.MAX_QUERY_CHARS])
-        return pipeline.needles(self.view().planner, query, title)
+        return pipeline.marks(self.view().planner, query, title)
 
 
 def open_index(path: Path | str | None = None) -> SearchEngine:

@@ -1,4 +1,4 @@
-"""Highlight matches in the original text: find needles in normalised text, mark original spans.
+"""Highlight matches in the original text: find marks in normalised text, mark original spans.
 
 Matching happens on normalised text, so a Traditional, full-width or variant-character
 original is still marked when the query matched its normalised form.
@@ -20,14 +20,14 @@ ELLIPSIS = "…"
 MAX_SCAN = 20_000  # characters of a long text a snippet reads
 
 
-def match_spans(text: str, needles: Iterable[str]) -> list[tuple[int, int]]:
-    """Sorted, merged [start, end) spans of ``text`` where any normalised needle occurs: one
-    normalisation and one pass of one compiled pattern over ``text``, whatever the needles.
+def match_spans(text: str, marks: Iterable[str]) -> list[tuple[int, int]]:
+    """Sorted, merged [start, end) spans of ``text`` where any normalised mark occurs: one
+    normalisation and one pass of one compiled pattern over ``text``, whatever the marks.
 
     >>> match_spans("城市大脑袋", ["城市大脑", "大脑袋"])
     [(0, 5)]
     """
-    pattern = _pattern(frozenset(needles))
+    pattern = _pattern(frozenset(marks))
     if pattern is None:
         return []
     normalised, offsets = normalize(text)
@@ -42,55 +42,55 @@ def match_spans(text: str, needles: Iterable[str]) -> list[tuple[int, int]]:
 
 
 @functools.lru_cache(maxsize=256)
-def _pattern(needles: frozenset[str]) -> re.Pattern | None:
-    """Every place any needle starts (a lookahead, so that overlapping needles all count),
-    the longest needle first; ``None`` without needles. Made once for a page's title and
+def _pattern(marks: frozenset[str]) -> re.Pattern | None:
+    """Every place any mark starts (a lookahead, so that overlapping marks all count),
+    the longest mark first; ``None`` without marks. Made once for a page's title and
     snippet marks, not twice a hit."""
-    words = sorted({n for n in needles if n}, key=lambda n: (-len(n), n))
+    words = sorted({n for n in marks if n}, key=lambda n: (-len(n), n))
     return re.compile("(?=(" + "|".join(map(re.escape, words)) + "))") if words else None
 
 
-def first_match(text: str, needles: Iterable[str]) -> int | None:
-    """Where the first needle occurs as written in ``text`` (a C-speed scan, no normalisation),
+def first_match(text: str, marks: Iterable[str]) -> int | None:
+    """Where the first mark occurs as written in ``text`` (a C-speed scan, no normalisation),
     or ``None``: where to start reading a long text.
 
     >>> first_match("前言居住证", ["住证", "居住证", ""])
     2
     """
-    found = [at for at in (text.find(needle) for needle in needles if needle) if at >= 0]
+    found = [at for at in (text.find(mark) for mark in marks if mark) if at >= 0]
     return min(found, default=None)
 
 
-def marked_lines(text: str, needles: Iterable[str]) -> list[str]:
+def marked_lines(text: str, marks: Iterable[str]) -> list[str]:
     """HTML of each non-blank line of ``text`` with matches in ``<mark>``, marked in one pass;
-    a needle with a line break in it is left out, so that no mark spans two lines.
+    a mark with a line break in it is left out, so that no mark spans two lines.
 
     >>> marked_lines("居住证\\n\\n办理居住证", ["居住证"])
     ['<mark>居住证</mark>', '办理<mark>居住证</mark>']
     """
-    marked = highlight(text, [needle for needle in needles if "\n" not in needle])
+    marked = highlight(text, [mark for mark in marks if "\n" not in mark])
     return [line for line in marked.split("\n") if line.strip()]
 
 
-def highlight(text: str, needles: Iterable[str], width: int | None = None) -> str:
+def highlight(text: str, marks: Iterable[str], width: int | None = None) -> str:
     """HTML of ``text`` (or its best ``width``-character window) with matches in ``<mark>``.
 
     For a snippet of a long text only :data:`MAX_SCAN` characters around the first place a
-    needle occurs as written are read, so a 1 MB attachment costs what a page does.
+    mark occurs as written are read, so a 1 MB attachment costs what a page does.
 
     >>> highlight("前言" * 20000 + "居住证办理" + "后记" * 20000, ["居住证"], 10)
     '…前言<mark>居住证</mark>办理后记后…'
     """
-    needles = [n for n in needles if n]
+    marks = [n for n in marks if n]
     if width is not None and len(text) > MAX_SCAN:
-        start = max(0, (first_match(text, needles) or 0) - MAX_SCAN // 4)
-        window = highlight(text[start:start + MAX_SCAN], needles, width)
+        start = max(0, (first_match(text, marks) or 0) - MAX_SCAN // 4)
+        window = highlight(text[start:start + MAX_SCAN], marks, width)
         if start > 0 and not window.startswith(ELLIPSIS):
             window = ELLIPSIS + window
         if start + MAX_SCAN < len(text) and not window.endswith(ELLIPSIS):
             window += ELLIPSIS
         return window
-    spans = match_spans(text, needles)
+    spans = match_spans(text, marks)
     start, end = 0, len(text)
     if width is not None and len(text) > width:
         start = _best_window(spans, width, len(text))

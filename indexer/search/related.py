@@ -67,8 +67,8 @@ def similar(engine: SearchEngine, doc: dict, limit: int = 5,
                    for term, weight in terms for fieldname in ("title", "body")])
     hidden = wq.Or([wq.Term("id", hidden_id) for hidden_id in {doc["id"], *exclude}])
     results = searcher.search(query, limit=limit, mask=hidden)
-    needles = [term for term, _ in terms if len(term) > 1]  # a marked 以 or 的 only distracts
-    return [Hit(hit["id"], hit.score, functools.partial(stored_document, hit.fields()), lambda _: needles)
+    marks = [term for term, _ in terms if len(term) > 1]  # a marked 以 or 的 only distracts
+    return [Hit(hit["id"], hit.score, functools.partial(stored_document, hit.fields()), lambda _: marks)
             for hit in results]
 
 

@@ -9,6 +9,7 @@ from ..analysis.normalize import normalize_text
 from ..analysis.pinyin import matched_text
 from ..fields import hit_fields
 from .highlight import highlight
+from .notices import Notice
 
 SNIPPET_CHARS = 120
 SHOWN = ("id", "kind", "title", "rank", "score", "snippet", "title_html")  # to_dict's first keys
@@ -70,19 +71,19 @@ class Hit:
         return {f.name: self.document.get(f.name) for f in hit_fields() if f.name not in ("kind", "rank")}
 
     @once
-    def needles(self) -> list[str]:
+    def marks(self) -> list[str]:
         """What is marked in this hit's title and snippet."""
         return self._marks(self.title)
 
     @once
     def snippet(self) -> str:
         """The body's best :data:`SNIPPET_CHARS`-character window, matches marked."""
-        return highlight(self.document["body"], self.needles, SNIPPET_CHARS)
+        return highlight(self.document["body"], self.marks, SNIPPET_CHARS)
 
     @once
     def title_html(self) -> str:
         """The title, matches marked."""
-        return highlight(self.title, self.needles)
+        return highlight(self.title, self.marks)
 
     def to_dict(self) -> dict:
         """JSON-ready data, the extra fields at the top level."""
@@ -108,9 +109,10 @@ class SearchResult:
     took_ms: float
     mode: str = "all"  # "all": every term matched; "any": fell back to ranked OR;
     # "corrected": the results of ``suggestion``, a homophone correction of the query
-    notices: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     suggestion: str | None = None
 
     def to_dict(self) -> dict:
         """JSON-ready data."""
-        return {**asdict(replace(self, hits=[])), "hits": [hit.to_dict() for hit in self.hits]}
+        return {**asdict(replace(self, hits=[], notices=[])), "hits": [hit.to_dict() for hit in self.hits],
+                "notices": [notice.to_dict() for notice in self.notices]}

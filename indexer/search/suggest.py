@@ -7,6 +7,7 @@ import itertools
 
 from ..analysis.normalize import exact_key
 from ..analysis.pinyin import pinyin_key
+from .context import SearchContext
 from .parse import scrub
 from .plan import pinyin_query
 
@@ -32,14 +33,15 @@ def completions(view, prefix: str, limit: int = 8) -> list[str]:
         stored = searcher.document(title_exact=_text(title_key))
         if stored:
             add(stored["title"])
+    context = SearchContext(view, limit)
     contains = view.planner.char_sequence("title_chars", key)
     if contains is not None:
-        for hit in searcher.search(contains, limit=limit):
-            add(hit["title"])
+        for hit in context.top(contains, limit):
+            add(hit.fields()["title"])
     spelled = pinyin_key(prefix)
     if spelled:
-        for hit in searcher.search(pinyin_query(spelled), limit=limit):
-            add(hit["title"])
+        for hit in context.top(pinyin_query(spelled), limit):
+            add(hit.fields()["title"])
     frequency: dict[str, int] = {}
     for fieldname in ("title", "body"):
         for word in _take(reader.expand_prefix(fieldname, key), SUGGEST_SCAN):

@@ -6,11 +6,11 @@ import gzip
 import itertools
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from bench.corpora import MODERN, shared
 from indexer import config, load_documents
 from indexer.analysis.batches import (
     CJK,
@@ -26,7 +26,6 @@ from indexer.analysis.batches import (
 from indexer.analysis.normalize import HAN_RUN, normalize_text
 from indexer.analysis.tokenizers import char_analyzer, word_analyzer
 
-MODERN = Path(__file__).resolve().parents[3] / "shared" / "bench" / "modern.jsonl.gz"
 TRICKY = ["", "   ", "，。", "云", "a", "云a", "a云", "城市 大脑，OA2021", "日本語のテキスト 한국어",
           "abcア漢", "ア漢a", "𠀀𠀁城市abc𠀂", "_a_b_", "中华人民共和国国务院办公厅",
           "auth-username:password", "ＱｉｎｇＣｌｏｕｄ華宇軟件", "第１２条", "Ⅻ号文件①", "x²³", "é́ café"]
@@ -34,11 +33,10 @@ TRICKY = ["", "   ", "，。", "云", "a", "云a", "a云", "城市 大脑，OA20
 
 def _texts() -> list[str]:
     texts = [text for doc in load_documents([config.seed_path()]) for text in (doc.title, doc.body)]
-    if MODERN.exists():
-        with gzip.open(MODERN, "rt", encoding="utf-8") as stream:
-            for line in itertools.islice(stream, 300):
-                record = json.loads(line)
-                texts += [record["title"], record["body"]]
+    with gzip.open(shared(MODERN), "rt", encoding="utf-8") as stream:
+        for line in itertools.islice(stream, 300):
+            record = json.loads(line)
+            texts += [record["title"], record["body"]]
     return texts + TRICKY
 
 

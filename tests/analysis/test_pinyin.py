@@ -8,7 +8,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from conftest import titles
+from helpers import titles
 
 from indexer import build_index, open_index
 from indexer.analysis.pinyin import LATIN_QUERY, pinyin_key, syllables, title_pinyin

@@ -6,15 +6,14 @@ import gzip
 import itertools
 import json
 import re
-from pathlib import Path
 
 import pytest
 
+from bench.corpora import MODERN, shared
 from indexer import ConfigError, config, load_documents
 from indexer.analysis.normalize import HAN_RUN, normalize_text
 from indexer.analysis.segment import KEPT_SEGMENTERS, Segmenter, segmenter_for
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "bench"
 # Python jieba's Han pattern stops at U+9FD5, so it cuts rarer characters one by one, and it
 # splits Latin words at hyphens and dots where jieba-rs keeps them whole.
 PYTHON_JIEBA_HAN = re.compile("[\u4e00-\u9fd5]+")
@@ -23,7 +22,7 @@ PYTHON_JIEBA_HAN = re.compile("[\u4e00-\u9fd5]+")
 def _texts() -> list[str]:
     texts = [d.title + "\n" + d.body for d in load_documents([config.seed_path()])]
     for name, step in (("modern.jsonl.gz", 20), ("poems.jsonl.gz", 100)):
-        with gzip.open(SHARED / name, "rt", encoding="utf-8") as stream:
+        with gzip.open(shared(name), "rt", encoding="utf-8") as stream:
             for line in itertools.islice(stream, 0, 40 * step * 10, step):
                 record = json.loads(line)
                 texts.append(record["title"] + "\n" + record["body"])
@@ -75,7 +74,7 @@ def test_words_of_one_generation_do_not_pile_up():
 def _all_texts() -> list[str]:
     """Every title and body of the seed and of all of modern.jsonl.gz, normalised."""
     texts = [text for d in load_documents([config.seed_path()]) for text in (d.title, d.body)]
-    with gzip.open(SHARED / "modern.jsonl.gz", "rt", encoding="utf-8") as stream:
+    with gzip.open(shared(MODERN), "rt", encoding="utf-8") as stream:
         for line in stream:
             record = json.loads(line)
             texts += [record["title"], record["body"]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from conftest import titles
+from helpers import titles
 
 from indexer import BuildError, build_index, config, open_index
 from indexer.analysis.synonyms import SynonymError, Synonyms
@@ -80,6 +80,6 @@ def test_cli_search_by_synonym(index_dir):
 
 
 def test_engine_needles_for_a_document_page(engine):
-    assert {"警务", "公安"} <= set(engine.needles("警务"))
-    assert "网宿" in engine.needles("wangsu", title="网宿科技")
-    assert engine.needles("wangsu") == engine.needles("wangsu", title="东软集团")  # spells nothing there
+    assert {"警务", "公安"} <= set(engine.marks("警务"))
+    assert "网宿" in engine.marks("wangsu", title="网宿科技")
+    assert engine.marks("wangsu") == engine.marks("wangsu", title="东软集团")  # spells nothing there

@@ -17,6 +17,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.writing import SegmentWriter
 
+from bench.corpora import MODERN, shared
 from indexer import (
     add_documents,
     build_index,
@@ -38,7 +39,6 @@ from indexer.whoosh_ext.writer import (
     index_writer,
 )
 
-MODERN = Path(__file__).resolve().parents[3] / "shared" / "bench" / "modern.jsonl.gz"
 SAMPLE = 400
 
 
@@ -58,11 +58,10 @@ def test_the_engine_installs_them_and_uninstall_restores_whoosh(index_dir):
 
 def _documents() -> list:
     docs = list(load_documents([config.seed_path()]))
-    if MODERN.exists():
-        with gzip.open(MODERN, "rt", encoding="utf-8") as stream:
-            for line in itertools.islice(stream, SAMPLE):
-                record = json.loads(line)
-                docs.append(type(docs[0])(record["id"], record["kind"], record["title"], record["body"]))
+    with gzip.open(shared(MODERN), "rt", encoding="utf-8") as stream:
+        for line in itertools.islice(stream, SAMPLE):
+            record = json.loads(line)
+            docs.append(type(docs[0])(record["id"], record["kind"], record["title"], record["body"]))
     return docs
 
 
@@ -161,7 +160,7 @@ def test_installed_matcher_and_mapping_give_the_same_documents_and_scores(indexe
 
 
 def test_minimum_match_resets_to_every_submatcher(indexes):
-    from indexer.whoosh_ext.minmatch import MinimumMatch
+    from indexer.whoosh_ext.queries import MinimumMatch
 
     stock = indexes[0]
     query = MinimumMatch([wq.Term("body_chars", c) for c in "智慧城市"], 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from indexer.search import execute
+from indexer.search import context
 from indexer.search.parse import MAX_CONCEPTS, parse
 from indexer.search.tree import Term
 
@@ -19,38 +19,40 @@ def test_terms_beyond_the_limit_are_left_out_with_a_notice(engine):
     words = ["智慧", "城市", "政务", "服务", "平台", "数据", "云", "安全", "医疗", "交通", "教育", "公安",
              "税务", "法院", "软件", "网络"]
     result = engine.search(" ".join(words))
-    assert any(f"前 {MAX_CONCEPTS} 个" in notice for notice in result.notices)
+    assert any(notice.code == "too_many_terms" and f"前 {MAX_CONCEPTS} 个" in notice.text
+               for notice in result.notices)
     assert len(parse(" ".join(words)).concepts) == MAX_CONCEPTS
 
 
 def test_past_the_deadline_a_search_answers_with_what_it_has(engine, monkeypatch):
-    monkeypatch.setattr(execute, "BUDGET_SECONDS", 0.0)
+    monkeypatch.setattr(context, "BUDGET_SECONDS", 0.0)
     result = engine.search("服务")
-    assert any("超过限制" in notice for notice in result.notices)
+    assert any(notice.code == "out_of_time" for notice in result.notices)
     assert result.total < engine.doc_count()
 
 
 def test_the_api_says_so_too(client, monkeypatch):
-    monkeypatch.setattr(execute, "BUDGET_SECONDS", 0.0)
+    monkeypatch.setattr(context, "BUDGET_SECONDS", 0.0)
     response = client.get("/api/search?q=服务 数据 平台")
     assert response.status_code == 200
-    assert any("ran out of time" in notice for notice in response.get_json()["notices"])
+    assert any(notice["code"] == "out_of_time" and "超过限制" in notice["message"]
+               for notice in response.get_json()["notices"])
 
 
 def test_a_long_repeated_phrase_is_still_answered(engine):
     result = engine.search("智慧" * 120)
-    assert result.total >= 0 and not any("超过限制" in notice for notice in result.notices)
+    assert result.total >= 0 and not any(notice.code == "out_of_time" for notice in result.notices)
 
 
 def test_a_long_query_that_matches_nowhere_is_split_into_a_bounded_number_of_pieces(engine, monkeypatch):
     checked = []
-    matches = execute.Execution.matches
+    matches = context.SearchContext.matches
 
-    def counting(self, whoosh_query, restricted=None):
-        checked.append(whoosh_query)
-        return matches(self, whoosh_query, restricted)
+    def counting(self, node, restriction=None):
+        checked.append(node)
+        return matches(self, node, restriction)
 
-    monkeypatch.setattr(execute.Execution, "matches", counting)
+    monkeypatch.setattr(context.SearchContext, "matches", counting)
     words = "智慧城市政务服务平台数据安全医疗交通教育公安税务法院软件网络区块链人工智能"
     result = engine.search((words * 8)[:256])  # one term, found nowhere as written
     assert result.mode == "any" and result.total > 0
@@ -63,7 +65,7 @@ def test_the_threads_cpu_clock_is_read_only_once_the_budget_could_have_run_out(e
     monkeypatch.setattr(time, "thread_time", lambda: reads.append(1) or clock())
     result = engine.search("服务 数据 平台")
     assert result.total and len(reads) <= 2  # the search's start: its deadline and the clock's
-    monkeypatch.setattr(execute, "BUDGET_SECONDS", 0.0)
+    monkeypatch.setattr(context, "BUDGET_SECONDS", 0.0)
     reads.clear()
     result = engine.search("服务 数据 平台")
-    assert any("超过限制" in notice for notice in result.notices) and len(reads) > 2
+    assert any(notice.code == "out_of_time" for notice in result.notices) and len(reads) > 2

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from conftest import titles
+from helpers import titles
 
 from indexer import open_index
 from indexer.index.sidecars import PINYIN_WORDS
@@ -32,7 +32,7 @@ def test_homophone_typo_is_corrected(engine, query, suggestion, first):
     assert result.suggestion == suggestion
     assert result.mode == "corrected"
     assert titles(result)[0] == first
-    assert any("以下是" in notice and suggestion in notice for notice in result.notices)
+    assert any(notice.code == "corrected" and suggestion in notice.text for notice in result.notices)
 
 
 def test_exact_homophone_beats_near_homophone(engine):

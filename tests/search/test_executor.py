@@ -13,9 +13,9 @@ import pytest
 
 from indexer import add_documents, build_index, delete_documents, open_index
 from indexer.evaluate import read_qrels
-from indexer.search import executor, pipeline
+from indexer.search import pipeline, segment
+from indexer.search.context import SearchContext
 from indexer.search.engine import View
-from indexer.search.execute import Execution
 from indexer.search.parse import parse
 
 RELEVANCE = Path(__file__).parent.parent / "relevance"
@@ -63,11 +63,11 @@ def assert_same_search(view: View, q: str, sort: str | None, filters: dict | Non
 
 def assert_same_matches(view: View, q: str) -> None:
     """Every match of the planner's query (not only the top), with its score."""
-    query = parse(q)
-    whoosh_query = view.planner.match_all(query)
+    plan = view.planner.plan(parse(q))
+    tree, restriction = plan.everything(), plan.restriction()
     everything = view.searcher.doc_count_all() + 1
-    ours = Execution(view, everything).search(whoosh_query, query)
-    theirs = Execution(view, everything, whoosh=True).search(whoosh_query, query)
+    ours = SearchContext(view, everything).search(tree, restriction)
+    theirs = SearchContext(view, everything, whoosh=True).search(tree, restriction)
     assert len(ours) == len(theirs), q
     mine = {hit.docnum: hit.score for hit in ours[:everything]}
     assert_same_ranking([(hit.docnum, None, hit.score) for hit in ours[:everything]],
@@ -139,7 +139,7 @@ def test_idf_from_the_postings_is_whooshs(updated):
     cache otherwise, which would hide a difference)."""
     index = updated.view().generation.index
     ours, theirs = index.searcher(weighting=pipeline.scorer()), index.searcher(weighting=pipeline.scorer())
-    evaluator, = executor.evaluators(ours, lambda: True)
+    evaluator, = segment.segments(ours, lambda: True)
     compared = with_deleted = 0
     for fieldname, tbytes in ours.reader().all_terms():
         postings = evaluator.arrays.postings(fieldname, tbytes)

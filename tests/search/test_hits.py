@@ -10,10 +10,10 @@ from whoosh import index as whoosh_index
 
 from indexer import Document, add_documents, delete_documents, open_index
 from indexer.index.schema import index_fields, make_schema, stored_document
-from indexer.search.executor import document_ids
+from indexer.search.arrays import segment_arrays
+from indexer.search.collect import document_ids
 from indexer.search.highlight import highlight
 from indexer.search.results import SNIPPET_CHARS
-from indexer.whoosh_ext.arrays import segment_arrays
 from indexer.whoosh_ext.codec import index_codec
 from indexer.whoosh_ext.writer import MapSegmentWriter
 
@@ -34,7 +34,7 @@ def test_a_search_reads_no_stored_document_until_a_hit_is_shown(engine, monkeypa
 
 def test_a_hit_shows_its_stored_document_marked(engine):
     searcher = engine.searcher()
-    needles = engine.needles("华宇 软件")
+    needles = engine.marks("华宇 软件")
     for hit in engine.search("华宇 软件").hits:
         docnum = searcher.document_number(id=hit.id)
         doc = stored_document(searcher.stored_fields(docnum))

@@ -8,14 +8,13 @@ import json
 import shutil
 
 import numpy as np
-from whoosh import query as wq
 
 from indexer import add_documents, delete_documents, open_index
-from indexer.search import executor
+from indexer.search.arrays import segment_arrays
+from indexer.search.joined import joined_arrays
+from indexer.search.logical import AllOf, Range, Term
 from indexer.search.parse import parse
-from indexer.search.vector import SegmentEvaluator
-from indexer.whoosh_ext.arrays import segment_arrays
-from indexer.whoosh_ext.joined import joined_arrays
+from indexer.search.segment import JoinedSegment, Segment, segments
 
 TERMS = [("body_chars", "数据"), ("body", "平台"), ("title_chars", "云"), ("kind", "vendor")]
 
@@ -68,17 +67,17 @@ def test_joined_arrays_are_the_segments_arrays_one_after_another(index_dir, tmp_
 def test_one_evaluation_matches_the_segments_evaluated_one_by_one(index_dir, tmp_path):
     searcher = _two_segments(index_dir, tmp_path)
     view = open_index(tmp_path / "ix").view()
-    (evaluator,) = executor.evaluators(searcher, lambda: True)
-    assert isinstance(evaluator, executor.JoinedEvaluator)
+    (joined,) = segments(searcher, lambda: True)
+    assert isinstance(joined, JoinedSegment)
     texts = ("数据 平台", '"数据中心"', "云", "shuju", "-平台 数据")
-    queries = [view.planner.match_all(parse(text)) for text in texts]
-    queries.append(wq.And([wq.Term("body", "数据"), wq.NumericRange("rank", 1, 20)]))
-    for query in queries:
-        found = evaluator.run(query)
+    trees = [view.planner.plan(parse(text)).everything() for text in texts]
+    trees.append(AllOf((Term("body", "数据"), Range("rank", 1, 20))))
+    for tree in trees:
+        found = joined.run(tree)
         docs, scores = [], []
         for leaf, offset in searcher.leaf_searchers():
-            part = SegmentEvaluator(leaf, offset, lambda: True).run(query)
+            part = Segment(leaf, offset, lambda: True).run(tree)
             docs.append(part.docs + offset)
             scores.append(part.scores)
-        assert np.array_equal(found.docs, np.concatenate(docs)), query
-        assert np.array_equal(found.scores, np.concatenate(scores)), query
+        assert np.array_equal(found.docs, np.concatenate(docs)), tree
+        assert np.array_equal(found.scores, np.concatenate(scores)), tree

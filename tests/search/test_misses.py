@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.whoosh_ext.arrays import SegmentArrays
+from indexer.search.arrays import SegmentArrays
 
 RARE = "䙘㫠"  # CJK extension A: in no document of the seed
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import titles
+from helpers import titles
 
 
 def test_compound_word_also_matches_its_words_apart_below_the_word_itself(engine):

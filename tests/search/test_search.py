@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import titles
+from helpers import titles
 
 
 @pytest.mark.parametrize("query, first", [

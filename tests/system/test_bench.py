@@ -7,7 +7,8 @@ import re
 import subprocess
 import sys
 
-from bench.run import HEADER, ROUND_HEADER, SHARED_MODERN
+from bench.corpora import MODERN, shared
+from bench.run import HEADER, ROUND_HEADER
 
 LATENCY = [f"query p{p}, ms {group}" for group in ("(300 queries:", "single character", "word", "AND",
                                                    "phrase", "miss") for p in (50, 95, 99)]
@@ -33,7 +34,7 @@ TANTIVY = importlib.util.find_spec("tantivy") is not None  # the optional `bench
 
 
 def test_smoke_benchmark_prints_and_writes_the_table(tmp_path):
-    assert SHARED_MODERN.exists(), f"the benchmark corpus is missing: {SHARED_MODERN} (../shared/bench)"
+    shared(MODERN)  # a clear error if the corpus is missing
     output = tmp_path / "RESULTS.md"
     output.write_text("# old\n\n## Notes\n\nwhere the time goes\n", encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "bench", "--smoke", "--procs", "2",

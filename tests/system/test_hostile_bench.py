@@ -8,8 +8,9 @@ import subprocess
 import sys
 from collections import Counter
 
+from bench.corpora import MODERN, shared
 from bench.hostile import hostile_queries
-from bench.run import SHARED_MODERN, write_sample
+from bench.run import write_sample
 from indexer import build_index, load_documents
 from indexer.search.pipeline import MAX_QUERY_CHARS
 
@@ -17,7 +18,7 @@ ROW = re.compile(r"^\| (\w+) \| (\d+) \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|
 
 
 def _docs(count: int):
-    return list(itertools.islice(load_documents([SHARED_MODERN]), count))
+    return list(itertools.islice(load_documents([shared(MODERN)]), count))
 
 
 def test_hostile_queries_are_the_promised_kinds_and_the_same_each_time():

@@ -97,4 +97,5 @@ def test_100000_character_query_over_the_wire_is_cut_with_a_notice(port):
     status, body, _ = request(port, "/api/search?q=" + "%E5%8D%8E%E5%AE%87+" * 33_334)
     data = json.loads(body)
     assert status == 200 and data["total"] >= 1
-    assert any("256" in notice for notice in data["notices"])
+    assert any(notice["code"] == "query_truncated" and "256" in notice["message"]
+               for notice in data["notices"])

@@ -1,6 +1,10 @@
-"""A minimum-should-match OR, which Whoosh's ``Or(minmatch=…)`` leaves "not yet implemented":
-documents that match at least ``minimum`` of the subqueries, scored by the sum of those
-that match (as Whoosh's OR scores).
+"""Whoosh query classes of our own, for the logical tree's Whoosh form (the tests' reference,
+:meth:`indexer.search.logical.Node.to_whoosh`):
+
+- :class:`MinimumMatch`, a minimum-should-match OR, which Whoosh's ``Or(minmatch=…)`` leaves
+  "not yet implemented": documents that match at least ``minimum`` of the subqueries, scored
+  by the sum of those that match (as Whoosh's OR scores);
+- :class:`BoundedPrefix`, a prefix that expands to at most ``limit`` terms.
 
 >>> from whoosh import fields, index, query
 >>> from whoosh.filedb.filestore import RamStorage
@@ -15,6 +19,8 @@ that match (as Whoosh's OR scores).
 """
 
 from __future__ import annotations
+
+import itertools
 
 from whoosh import query as wq
 from whoosh.matching import Matcher, NullMatcher
@@ -113,3 +119,15 @@ class MinimumMatch(wq.CompoundQuery):
         if sum(m.is_active() for m in matchers) < self.minimum:
             return NullMatcher()
         return MinimumMatchMatcher(matchers, self.minimum, self.boost)
+
+
+class BoundedPrefix(wq.Prefix):
+    """A prefix query that expands to at most ``limit`` terms, so that a short key stays fast
+    on an index of many titles."""
+
+    def __init__(self, fieldname: str, text: str, limit: int, boost: float = 1.0):
+        super().__init__(fieldname, text, boost=boost)
+        self.limit = limit
+
+    def _btexts(self, ixreader):
+        return itertools.islice(ixreader.expand_prefix(self.fieldname, self.text), self.limit)

@@ -2,7 +2,7 @@
 positions of candidates), field lengths, the live documents, column values and a facet
 field's (document, value) pairs.
 
-A posting list is one packed record (:mod:`.packed`), read with a few ``np.frombuffer``
+A posting list is one packed record (:mod:`..whoosh_ext.packed`), read with a few ``np.frombuffer``
 calls, never a Python call per posting. Everything is cached per segment reader (a segment
 never changes once written); the postings cache is bounded.
 """
@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .packed import PostingList
+from ..whoosh_ext import access
+from ..whoosh_ext.packed import PostingList
 
 CACHED_POSTINGS = 100_000  # postings remembered per segment reader before the cache is cleared
 MISSING_KEY = (1 << 64) - 1  # the column value of a 64-bit NUMERIC field without a value
@@ -80,7 +81,7 @@ class SegmentArrays:
         return found
 
     def _read(self, fieldname: str, tbytes: bytes) -> Postings | None:
-        source = self.reader._terms.posting_list(fieldname, tbytes)
+        source = access.posting_list(self.reader, fieldname, tbytes)
         if source is None:
             return None
         if not self.has_deletions:
@@ -92,7 +93,7 @@ class SegmentArrays:
         """Every document's length of ``fieldname`` as BM25F reads it (1 where 0 or unknown)."""
         found = self._lengths.get(fieldname)
         if found is None:
-            found = self.reader._perdoc.length_array(fieldname, 1).astype(np.float64)
+            found = access.length_array(self.reader, fieldname, 1).astype(np.float64)
             self._lengths[fieldname] = found
         return found
 
@@ -136,7 +137,7 @@ class SegmentArrays:
         was replaced within this segment has postings to read."""
         found = self._keys.get(fieldname)
         if found is None:
-            field, terms = self.reader.schema[fieldname], self.reader._terms
+            field, terms = self.reader.schema[fieldname], access.term_table(self.reader)
             found = [None] * self.doccount
             entries, infos = terms.field_entries(fieldname)
             for tbytes, count, first in zip(entries, infos["count"].tolist(), infos["first"].tolist(),
