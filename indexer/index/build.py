@@ -105,19 +105,20 @@ def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
         Synonyms.load(abbreviations, abbreviations=True)
     except (config.ConfigError, SynonymError) as err:
         raise BuildError(str(err)) from None
-    limits = read_limits()
-    with storage_errors(index_dir), store.build_lock(index_dir), \
-            Corpus(list(paths) or [config.seed_path()], base_url, procs, limits, reading) as corpus:
-        generation = store.new_generation(index_dir)
-        try:
-            sidecars.copy_word_lists(generation, synonyms, abbreviations)
-            counts = _write(generation, corpus, read_userdict(userdict), progress, procs)
-        except BaseException:
-            shutil.rmtree(generation, ignore_errors=True)
-            raise
-        with store.unmapped_reader(generation) as reader:
-            terms, segments = term_count(reader), len(reader.leaf_readers())
-        store.publish(index_dir, generation)
+    with Corpus(list(paths) or [config.seed_path()], base_url, procs, read_limits(), reading) as corpus:
+        ids, entity_words = scan_corpus(corpus)  # before the lock: add and delete need not wait for it
+        with storage_errors(index_dir), store.build_lock(index_dir):
+            generation = store.new_generation(index_dir)
+            try:
+                sidecars.copy_word_lists(generation, synonyms, abbreviations)
+                counts = _write(generation, corpus, len(ids), read_userdict(userdict) + entity_words,
+                                progress, procs)
+            except BaseException:
+                shutil.rmtree(generation, ignore_errors=True)
+                raise
+            with store.unmapped_reader(generation) as reader:
+                terms, segments = term_count(reader), len(reader.leaf_readers())
+            store.publish(index_dir, generation)
     return BuildSummary(dict(counts), terms, segments, time.perf_counter() - started,
                         store.folder_size(generation), generation, dict(corpus.skipped.counts()),
                         dict(corpus.skipped.cut_counts()))
@@ -164,7 +165,7 @@ class Corpus:
         for path in self.paths:
             if not parsed(path):
                 yield from load_documents([path], base_url=self.base_url, limits=self.limits,
-                                          skipped=self.skipped if first_pass else lambda path, reason: None)
+                                          skipped=self.skipped if first_pass else lambda *_: None)
             elif first_pass:
                 yield from self._spool(path)
             else:
@@ -226,12 +227,10 @@ def cancel_writer(writer: IndexWriter) -> None:
         writer.cancel()
 
 
-def _write(generation: Path, corpus: Corpus, userdict: list[str], progress: Progress | None,
+def _write(generation: Path, corpus: Corpus, total: int, dictionary: list[str], progress: Progress | None,
            procs: int) -> Counter:
-    """Stream the documents into a Whoosh index in ``generation``; return counts by kind."""
-    ids, entity_words = scan_corpus(corpus)
-    total = len(ids)
-    dictionary = userdict + entity_words
+    """Stream the ``total`` documents of a scanned corpus into a Whoosh index in ``generation``,
+    segmented with ``dictionary``; return counts by kind."""
     index = whoosh_index.create_in(str(generation), make_schema(dictionary))
     writer = open_writer(index, procs, total)
     counts: Counter = Counter()

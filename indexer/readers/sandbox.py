@@ -78,7 +78,7 @@ def _close_sockets(keep: int) -> None:
 def _serve(conn: Connection, parent: int, megabytes: int) -> None:
     """A child: read files as the parent asks, until it closes the pipe or sends ``None``."""
     if not end_with(parent, signal.SIGKILL):
-        os._exit(0)
+        return
     _close_sockets(conn.fileno())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)

@@ -32,6 +32,7 @@ def test_odd_names_get_ids_that_open_their_page_and_a_deep_tree_builds(site, tmp
     result = CliRunner().invoke(main, ["build", "--corpus", str(site), "--index", str(tmp_path / "ix")])
     assert result.exit_code == 0, result.output
     assert "1 file skipped: 1 name encodes to another file's id" in result.output
+    assert "reading: 5/5 files (100%)" in result.output
     assert "tab%09name.html: skipped: name encodes to another file's id" in caplog.text
     expected = {"%B9%AB%B8%E6.html": "国标码文件名", "lone%ED%A0%80.html": "代理项文件名",
                 "new%0Aline.html": "换行文件名", "tab%09name.html": "百分号文件名", deep_id: "深层目录页面"}
