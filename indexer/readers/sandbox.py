@@ -24,6 +24,12 @@ without ``if __name__ == "__main__"`` does not survive.)
 >>> with Sandbox(ReadLimits(read_megabytes=64), procs=2) as sandbox:
 ...     [read.reason or len(read.value) for read in sandbox.map(bytearray, [(3,), (100 << 20,), (0,)])]
 [3, 'too large', 0]
+>>> with Sandbox(ReadLimits(read_seconds=1)) as sandbox:
+...     [read.reason for read in sandbox.map(time.sleep, [(0,), (600,), (0,)])]
+[None, 'too slow', None]
+>>> with Sandbox(ReadLimits()) as sandbox:
+...     [read.reason for read in sandbox.map(os.abort, [()])]
+['crashed its reader']
 """
 
 from __future__ import annotations
@@ -205,7 +211,7 @@ class Sandbox:
 
     def _replace(self, child: _Child, done: dict[int, Read], reason: str) -> None:
         """Record ``reason`` for the child's file and stop the child; the next file starts a new one."""
-        done[child.number] = Read(None, reason)
+        done[child.number], child.number = Read(None, reason), None
         self._retire(child)
 
     def _start(self) -> _Child:
