@@ -9,14 +9,16 @@ import re
 import pytest
 from click.testing import CliRunner
 from hostile_files import TEXT, many_values_page, page
+from live_server import running_server
+from test_audits import AXE, SIZES, axe_violations
 
 from webui import create_app
 from webui.cli import main
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    """The app over a site whose one page has 20,000 topics and 50,000 keywords."""
+def index(tmp_path_factory):
+    """An index of a site whose one page has 20,000 topics and 50,000 keywords."""
     folder = tmp_path_factory.mktemp("values")
     site = folder / "site"
     site.mkdir()
@@ -27,7 +29,13 @@ def client(tmp_path_factory):
     result = CliRunner().invoke(main, ["build", "--corpus", str(site), "--index", str(folder / "ix")])
     assert result.exit_code == 0, result.output
     assert "(page 4); no file skipped; 1 cut: 1 values past 50 a field dropped" in result.output
-    return create_app({"TESTING": True, "INDEX": str(folder / "ix"), "QUERY_LOG": "0"}).test_client()
+    return folder / "ix"
+
+
+@pytest.fixture(scope="module")
+def client(index):
+    """The app over that index."""
+    return create_app({"TESTING": True, "INDEX": str(index), "QUERY_LOG": "0"}).test_client()
 
 
 def test_a_document_keeps_fifty_values_of_a_field(client):
@@ -52,3 +60,18 @@ def test_the_document_page_folds_long_value_lists(client):
     rest = "、".join(f"主题{n}" for n in range(10, 50))
     assert f"<dd>{shown}<details><summary>其余 40 个</summary>{rest}</details></dd>" in html
     assert len(html) < 100_000
+
+
+@pytest.mark.browser
+def test_axe_finds_nothing_on_a_document_page_with_its_lists_unfolded(index, browser, tmp_path):
+    found = {}
+    with running_server(index, tmp_path / "log", env={"EGOV_QUERY_LOG": "0"}, workers=1) as server:
+        for size in SIZES:
+            context = browser.new_context(base_url=server["url"], **SIZES[size])
+            tab = context.new_page()
+            tab.goto("/doc/many.html")
+            tab.locator("dl.fields summary").first.click()
+            assert tab.locator("dl.fields details[open]").count() == 1
+            found[size] = axe_violations(tab, AXE.read_text(encoding="utf-8"))
+            context.close()
+    assert found == {size: [] for size in SIZES}
