@@ -235,6 +235,8 @@ def _write(generation: Path, corpus: Corpus, total: int, dictionary: list[str], 
     writer = open_writer(index, procs, total)
     counts: Counter = Counter()
     documents, done = corpus.documents(), 0
+    if progress:
+        progress(0, total)
     try:
         while batch := list(itertools.islice(documents, BATCH_DOCS)):
             writer.add_documents([index_fields(doc) for doc in batch])

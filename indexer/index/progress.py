@@ -14,7 +14,8 @@ LINE_SECONDS = 5.0  # off a terminal, at most one line per this many seconds (pl
 def progress_reporter(label: str, stream=None, unit: str = "document",
                       short: str = "doc") -> Iterator[Callable[[int, int], None]]:
     """Yield a ``progress(done, total)`` callback that reports how many of ``unit`` (``short``
-    in rates) a second and the time remaining; nothing is shown until it is first called."""
+    in rates) a second and the time remaining, timed from its first call (a job starts with
+    ``progress(0, total)``, which shows nothing)."""
     stream = stream or sys.stderr
     if stream.isatty():
         from tqdm import tqdm
@@ -33,12 +34,14 @@ def progress_reporter(label: str, stream=None, unit: str = "document",
             for bar in bars:
                 bar.close()
         return
-    started = time.monotonic()
+    started: list[float] = []
     last = [-LINE_SECONDS]
 
     def line(done: int, total: int) -> None:
-        elapsed = time.monotonic() - started
-        if done < total and elapsed - last[0] < LINE_SECONDS:
+        if not started:  # the clock starts with the job, not with the command
+            started.append(time.monotonic())
+        elapsed = time.monotonic() - started[0]
+        if done < total and (elapsed - last[0] < LINE_SECONDS or not done):
             return
         last[0] = elapsed
         rate = done / elapsed if elapsed > 0 else 0.0

@@ -164,6 +164,8 @@ def read_site(root: Path | str, *, base_url: str | None = None, skipped: SkipCal
     pages = [(doc_id, path) for doc_id, path in files if reader_of(doc_id) == "html"]
     attachments = [(doc_id, path) for doc_id, path in files if reader_of(doc_id) in _ATTACHMENTS]
     done, total = [0], len(pages) + len(attachments)
+    if progress and total:
+        progress(0, total)
 
     def counted() -> None:
         done[0] += 1
