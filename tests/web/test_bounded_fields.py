@@ -9,8 +9,7 @@ import re
 import pytest
 from click.testing import CliRunner
 from hostile_files import TEXT, many_values_page, page
-from live_server import running_server
-from test_audits import AXE, SIZES, axe_violations
+from test_audits import AXE, SIZES, axe_at_each_size
 
 from webui import create_app
 from webui.cli import main
@@ -64,14 +63,10 @@ def test_the_document_page_folds_long_value_lists(client):
 
 @pytest.mark.browser
 def test_axe_finds_nothing_on_a_document_page_with_its_lists_unfolded(index, browser, tmp_path):
-    found = {}
-    with running_server(index, tmp_path / "log", env={"EGOV_QUERY_LOG": "0"}, workers=1) as server:
-        for size in SIZES:
-            context = browser.new_context(base_url=server["url"], **SIZES[size])
-            tab = context.new_page()
-            tab.goto("/doc/many.html")
-            tab.locator("dl.fields summary").first.click()
-            assert tab.locator("dl.fields details[open]").count() == 1
-            found[size] = axe_violations(tab, AXE.read_text(encoding="utf-8"))
-            context.close()
+    def ready(tab):
+        tab.locator("dl.fields summary").first.click()
+        assert tab.locator("dl.fields details[open]").count() == 1
+
+    axe_source = AXE.read_text(encoding="utf-8")
+    found = axe_at_each_size(browser, index, tmp_path, "/doc/many.html", ready, axe_source)
     assert found == {size: [] for size in SIZES}
