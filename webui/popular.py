@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.analysis.normalize import normalize_text
+from indexer.analysis.question import content_fragments
 
 from .querylog import DAY, Candidate, LogFile, Search
 from .throttle import RecentEvents
@@ -88,8 +89,15 @@ def compact(text: str) -> str:
 
 
 def pairs(text: str) -> frozenset[str]:
-    """The two-character pieces of each word (two Han characters or more, or Latin and digits)."""
-    return frozenset(word[i:i + 2] for word in WORD.findall(text) for i in range(len(word) - 1))
+    """The two-character pieces of each word (two Han characters or more, or Latin and digits)
+    once a question's scaffolding and function words are taken out: 相关搜索 shares content,
+    so 医保怎么报销 and 怎么办理居住证 have nothing in common.
+
+    >>> sorted(pairs("医保怎么报销")), sorted(pairs("可以办理居住证吗"))
+    (['医保', '报销'], ['住证', '办理', '居住', '理居'])
+    """
+    return frozenset(word[i:i + 2] for part in content_fragments(text) for word in WORD.findall(part)
+                     for i in range(len(word) - 1))
 
 
 @dataclass(frozen=True)

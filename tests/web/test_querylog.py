@@ -198,6 +198,13 @@ def test_related_searches_share_a_word(site):
     assert set(shown_related(site, "智慧城市")) == {link("智慧政务"), link("城市大脑")}
 
 
+def test_related_searches_share_content_not_the_question_words(site):
+    for query in ("智慧城市怎么建设", "政务服务怎么办理", "城市大脑是什么"):
+        search(site, "/?q=" + query, clients=CLIENTS)
+    assert set(shown_related(site, "智慧城市有哪些")) == {link("智慧城市怎么建设"), link("城市大脑是什么")}
+    assert shown_related(site, "政务服务怎么样") == [link("政务服务怎么办理")]
+
+
 def test_lists_can_be_switched_off(index_dir, log, monkeypatch):
     monkeypatch.setenv("EGOV_POPULAR", "0")
     site = create_app({"TESTING": True, "INDEX": str(index_dir), "QUERY_LOG": str(log)}).test_client()
