@@ -20,6 +20,7 @@ from . import reference
 from .collect import Part, Results
 from .logical import NOTHING, Node
 from .segment import Expired, Segment, segments
+from .tree import Filter
 
 BUDGET_SECONDS = 1.0  # CPU seconds one search may spend before it answers with what it has
 FREQUENCY_FIELDS = ("title", "body")  # where a word's document frequency is counted
@@ -142,17 +143,20 @@ class SearchContext:
             return reference.search(self, node, restriction, limit)
         return Results(self.searcher, self.evaluate(node, restriction), limit, order)
 
-    def facet_counts(self, node: Node, plan, results) -> dict[str, dict[str, int]]:
+    def facet_counts(self, node: Node, plan, results, limit: int) -> dict[str, dict[str, int]]:
         """Each facet's counts of ``results`` (the matches of ``node``), or, for a field
-        ``plan`` filters, of ``node``'s matches as if that field were not filtered; most first."""
+        ``plan`` filters, of ``node``'s matches as if that field were not filtered; most first:
+        the first ``limit`` values, and any value filtered on after them (to be unticked)."""
         counted = {}
+        chosen = {(r.field, r.value) for r in plan.query.restrictions if isinstance(r, Filter)}
         for facet in facets():
             source = results
             if facet.name in plan.filters and self.time_left:
                 source = self.search(node, plan.restriction(without=facet.name), limit=1)
-            groups = [(str(name), count) for name, count in source.groups(facet.name).items()
-                      if name is not None]
-            counted[facet.name] = dict(sorted(groups, key=lambda group: (-group[1], group[0])))
+            groups = sorted(((str(name), count) for name, count in source.groups(facet.name).items()
+                             if name is not None), key=lambda group: (-group[1], group[0]))
+            counted[facet.name] = dict(groups[:limit] + [(name, count) for name, count in groups[limit:]
+                                                         if (facet.name, name) in chosen])
         return counted
 
     def top(self, node: Node, limit: int) -> list:

@@ -68,6 +68,7 @@ class SearchEngine:
     def __init__(self, index_dir: Path | str | None = None):
         whoosh_ext.install()
         self.index_dir = config.index_dir(index_dir)
+        self.facet_values = config.facet_values()
         self._lock = threading.Lock()
         self._local = threading.local()
         self._generation: Generation | None = None
@@ -150,7 +151,8 @@ class SearchEngine:
         view = self.view()
         if scope == "title":
             view = View(view.generation, view.searcher, view.planner.scoped(("title",)))
-        return pipeline.run(view, q, page, per_page, filters, sort, correct, answer=answer)
+        return pipeline.run(view, q, page, per_page, filters, sort, correct, answer=answer,
+                            facet_values=self.facet_values)
 
     def explain(self, q: str, doc_id: str, filters: dict[str, list[str]] | None = None,
                 scope: str = "all") -> Explanation | None:
