@@ -1,5 +1,6 @@
-"""Clicks on results in Chromium against a live ``egov-search serve``: without JavaScript
-through ``/go``; with it by a beacon, the links keeping the documents' own addresses (copy,
+"""Clicks on results against a live ``egov-search serve``: a plain HTTP client (no cookie
+jar, no JavaScript) following a result's link; in Chromium without JavaScript through
+``/go``, and with it by a beacon, the links keeping the documents' own addresses (copy,
 middle click, keyboard), and a 原文链接 going straight to the government site."""
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import sqlite3
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
+from urllib.request import urlopen
 
 import pytest
-from live_server import running_server
-
-pytestmark = pytest.mark.browser
+from live_server import request, running_server
+from test_pages import Tags
 
 QUERY = "医疗保险"
 ELSEWHERE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")  # the government sites of 原文 addresses
@@ -67,6 +68,23 @@ def results(tab, search: str | None = None) -> tuple[str, list]:
     return parse_qs(urlsplit(refine).query)["s"][0], [links.nth(i) for i in range(links.count())]
 
 
+def test_a_plain_http_client_follows_a_result_to_the_document(server):
+    """What ``curl -L`` does, or a browser without JavaScript: the result's link answers 303 to
+    the document's page, no cookie is set on the way, and the click is in the log."""
+    status, body, headers = request(server["port"], "/?q=" + quote(QUERY))
+    assert status == 200 and "set-cookie" not in {name.lower() for name in headers}
+    fifth = [a for a in Tags(body.decode()).find("a") if a.get("data-href", "").startswith("/doc/")][4]
+    go, address = fifth["href"], fifth["data-href"]
+    search = parse_qs(urlsplit(go).query)["s"][0]
+    status, _, headers = request(server["port"], go)
+    headers = {name.lower(): value for name, value in headers.items()}
+    assert status == 303 and headers["location"] == address and "set-cookie" not in headers
+    with urlopen(server["url"] + go, timeout=60) as followed:  # urllib follows the redirect
+        assert followed.status == 200 and followed.url == server["url"] + address
+    assert logged_clicks(server, search, 1) == [(5, _doc_id(address))]
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("context", [False], indirect=True)
 def test_without_javascript_a_result_opens_through_go(context, server):
     tab = context.new_page()
@@ -87,6 +105,7 @@ def test_without_javascript_a_result_opens_through_go(context, server):
     assert len(logged_clicks(server, search, 2)) == 2
 
 
+@pytest.mark.browser
 def test_with_javascript_links_keep_the_documents_addresses_and_send_a_beacon(context, server):
     tab = context.new_page()
     search, links = results(tab)
