@@ -150,7 +150,7 @@ def report(index_dir: Path | None, days: int, top: int, log_file: Path | None, a
     refinements (a facet, a sort, a page, the time filter) count as that one search. Read
     from the index's query log, which holds no addresses."""
     if as_json and as_csv:
-        raise click.UsageError("--json and --csv cannot be used together")
+        raise click.UsageError("--json 和 --csv 只能选一个")
     path = _existing_log(index_dir, log_file)
     log = querylog.LogFile(path)
     try:

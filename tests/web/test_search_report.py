@@ -166,7 +166,7 @@ def test_a_query_that_looks_like_a_formula_stays_text_in_the_csv(log):
 
 def test_report_options_and_errors(tmp_path, known_log):
     both = CliRunner().invoke(main, ["report", "--log", str(known_log), "--json", "--csv"])
-    assert both.exit_code == 2 and "--json" in both.output
+    assert both.exit_code == 2 and "--json 和 --csv 只能选一个" in both.output
     missing = CliRunner().invoke(main, ["report", "--log", str(tmp_path / "none.sqlite3")])
     assert missing.exit_code == 1 and f"没有查询日志 {tmp_path / 'none.sqlite3'}" in missing.output
     help_text = CliRunner().invoke(main, ["report", "--help"]).output
