@@ -107,8 +107,7 @@ def report():
 def report_spreadsheet():
     """The search report as CSV (UTF-8 with a byte-order mark, for spreadsheets)."""
     _require_token()
-    return Response(search_report_csv(_report_asked()), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=search-report.csv"})
+    return _spreadsheet(search_report_csv(_report_asked()), "search-report.csv")
 
 
 def _report_asked() -> dict:
@@ -138,8 +137,13 @@ def crawl():
 def crawl_csv():
     """The last crawl's report as CSV (UTF-8 with a byte-order mark, for spreadsheets)."""
     _require_token()
-    return Response(report_csv(_crawl_report()), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=crawl-report.csv"})
+    return _spreadsheet(report_csv(_crawl_report()), "crawl-report.csv")
+
+
+def _spreadsheet(text: str, filename: str) -> Response:
+    """``text`` as a CSV file to download as ``filename``."""
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
 def _crawl_report() -> Report:
