@@ -260,7 +260,25 @@ class Planner:
 
     def _pieces(self, text: str) -> list[TypedTerm]:
         words = self.parts(text) or [t.text for t in self.words(join_cjk(text), mode="query")]
+        words = self.with_members(words)
         return list(dict.fromkeys(TypedTerm(word) for word in content_words(words)))[:MAX_CONCEPTS]
+
+    def with_members(self, words: list[str]) -> list[str]:
+        """``words`` with those that spell a synonym group's member side by side joined into
+        it (生 孩子 → 生孩子), so that the piece finds its group (生育)."""
+        text = "".join(words)
+        ends = set(itertools.accumulate(len(word) for word in words))
+        spans = {start: end for start, end in self.synonyms.members_in(exact_key(text))
+                 if (start == 0 or start in ends) and end in ends}
+        joined, at, covered = [], 0, 0
+        for word in words:
+            if at in spans:
+                joined.append(text[at:spans[at]])
+                covered = spans[at]
+            elif at >= covered:
+                joined.append(word)
+            at += len(word)
+        return joined
 
     def clause(self, concept: Concept) -> Node:
         """The logical tree of one concept of the query tree."""

@@ -24,9 +24,10 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..analysis.pinyin import pinyin_key
 from ..index.sidecars import PinyinWords
 from .context import SearchContext
-from .correct import HAN_CHAR, correct_query
+from .correct import HAN_CHAR, correct_query, spelled_in_words
 from .logical import AnyOf, AtLeast, Node
 from .notices import Notice
 from .parse import MAX_CONCEPTS
@@ -200,17 +201,24 @@ def correct(context: SearchContext, found: Answer, q: str, replan: Callable[[str
             words: PinyinWords) -> Answer:
     """The correction's attempt: when ``found`` is weak (nothing, or not every concept), each
     Chinese term of query string ``q`` that finds nothing as written replaced by the title
-    part or frequent word that sounds the same, ``replan``-ned and answered; kept only if it
-    finds something, else ``found``."""
+    part or frequent word that sounds the same (a pinyin query that finds nothing: the
+    indexed words it spells), ``replan``-ned and answered; kept only if it finds something,
+    else ``found``."""
     weak = found.results.is_empty() or bool(found.minimum)
     plan = found.plan
     unfound = [text for text in plan.query.terms + plan.query.phrases
                if HAN_CHAR.search(text) and not written(context, plan, text, weak)]
+
     def unfound_parts(text: str) -> list[str]:
         return [part for part in plan.planner.spelled(text)
                 if part != text and HAN_CHAR.search(part) and not context.matches(plan.as_written(part))]
 
-    suggestion = correct_query(q, unfound, context, words, unfound_parts) if unfound else None
+    if unfound:
+        suggestion = correct_query(q, unfound, context, words, unfound_parts)
+    elif plan.pinyin is not None and found.results.is_empty():
+        suggestion = spelled_in_words(pinyin_key(q) or "", words)  # yibaobaoxiao → 医保报销
+    else:
+        suggestion = None
     if not suggestion or not context.time_left:
         return found
     better = answer(context, replan(suggestion))

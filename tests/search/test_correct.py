@@ -59,6 +59,15 @@ def test_a_typo_inside_a_longer_term_is_corrected_word_by_word(engine, query, su
     assert result.suggestion == suggestion and result.mode == "corrected"
 
 
+@pytest.mark.parametrize("query, suggestion, first", [
+    ("jiankangma", "健康码", "“一网通享”格局初定"),  # a word of the text that no title holds
+    ("yidong zhengwu", "移动政务", "案例一 深圳市政府、平安智慧城：“深圳市统一政务服务APP”"),
+])
+def test_pinyin_that_no_title_matches_is_spelled_in_indexed_words(engine, query, suggestion, first):
+    result = engine.search(query)
+    assert (result.suggestion, result.mode, titles(result)[0]) == (suggestion, "corrected", first)
+
+
 def test_only_the_term_that_finds_nothing_is_corrected(engine):
     result = engine.search("政务 云计蒜")
     assert result.suggestion == "政务 云计算" and result.mode == "corrected"

@@ -156,3 +156,10 @@ def test_suggest_completes_titles_then_words(engine):
     assert engine.suggest("qing") == ["青云QingCloud", "qingcloud"]
     assert len(engine.suggest("数", limit=3)) == 3
     assert engine.suggest("") == [] and engine.suggest("   ") == []
+
+
+def test_a_fallback_piece_keeps_a_synonym_member_whole(engine):
+    # jieba cuts 生 孩子 and 智能 城市; joined again they find their groups (生育, 智慧城市)
+    planner = engine.view().planner
+    assert [piece.text for piece in planner.pieces("生孩子报销")] == ["生孩子", "报销"]
+    assert [piece.text for piece in planner.pieces("搞智能城市建设")] == ["搞", "智能城市", "建设"]
