@@ -3,6 +3,8 @@
 The answer to a GET depends on its path and query string and on the index generation it
 reads (a rebuild is a new generation), so those make the tag. It is weak: two answers with
 one tag differ only in ``took_ms`` (and in their content coding), never in what they say.
+Whatever comes to change an answer without a new generation (an editor's pinned answers, a
+reloaded synonym file) must join the key, or a client would be told 304 about a stale answer.
 """
 
 from __future__ import annotations
