@@ -46,6 +46,8 @@ ENDPOINTS = (
     Endpoint("/api/admin/popular", "热门搜索的候选和决定", "Object", "admin_popular", admin=True),
     Endpoint("/api/admin/popular/{action}", "批准、隐藏、置顶或取消置顶一个查询", "Object",
              "admin_decision", method="post", admin=True),
+    Endpoint("/api/admin/report", "搜索报告", "Object", "admin_report", admin=True),
+    Endpoint("/api/admin/report.csv", "搜索报告（CSV）", "Csv", "admin_report", admin=True, media="text/csv"),
     Endpoint("/api/admin/crawl", "上次抓取的报告", "Object", admin=True),
     Endpoint("/api/admin/crawl.csv", "上次抓取的报告（CSV）", "Csv", admin=True, media="text/csv"),
     Endpoint("/healthz", "服务状态和文档数", "Health"),

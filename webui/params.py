@@ -18,10 +18,11 @@ from indexer.analysis.normalize import normalize_text
 
 from .engine import get_engine
 from .errors import bad_parameter
+from .querylog import RETENTION_DAYS
 
 MAX_FILTER_CHARS = 200
 FLAGS = ("0", "1", "true", "false")
-DIGITS = re.compile(r"^[0-9]{1,9}$")
+DIGITS = re.compile(r"^[0-9]{1,19}$")
 YEAR = re.compile(r"^[0-9]{4}$")
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 DATE_HINT = "日期，如 2021-03-05"
@@ -81,6 +82,7 @@ SEARCH = (
     Param("page", "页码", type="integer", default=1, low=1, high=1000),
     Param("limit", "每页条数", type="integer", default=10, low=1, high=100),
 )
+TABLE_LIMITS = {param.name: param.high for param in SEARCH if param.name in ("page", "limit")}
 SUGGEST = (Param("q", "已输入的文字", required=True),
            Param("limit", "最多几条", type="integer", default=8, low=1, high=8))
 PART = Param("part", "正文的第几部分（每部分至多 20,000 字）", type="integer", low=1)
@@ -90,12 +92,22 @@ DOCUMENT_PAGE = (Param("q", "要高亮的查询词"), PART,
 RELATED = (Param("id", "文档编号", required=True),)
 OVERVIEW = (Param("sort", "排行榜的顺序：名次或名称，- 为倒序", default="rank",
                   choices=("rank", "-rank", "name", "-name")),)
+MAX_SEARCH_ID = 2**63 - 1  # a logged search's id
+SEARCH_ID = Param("s", "记录该次搜索的编号（结果页和点击）", type="integer", low=1, high=MAX_SEARCH_ID)
+CLICK = (replace(SEARCH_ID, required=True),
+         Param("p", "结果的位置（从 1 起）", type="integer", low=1,
+               high=TABLE_LIMITS["page"] * TABLE_LIMITS["limit"], required=True),
+         Param("d", "文档编号", required=True),
+         Param("to", "去向：本站的文档页或原文", default="page", choices=("page", "source")),
+         Param("q", "文档页要高亮的查询词"))
+ADMIN_REPORT = (Param("days", "统计最近几天", type="integer", default=30, low=1, high=RETENTION_DAYS),
+                Param("top", "每个列表至多几行", type="integer", default=20, low=1, high=1000))
 ADMIN_POPULAR = (Param("top", "列出搜索最多的前几条", type="integer", default=50, low=1, high=10_000),)
 ADMIN_DECISION = (Param("q", "要决定的查询", required=True),)
 TABLE = {name: {param.name: param for param in params} for name, params in (
     ("search", SEARCH), ("suggest", SUGGEST), ("document", DOCUMENT), ("document_page", DOCUMENT_PAGE),
-    ("related", RELATED), ("overview", OVERVIEW), ("admin_popular", ADMIN_POPULAR),
-    ("admin_decision", ADMIN_DECISION))}
+    ("related", RELATED), ("overview", OVERVIEW), ("click", CLICK), ("admin_popular", ADMIN_POPULAR),
+    ("admin_decision", ADMIN_DECISION), ("admin_report", ADMIN_REPORT))}
 
 
 def read(endpoint: str, args, lenient: bool = False) -> dict:

@@ -7,12 +7,14 @@ pinyin → word table written at build time (``pinyin-words.tsv`` in the generat
 :mod:`indexer.index.sidecars`). The candidate that changes the fewest characters wins; then titles; then the
 most frequent. Only when nothing has the same pinyin are near homophones tried, as fuzzy
 pinyin input methods hear them (zh=z, n=l, ing=in …): 神州数马 → 神州数码 is exact,
-森州数码 → 神州数码 is fuzzy.
+森州数码 → 神州数码 is fuzzy. A longer term with no correction of its own is corrected
+word by word, in the words that find nothing (医保包销 → 医保报销).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..analysis.normalize import HAN, exact_key
 from ..analysis.pinyin import fold, fuzzy_pinyin, matched_text, to_pinyin
@@ -61,13 +63,26 @@ def _changed(original: str, candidate: str) -> int:
     return sum(a != b for a, b in zip(original, candidate, strict=True))
 
 
-def correct_query(query: str, terms: list[str], context, words: PinyinWords) -> str | None:
+def correct_query(query: str, terms: list[str], context, words: PinyinWords,
+                  unfound_parts: Callable[[str], list[str]]) -> str | None:
     """``query`` with each of ``terms`` (Chinese terms that find nothing) replaced by its
-    correction, or None."""
+    correction, or else by the corrections of its ``unfound_parts`` (医保包销 → 医保报销,
+    its word 包销 being found nowhere), or None."""
     corrected = query
     for term in terms:
-        better = correct_term(term, context, words)
+        better = correct_term(term, context, words) or \
+            _corrected_parts(term, unfound_parts(term), context, words)
         if better:
             corrected = corrected.replace(term, better, 1)
     return corrected if corrected != query else None
+
+
+def _corrected_parts(term: str, parts: list[str], context, words: PinyinWords) -> str | None:
+    """``term`` with each of its ``parts`` that has a correction corrected, or None."""
+    corrected = term
+    for part in parts:
+        better = correct_term(part, context, words)
+        if better:
+            corrected = corrected.replace(part, better, 1)
+    return corrected if corrected != term else None
 

@@ -251,14 +251,12 @@ class Planner:
         """A question's content words: its dictionary words without function words, and the
         characters of a word the dictionary lacks (大班额 → 大 班 额) joined again."""
         words = content_words(self.words.segmenter.dictionary_words(join_cjk(text)))
-        joined: list[str] = []
-        for word, previous in zip(words, [None, *words], strict=False):
-            if len(word) == 1 and previous is not None and len(previous) == 1 and joined and \
-                    text.find(joined[-1] + word) >= 0:
-                joined[-1] += word  # single characters side by side in the text
-            else:
-                joined.append(word)
-        return list(dict.fromkeys(TypedTerm(word) for word in joined))
+        return list(dict.fromkeys(TypedTerm(word) for word in singles_joined(words, text)))
+
+    def spelled(self, text: str) -> list[str]:
+        """``text`` as dictionary words, characters the dictionary lacks joined again:
+        what a correction tries word by word (医保报消 → 医保 报消)."""
+        return singles_joined(self.words.segmenter.dictionary_words(join_cjk(text)), text)
 
     def _pieces(self, text: str) -> list[TypedTerm]:
         words = self.parts(text) or [t.text for t in self.words(join_cjk(text), mode="query")]
@@ -445,3 +443,20 @@ def pinyin_query(key: str) -> Node:
                for prefix, signal in zip((START + key, key), signals, strict=True)]
     clauses.append((Term("title_pinyin", WHOLE + key), "whole_syllables"))
     return AnyOf(tuple(Constant(clause, weight(signal), signal=signal) for clause, signal in clauses))
+
+
+def singles_joined(words: list[str], text: str) -> list[str]:
+    """``words`` of ``text`` with single characters that stand side by side in it joined
+    (大 班 额 → 大班额): a word the dictionary lacks, cut into its characters.
+
+    >>> singles_joined(["医保", "报", "消"], "医保报消")
+    ['医保', '报消']
+    """
+    joined: list[str] = []
+    for word, previous in zip(words, [None, *words], strict=False):
+        if len(word) == 1 and previous is not None and len(previous) == 1 and joined and \
+                text.find(joined[-1] + word) >= 0:
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
