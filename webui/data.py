@@ -140,8 +140,7 @@ def document_page_data(doc_id: str, args: Mapping[str, str]) -> dict:
     marks = get_engine().marks(q, title=doc["title"]) if q else []
     body = doc["body"]
     starts = parts.part_starts(body)
-    at_param = params.TABLE["document_page"]["at"]  # a 最佳答案's passage starts here
-    at = params.bounded(at_param, args, -1, max(len(body) - 1, 0))
+    at = params.bounded(params.AT, args, -1, max(len(body) - 1, 0))  # where a 最佳答案 starts
     found = at if at >= 0 else first_match(body, marks)
     part = part_arg(args, starts, len(body), 1 if found is None else parts.part_at(starts, found),
                     lambda number: url_for("api.document_page", doc_id=doc_id, q=q or None, part=number))

@@ -146,7 +146,7 @@ def search_state(page: dict) -> dict:
         state["sort"] = None
     if state["in"] == "all":
         state["in"] = None
-    if state["limit"] == str(params.TABLE["search"]["limit"].default):
+    if state["limit"] == str(params.LIMIT.default):
         state["limit"] = None
     return state
 

@@ -70,6 +70,8 @@ def _filter(field) -> Param:
 
 
 QUERY = Param("q", "查询词（可以为空：全部文档）", required=True)
+PAGE = Param("page", "页码", type="integer", default=1, low=1, high=1000)
+LIMIT = Param("limit", "每页条数", type="integer", default=10, low=1, high=100)
 FILTERS = tuple(_filter(field) for field in facets())
 SEARCH = (
     QUERY, *FILTERS,
@@ -79,16 +81,14 @@ SEARCH = (
     Param("in", "搜索范围：全文或仅标题", default="all", choices=("all", "title")),
     Param("exact", "1：按输入搜索，不纠错", type="flag", default="0"),
     Param("answer", "0：不找最佳答案", type="flag", default="1"),
-    Param("page", "页码", type="integer", default=1, low=1, high=1000),
-    Param("limit", "每页条数", type="integer", default=10, low=1, high=100),
+    PAGE, LIMIT,
 )
-TABLE_LIMITS = {param.name: param.high for param in SEARCH if param.name in ("page", "limit")}
 SUGGEST = (Param("q", "已输入的文字", required=True),
            Param("limit", "最多几条", type="integer", default=8, low=1, high=8))
 PART = Param("part", "正文的第几部分（每部分至多 20,000 字）", type="integer", low=1)
 DOCUMENT = (PART,)
-DOCUMENT_PAGE = (Param("q", "要高亮的查询词"), PART,
-                 Param("at", "正文中的字符位置：打开它所在的部分和段落", type="integer", low=0))
+AT = Param("at", "正文中的字符位置：打开它所在的部分和段落", type="integer", low=0)
+DOCUMENT_PAGE = (Param("q", "要高亮的查询词"), PART, AT)
 RELATED = (Param("id", "文档编号", required=True),)
 OVERVIEW = (Param("sort", "排行榜的顺序：名次或名称，- 为倒序", default="rank",
                   choices=("rank", "-rank", "name", "-name")),)
@@ -96,7 +96,7 @@ MAX_SEARCH_ID = 2**63 - 1  # a logged search's id
 SEARCH_ID = Param("s", "记录该次搜索的编号（结果页和点击）", type="integer", low=1, high=MAX_SEARCH_ID)
 CLICK = (replace(SEARCH_ID, required=True),
          Param("p", "结果的位置（从 1 起）", type="integer", low=1,
-               high=TABLE_LIMITS["page"] * TABLE_LIMITS["limit"], required=True),
+               high=PAGE.high * LIMIT.high, required=True),
          Param("d", "文档编号", required=True),
          Param("to", "去向：本站的文档页或原文", default="page", choices=("page", "source")),
          Param("q", "文档页要高亮的查询词"))
