@@ -163,8 +163,9 @@ def test_overview_sorts_the_ranking(client):
 
 
 def test_api_root_lists_the_endpoints(client):
-    endpoints = get_json(client, "/api")["endpoints"]
-    assert any(path.startswith("/api/search") for path in endpoints)
+    root = get_json(client, "/api")
+    assert "/api/search" in root["endpoints"] and all(root["endpoints"].values())
+    assert root["openapi"] == "/api/openapi.json" and get_json(client, root["openapi"])["paths"]
 
 
 def test_healthz(client):
