@@ -27,12 +27,10 @@ from indexer import BuildError, ConfigError, CorpusError, StorageError, build_in
 from indexer.crawl.report import Report, crawl_report, report_csv
 from indexer.crawl.store import Store
 
-from . import recording
-from .data import int_arg
+from . import params, recording
 from .errors import bad_parameter, error_response
 from .logs import printable
 from .popular import QueryLog
-from .querylog import RETENTION_DAYS
 from .report import search_report, search_report_csv
 from .throttle import RecentEvents
 
@@ -41,7 +39,7 @@ MAX_FAILURES = 5  # wrong tokens an address may send per window before it has to
 FAILURE_WINDOW = 60  # seconds
 MAX_CLIENTS = 10_000  # addresses remembered; the one that failed least recently is forgotten first
 DECISIONS = {"approve": "approved", "hide": "hidden", "pin": "pinned", "unpin": "approved"}
-REFUSED = "需要有效的管理令牌 / a valid admin token is required (Authorization: Bearer $EGOV_ADMIN_TOKEN)"
+REFUSED = "需要有效的管理令牌（Authorization: Bearer $EGOV_ADMIN_TOKEN）"
 
 bp = Blueprint("admin", __name__)
 
@@ -65,9 +63,9 @@ def rebuild():
     except StorageError as err:
         LOG.error("rebuild failed: %s", err)
         _refuse(507 if err.full else 503,
-                f"索引目录无法写入，当前索引未改动 / cannot write the index, live index untouched: {err}", {})
+                f"索引目录无法写入，当前索引未改动：{err}", {})
     except (CorpusError, BuildError, ConfigError) as err:
-        abort(422, f"重建中止，当前索引未改动 / build aborted, live index untouched: {err}")
+        abort(422, f"重建中止，当前索引未改动：{err}")
     return jsonify(status="ok", documents=summary.documents, size_bytes=summary.size_bytes,
                    seconds=round(summary.seconds, 2), generation=summary.generation.name)
 
@@ -78,7 +76,7 @@ def popular_entries():
     distinct clients, searches, decision, and whether each is shown and why."""
     _require_token()
     log = _query_log()
-    top = int_arg(request.args, "top", 50, 1, 10_000)
+    top = params.read("admin_popular", request.args)["top"]
     return jsonify(mode=log.settings.mode, min_clients=log.settings.min_clients,
                    entries=[dataclasses.asdict(entry) for entry in log.entries(top)])
 
@@ -89,9 +87,9 @@ def popular_decision(action: str):
     at their next refresh."""
     _require_token()
     log = _query_log()
-    query = request.args.get("q", "")
+    query = params.read("admin_decision", request.args)["q"]
     if not query.split():
-        bad_parameter("q", "缺少参数 q / missing parameter q", "missing_parameter")
+        bad_parameter("q", "缺少参数 q", "missing_parameter")
     state = DECISIONS[action]
     return jsonify(query=log.decide(query, state), state=state)
 
@@ -112,8 +110,8 @@ def report_spreadsheet():
 
 def _report_asked() -> dict:
     """The search report over the days and rows the request asks for."""
-    days = int_arg(request.args, "days", 30, 1, RETENTION_DAYS)
-    top = int_arg(request.args, "top", 20, 1, 1000)
+    asked = params.read("admin_report", request.args)
+    days, top = asked["days"], asked["top"]
     with _query_log().flushed() as db:
         return search_report(db, days, top)
 
@@ -122,7 +120,7 @@ def _query_log() -> QueryLog:
     """The app's query log, or 404 when logging is off."""
     log = recording.query_log()
     if log is None:
-        abort(404, "查询日志已关闭 / the query log is off (EGOV_QUERY_LOG=0)")
+        abort(404, "查询日志已关闭（EGOV_QUERY_LOG=0）")
     return log
 
 
@@ -154,7 +152,7 @@ def _crawl_report() -> Report:
     except FileNotFoundError:
         report = None
     if report is None:
-        abort(404, "还没有抓取记录 / no crawl yet: run egov-search crawl URL")
+        abort(404, "还没有抓取记录：请先运行 egov-search crawl 网址")
     return report
 
 
@@ -165,7 +163,7 @@ def _require_token() -> None:
     failures: RecentEvents = current_app.extensions["admin_failures"]
     wait = failures.retry_after(client)
     if wait:
-        _refuse(429, f"尝试次数过多，请 {wait} 秒后再试 / too many wrong tokens: retry after {wait} s",
+        _refuse(429, f"尝试次数过多，请 {wait} 秒后再试",
                 {"Retry-After": str(wait)})
     expected = current_app.config["ADMIN_TOKEN"].encode()
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")

@@ -14,12 +14,11 @@ from flask import Blueprint, Response, redirect, request, url_for
 
 from indexer import FIELDS
 
-from . import recording
-from .data import MAX_LIMIT, MAX_PAGE, choice_arg, document_data, int_arg, searched_query
+from . import params, recording
+from .data import document_data, searched_query
 from .errors import bad_parameter
 
 bp = Blueprint("clicks", __name__)
-TARGETS = ("page", "source")
 
 
 @bp.route("/go", methods=["GET", "POST"])
@@ -28,11 +27,10 @@ def go() -> Response:
     args = request.args
     for name in ("s", "p", "d"):
         if not args.get(name, "").strip():
-            bad_parameter(name, f"缺少参数 {name} / missing parameter {name}", "missing_parameter")
-    search_id = recording.search_id_arg(args)
-    position = int_arg(args, "p", 1, 1, MAX_PAGE * MAX_LIMIT)
-    target = choice_arg(args, "to", TARGETS)
-    doc = document_data(args["d"])  # a 404 for a document the index does not have
+            bad_parameter(name, f"缺少参数 {name}", "missing_parameter")
+    asked = params.read("click", args)
+    search_id, position, target = asked["s"], asked["p"], asked["to"]
+    doc = document_data(asked["d"])  # a 404 for a document the index does not have
     recording.record_click(search_id, position, doc["id"])
     if request.method == "POST":
         return Response(status=204)

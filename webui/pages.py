@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from indexer import FIELDS
 
-from . import clicks, data, recording
+from . import clicks, data, overview, params, recording
 
 bp = Blueprint("pages", __name__)
 
@@ -70,7 +70,7 @@ def index():
     """The home page, or the results page when there is a query."""
     if "q" in request.args:
         return results()
-    page = data.overview_data(request.args)
+    page = overview.overview_data(request.args)
     return _render("index.html", url_for("api.overview", sort=page["sort"]), page=page,
                    popular=recording.popular())
 
@@ -97,7 +97,7 @@ def robots() -> Response:
 
 def results():
     """Results for ``?q=``, with filters, facets, time filter, sort and pagination."""
-    page = data.search_data(request.args, required=False)
+    page = data.search_data(request.args, lenient=True)
     state = search_state(page)
     state["s"] = recording.record_search(page, state, took=request.args.get("sug") == "1")
     typed = typed_filters(state["q"])
@@ -146,7 +146,7 @@ def search_state(page: dict) -> dict:
         state["sort"] = None
     if state["in"] == "all":
         state["in"] = None
-    if state["limit"] == str(data.DEFAULT_LIMIT):
+    if state["limit"] == str(params.LIMIT.default):
         state["limit"] = None
     return state
 
@@ -343,6 +343,20 @@ def pager(current: int, last: int, url: Callable[[int], str]) -> dict:
     }
 
 
+def template_names(page: dict) -> dict:
+    """The page's data with the names the templates read beside the API's: ``snippet`` for
+    ``snippet_html``, and the home page's ``vendors``, ``ranking_title``, ``ranking_source``,
+    ``sections`` and ``article_title`` from ``ranking`` and ``article``."""
+    named = {name: [{**hit, "snippet": hit["snippet_html"]} for hit in page[name]]
+             for name in ("hits", "mentions", "similar") if name in page}
+    ranking, article = page.get("ranking") or {}, page.get("article") or {}
+    if "documents" in page and "kinds" in page:  # the overview
+        named |= {"vendors": ranking.get("items", []), "ranking_title": ranking.get("title"),
+                  "ranking_source": ranking.get("source"), "sections": article.get("sections", []),
+                  "article_title": article.get("title")}
+    return {**page, **named}
+
+
 def _here() -> str:
     """This page's path and query, to come back to."""
     query = request.query_string.decode("utf-8", "replace")
@@ -351,5 +365,7 @@ def _here() -> str:
 
 def _render(template: str, json_url: str, **context):
     """The page, linking its JSON twin in the HTML and in a ``Link`` header."""
+    if "page" in context:
+        context["page"] = template_names(context["page"])
     html = render_template(template, json_url=json_url, **context)
     return html, {"Link": f'<{json_url}>; rel="alternate"; type="application/json"', "Vary": "Cookie"}

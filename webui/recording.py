@@ -22,7 +22,7 @@ from flask import Flask, current_app, request
 
 from indexer import ConfigError, config
 
-from .data import int_arg
+from . import params
 from .logpath import adopt_shared_log, default_log_path
 from .popular import QueryLog, Settings, query_key
 from .querylog import DAY, RETENTION_DAYS, Click, Refinement, Search, new_search_id, search_time
@@ -35,7 +35,6 @@ NUMBERS = {"min_clients": "POPULAR_CLIENTS", "refresh_seconds": "POPULAR_REFRESH
 OFF = ("0", "off", "false")
 REFINE_SECONDS = 3600  # a results page carrying an older search id is a search of its own
 CLOCK_SKEW = 60  # seconds an id may seem to come from the future (the workers' clocks are one)
-MAX_SEARCH_ID = 2**63 - 1
 MAX_DOC_ID_CHARS = 1000
 LOG = logging.getLogger("egov_search")
 
@@ -78,7 +77,7 @@ def query_log() -> QueryLog | None:
 
 def search_id_arg(args: Mapping[str, str]) -> int | None:
     """The search id a results page or a click carries (``s``), or a 400 when it is not one."""
-    return int_arg(args, "s", 0, 1, MAX_SEARCH_ID) or None
+    return params.value(params.SEARCH_ID, args)
 
 
 def record_search(page: dict, state: dict, took: bool = False) -> int | None:

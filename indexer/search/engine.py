@@ -122,6 +122,10 @@ class SearchEngine:
             if not pinned:
                 self.unpin()
 
+    def generation(self) -> str:
+        """The name of the generation this thread reads: a new one with every build or update."""
+        return self.view().generation.path.name
+
     def searcher(self):
         """This thread's Whoosh searcher on the live index, for engine-side modules."""
         return self.view().searcher

@@ -98,7 +98,7 @@ def test_autocomplete_is_keyboard_navigable(page, live_server):
     options = page.locator(".suggestions [role=option]")
     expected = api(live_server, "/api/suggest", q="华")["items"]
     assert options.locator(".text").all_inner_texts() == [item["text"] for item in expected]
-    assert options.locator(".type").all_inner_texts() == [item["type"] for item in expected]
+    assert options.locator(".type").all_inner_texts() == [item["type_label"] for item in expected]
     assert box.get_attribute("aria-expanded") == "true"
     status = page.locator(".search [role=status]")
     assert status.get_attribute("aria-live") == "polite"
@@ -127,7 +127,7 @@ def test_choosing_a_title_opens_its_document_and_a_word_searches(page, live_serv
     page.goto("/")
     open_suggestions(page, "华")
     items = api(live_server, "/api/suggest", q="华")["items"]
-    title = next(i for i, item in enumerate(items) if item["type"] == "名称")
+    title = next(i for i, item in enumerate(items) if item["type"] == "title")
     box = page.locator("input[name=q]").first
     for _ in range(title + 1):
         box.press("ArrowDown")
@@ -139,7 +139,7 @@ def test_choosing_a_title_opens_its_document_and_a_word_searches(page, live_serv
     page.goto("/")
     open_suggestions(page, "服")
     items = api(live_server, "/api/suggest", q="服")["items"]
-    index, word = next((i, item) for i, item in enumerate(items) if item["type"] == "词")
+    index, word = next((i, item) for i, item in enumerate(items) if item["type"] == "word")
     page.locator(".suggestions [role=option]").nth(index).dispatch_event("mousedown")
     page.wait_for_url("**/?q=*")
     assert page.input_value("input[name=q]") == word["text"] and "sug=1" in page.url

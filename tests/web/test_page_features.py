@@ -172,13 +172,15 @@ def test_care_switch_goes_back_only_to_this_site(client, target):
 def test_suggest_items_say_what_they_are(client):
     data = client.get("/api/suggest?q=华").get_json()
     assert [item["text"] for item in data["items"]] == data["suggestions"]
-    titles = {item["text"]: item for item in data["items"] if item["type"] == "名称"}
+    titles = {item["text"]: item for item in data["items"] if item["type"] == "title"}
+    assert {item["type_label"] for item in titles.values()} == {"名称"}
     assert titles["华宇软件"]["url"] == "/doc/vendor-10"
     assert client.get(titles["华宇软件"]["url"]).status_code == 200
-    words = [item for item in client.get("/api/suggest?q=服").get_json()["items"] if item["type"] == "词"]
+    words = [item for item in client.get("/api/suggest?q=服").get_json()["items"] if item["type"] == "word"]
     assert words and all(item["url"] is None for item in words)
     sections = client.get("/api/suggest?q=案例").get_json()["items"]
-    assert any(item["type"] == "段落标题" and item["url"].startswith("/doc/section-") for item in sections)
+    assert any((item["type"], item["type_label"]) == ("section", "段落标题")
+               and item["url"].startswith("/doc/section-") for item in sections)
 
 
 def test_no_results_tips_teach_filters_in_words(client):

@@ -206,4 +206,4 @@ def test_the_admin_api_lists_and_decides_with_the_token(index_dir, log):
     assert answer.get_json() == {"query": "服务", "state": "hidden"}
     assert "/?q=%E6%9C%8D%E5%8A%A1" not in site.get("/").get_data(as_text=True)  # this worker: at once
     missing = site.post("/api/admin/popular/pin", headers=bearer)
-    assert missing.status_code == 400 and missing.get_json()["param"] == "q"
+    assert missing.status_code == 400 and missing.get_json()["error"]["param"] == "q"

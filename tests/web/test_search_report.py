@@ -184,7 +184,7 @@ def test_the_admin_api_serves_the_same_report(index_dir, known_log):
     assert table.mimetype == "text/csv"
     assert table.get_data(as_text=True).splitlines() == report("--log", str(known_log), "--csv").splitlines()
     bad = site.get("/api/admin/report?days=0", headers=auth)
-    assert bad.status_code == 400 and bad.get_json()["param"] == "days"
+    assert bad.status_code == 400 and bad.get_json()["error"]["param"] == "days"
 
 
 def test_refinements_of_a_search_count_as_that_one_search(gov_index, log):

@@ -113,10 +113,10 @@
           label.textContent = entry.text;
         }
         item.appendChild(label);
-        if (entry.type) {
+        if (entry.type_label) {
           var type = document.createElement("span");
           type.className = "type";
-          type.textContent = entry.type;
+          type.textContent = entry.type_label;
           item.appendChild(type);
         }
         item.addEventListener("mousedown", function (event) {
