@@ -98,7 +98,12 @@ def test_autocomplete_is_keyboard_navigable(page, live_server):
     options = page.locator(".suggestions [role=option]")
     expected = api(live_server, "/api/suggest", q="华")["items"]
     assert options.locator(".text").all_inner_texts() == [item["text"] for item in expected]
-    assert options.locator(".type").all_inner_texts() == [item["type"] for item in expected]
+    actions = {"名称": "打开文档", "段落标题": "打开段落", "词": "搜索此词"}
+    assert options.locator(".type").all_inner_texts() == [actions[item["type"]] for item in expected]
+    # each option is read as its text, a pause, then what choosing it does; never glued together
+    names = [option.evaluate("e => e.getAttribute('aria-label')") for option in options.all()]
+    assert names == [f"{item['text']}，{actions[item['type']]}" for item in expected]
+    assert set(options.locator(".type").evaluate_all("all => all.map(e => e.ariaHidden)")) == {"true"}
     assert box.get_attribute("aria-expanded") == "true"
     status = page.locator(".search [role=status]")
     assert status.get_attribute("aria-live") == "polite"
@@ -120,6 +125,7 @@ def test_autocomplete_is_keyboard_navigable(page, live_server):
 
     box.press("Escape")
     assert page.locator(".suggestions").is_hidden() and box.input_value() == "华"
+    assert status.inner_text() == ""  # no 有 8 条搜索建议 left behind
     assert page.events == []
 
 
