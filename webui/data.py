@@ -142,6 +142,9 @@ def search_data(args, required: bool = True) -> dict:
     q = query_arg(args, required)
     filters = filter_args(args)
     start, end = date_arg(args, "from"), date_arg(args, "to")
+    if start and end and start > end:
+        bad_parameter("to", f"开始日期 {start} 晚于结束日期 {end}，请把开始日期改早或把结束日期改晚 / "
+                            f"from ({start}) is after to ({end})", "reversed_range")
     sort = choice_arg(args, "sort", SEARCH_SORTS)
     scope = choice_arg(args, "in", SCOPES)
     page = int_arg(args, "page", 1, 1, MAX_PAGE)
