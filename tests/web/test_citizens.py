@@ -176,7 +176,7 @@ def test_time_presets_show_counts_and_an_empty_one_is_not_a_link(open_tab, gov_s
             shown = int(link.locator(".count").inner_text().strip(" ，条"))
             assert shown == api(gov_server, "/api/search", q=BROAD, **{"from": start})["total"] > 0
         else:
-            empty = presets.locator(".option.empty", has_text=label)
+            empty = presets.locator(".option.unavailable", has_text=label)
             assert empty.get_attribute("aria-disabled") == "true" and "0" in empty.inner_text()
             colour = "e => getComputedStyle(e).color"
             assert empty.evaluate(colour) != presets.locator("a").first.evaluate(colour)
