@@ -85,6 +85,10 @@ def test_document_page_puts_the_text_first_on_a_phone_with_chinese_fields_only(o
                      page_doc["site_id"]):
         assert internal not in text, internal
     assert "发布机构" in labels and page_doc["publisher"] in tab.locator(".fields").inner_text()
+    # the title, then its date and office on one line, then the text
+    assert tab.locator("article > :first-child").evaluate("e => e.tagName") == "H1"
+    line = tab.locator("article h1 + .meta").inner_text()
+    assert line.startswith("网页") and line.index(page_doc["published"]) < line.index(page_doc["publisher"])
     tab.screenshot(path=SCREENSHOTS / "gov-document-phone.png")
 
 
