@@ -280,18 +280,21 @@ def option_links(state: dict, name: str, labels: dict[str, str], default: str) -
 
 
 def filter_chips(state: dict) -> list[dict]:
-    """Each filter in force, with a link that removes it."""
+    """Each filter in force, with a link that removes it and the control (its ``data-focus``)
+    that gets the focus on the page it leads to."""
     chips = []
     for name in FILTERS:
         for value in state[name]:
             shown = kind_label(value) if name == "kind" else value
-            chips.append({"label": f"{_filter_label(name)}：{shown}",
+            chips.append({"label": f"{_filter_label(name)}：{shown}", "focus": f"{name}:{value}",
                           "url": _url(state, **{name: [v for v in state[name] if v != value]}, page=None)})
     if state["from"] or state["to"]:
         chips.append({"label": f"时间：{state['from'] or '不限'} 至 {state['to'] or '今'}",
+                      "focus": "发布时间:时间不限",
                       "url": _url(state, page=None, **{"from": None, "to": None})})
     if state["in"] == "title":
-        chips.append({"label": "只搜标题", "url": _url(state, page=None, **{"in": None})})
+        chips.append({"label": "只搜标题", "focus": "搜索范围:全文",
+                      "url": _url(state, page=None, **{"in": None})})
     return chips
 
 

@@ -134,19 +134,27 @@ def test_focus_stays_on_the_facet_that_was_followed(open_tab):
     tab.wait_for_url(lambda url: "publisher=" not in url)
     tab.wait_for_function("document.activeElement.dataset.focus !== undefined")
     assert tab.evaluate("document.activeElement.dataset.focus") == key
+    tab.locator("a[data-facet=year]").first.click()  # a chip that removes a filter: its facet
+    tab.wait_for_url("**year=*")
+    year = tab.locator("a[data-facet=year].active").get_attribute("data-focus")
+    tab.locator("a.chip").click()
+    tab.wait_for_url(lambda url: "year=" not in url)
+    tab.wait_for_function("document.activeElement.dataset.focus !== undefined")
+    assert tab.evaluate("document.activeElement.dataset.focus") == year
 
 
 # --- 3. the phone ---
 
-def test_phone_first_screen_shows_the_first_result_and_a_filter_button(open_tab):
-    tab = open_tab(PHONE)
+@pytest.mark.parametrize("care", [False, True], ids=["normal", "care"])
+def test_phone_first_screen_shows_the_first_result_and_a_filter_button(open_tab, care):
+    tab = open_tab(PHONE, care)
     tab.goto("/?q=" + urllib.parse.quote(BROAD))
     title = tab.locator(".hit .hit-title").first.bounding_box()
     assert title["y"] + title["height"] <= 844
     button = tab.get_by_role("link", name="筛选")
     box = button.bounding_box()
     assert button.is_visible() and box["y"] + box["height"] <= 844 and box["height"] >= 44
-    tab.screenshot(path=SCREENSHOTS / "gov-results-phone.png")
+    tab.screenshot(path=SCREENSHOTS / f"gov-results-phone{'-care' if care else ''}.png")
     button.click()
     assert tab.locator("#refine").evaluate("e => e.getBoundingClientRect().top < innerHeight")
     assert tab.evaluate("document.activeElement.id") == "refine"

@@ -1,6 +1,7 @@
 // egov-search: after a filter link is followed (a facet, a year, a time, a sort, a scope),
 // the new page puts the keyboard focus back on the same control, not at the top of the page.
-// Each such link carries data-focus (its group and value); without JavaScript nothing changes.
+// Each such link carries data-focus (its group and value); a chip that removes a filter carries
+// data-focus-after, the control of that filter. Without JavaScript nothing changes.
 (function () {
   "use strict";
   var KEY = "egov-focus";
@@ -16,9 +17,10 @@
   }
 
   document.addEventListener("click", function (event) {
-    var link = event.target.closest ? event.target.closest("a[data-focus]") : null;
+    var link = event.target.closest ? event.target.closest("a[data-focus], a[data-focus-after]") : null;
     if (!link) { return; }
-    try { sessionStorage.setItem(KEY, link.getAttribute("data-focus")); } catch (err) { /* off */ }
+    var key = link.getAttribute("data-focus-after") || link.getAttribute("data-focus");
+    try { sessionStorage.setItem(KEY, key); } catch (err) { /* off */ }
   });
 
   var key = remembered();
