@@ -67,7 +67,8 @@ def error_response(code: int, message: str, error_code: str | None = None,
         response = jsonify(error=message, code=error_code or CODES.get(code, f"http_{code}"), **extra)
     else:
         chinese = message.partition(" / ")[0]  # the page is Chinese; the API keeps both
-        response = make_response(render_template("error.html", code=code, message=chinese))
+        query = request.args.get("q", "") if code == 400 else ""  # a search to go back to
+        response = make_response(render_template("error.html", code=code, message=chinese, query=query))
     response.status_code = code
     return response
 

@@ -206,6 +206,10 @@ def test_a_reversed_date_range_is_refused_in_chinese(open_tab, gov_server):
     assert response.status == 400
     assert tab.locator("h1").inner_text().startswith("开始日期 2022-12-31 晚于结束日期 2021-01-01")
     assert "from" not in tab.locator("main").inner_text()
+    assert tab.locator(".search input[name=q]").input_value() == BROAD
+    tab.get_by_role("link", name=f"重新搜索“{BROAD}”").click()
+    tab.wait_for_url("**/?q=*")
+    assert tab.locator(".hit").count() > 0 and "from=" not in tab.url
 
 
 # --- 5. breadcrumb, print, og: ---
