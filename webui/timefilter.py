@@ -21,7 +21,12 @@ def preset_start(days: int, today: date) -> str:
 
 def count_since(page: dict, exact: bool, start: str) -> int:
     """How many results the search of ``page`` finds published on or after ``start``: the
-    same query, filters, scope and correction, the custom dates replaced."""
+    same query, filters, scope and correction, the custom dates replaced. None, without
+    searching, when the page's 年份 counts show nothing from ``start``'s year on."""
+    years = page["facets"].get("year") or {}
+    since = [count for year, count in years.items() if year >= start[:4]]
+    if not (page["from"] or page["to"]) and not any(since):
+        return 0
     filters = {**page["filters"], "published": [date_range(start, None)]}
     result = get_engine().search(page["query"], per_page=1, filters=filters, scope=page["in"],
                                  correct=not exact, answer=False)
@@ -31,9 +36,13 @@ def count_since(page: dict, exact: bool, start: str) -> int:
 def time_links(state: dict, url: Callable[..., str], count: Callable[[str], int] | None = None,
                today: date | None = None) -> dict:
     """时间不限 and the presets as links on ``from`` (``url(**changes)`` makes each), with
-    ``count(start)`` results each when given (a preset with none has no link); ``custom``
-    when the dates in force are none of them."""
+    ``count(start)`` results each when given (a preset with none has no link; a shorter one
+    inside an empty one is not counted); ``custom`` when the dates in force are none of them."""
     today = today or date.today()
+    counts: dict[int, int | None] = {}
+    for _, days in sorted(PRESETS, key=lambda preset: -preset[1]):
+        longer = [found for other, found in counts.items() if other > days]
+        counts[days] = None if count is None else 0 if 0 in longer else count(preset_start(days, today))
     presets = [{"label": "时间不限", "url": url(**{"from": None, "to": None}), "count": None,
                 "active": not state["from"] and not state["to"]}]
     matched = presets[0]["active"]
@@ -41,7 +50,6 @@ def time_links(state: dict, url: Callable[..., str], count: Callable[[str], int]
         start = preset_start(days, today)
         active = state["from"] == start and not state["to"]
         matched = matched or active
-        found = count(start) if count else None
-        presets.append({"label": label, "active": active, "count": found,
-                        "url": url(**{"from": start, "to": None}) if found != 0 or active else None})
+        presets.append({"label": label, "active": active, "count": counts[days],
+                        "url": url(**{"from": start, "to": None}) if counts[days] != 0 or active else None})
     return {"presets": presets, "custom": not matched, "today": today.isoformat()}

@@ -9,6 +9,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import date, timedelta
 
 import pytest
 from browser_setup import SCREENSHOTS
@@ -181,7 +182,7 @@ def test_time_presets_show_counts_and_an_empty_one_is_not_a_link(open_tab, gov_s
     tab = open_tab(DESKTOP)
     tab.goto("/?q=" + urllib.parse.quote(BROAD))
     presets = tab.get_by_role("group", name="发布时间")
-    for label in ("一周内", "一月内", "一年内"):
+    for label, days in (("一周内", 7), ("一月内", 31), ("一年内", 365)):
         link = presets.get_by_role("link", name=re.compile(label))
         if link.count():
             start = urllib.parse.parse_qs(urllib.parse.urlsplit(link.get_attribute("href")).query)["from"][0]
@@ -190,6 +191,8 @@ def test_time_presets_show_counts_and_an_empty_one_is_not_a_link(open_tab, gov_s
         else:
             empty = presets.locator(".option.unavailable", has_text=label)
             assert empty.get_attribute("aria-disabled") == "true" and "0" in empty.inner_text()
+            start = (date.today() - timedelta(days=days)).isoformat()
+            assert api(gov_server, "/api/search", q=BROAD, **{"from": start})["total"] == 0
             colour = "e => getComputedStyle(e).color"
             assert empty.evaluate(colour) != presets.locator("a").first.evaluate(colour)
 

@@ -126,6 +126,9 @@ def test_time_presets_map_to_from(app):
         # with counts, a preset that would find nothing has no link
         counted = timefilter.time_links(state, url, {"2024-03-03": 0}.get, today=today)["presets"]
         assert counted[1]["url"] is None and counted[2]["url"] and counted[2]["count"] is None
+        asked = []  # nothing in the last year: the month and the week are not searched
+        counted = timefilter.time_links(state, url, lambda start: asked.append(start) or 0, today=today)
+        assert asked == ["2023-03-11"] and [p["count"] for p in counted["presets"]] == [None, 0, 0, 0]
 
 
 def test_related_results_do_not_use_the_match_colour(client):
