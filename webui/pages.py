@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from . import data, document_view, examples, recording, timefilter
+from . import clicks, data, document_view, examples, recording, timefilter
 
 bp = Blueprint("pages", __name__)
 
@@ -19,6 +19,7 @@ KIND_TIPS = {"page": "网站上的网页", "attachment": "网页所附的文件�
              "vendor": "榜单中的一家企业", "section": "文章中的一节"}
 FACETS = {"publisher": "发布机构", "topic": "主题分类", "column": "栏目", "site": "网站"}
 FILTERS = ("kind", "year", *FACETS)  # repeatable parameters: values of one ORed, filters ANDed
+FILTER_LABELS = {"kind": "类型", "year": "年份", **FACETS}
 PASSED = ("from", "to", "sort", "in", "limit", "exact")  # single parameters a new search keeps
 SORT_LABELS = {"relevance": "按相关度", "-published": "按时间"}
 SCOPE_LABELS = {"all": "全文", "title": "标题"}
@@ -96,7 +97,7 @@ def results():
     """Results for ``?q=``, with filters, facets, time filter, sort and pagination."""
     page = data.search_data(request.args, required=False)
     state = search_state(page)
-    recording.record_search(page, state, took=request.args.get("sug") == "1")
+    state["s"] = recording.record_search(page, state, took=request.args.get("sug") == "1")
     typed = typed_filters(state["q"])
     for hit in page["hits"]:
         hit["doc_url"] = with_filters(hit["doc_url"], state)
@@ -104,12 +105,13 @@ def results():
     dated = bool(years or state["from"] or state["to"] or state["sort"])
     count = (lambda start: timefilter.count_since(page, bool(state["exact"]), start)) if dated else None
     times = timefilter.time_links(state, lambda **changes: _url(state, page=None, **changes), count)
+    pages = page_links(page, state)
     return _render("results.html", url_for("api.search", **_api_params(state)), page=page,
                    query=state["q"], state=state, hidden=hidden_inputs(state),
-                   pages=page_links(page, state), kinds=kind_links(page, state, typed),
+                   pages=pages, clicks=clicks.result_links(page, state["s"], pages["first"]),
+                   kinds=kind_links(page, state, typed),
                    facet_groups=facet_groups(page, state), year_links=years, dated=dated,
-                   times=times,
-                   sorts=option_links(state, "sort", SORT_LABELS, "relevance"),
+                   times=times, sorts=option_links(state, "sort", SORT_LABELS, "relevance"),
                    scopes=option_links(state, "in", SCOPE_LABELS, "all"),
                    chips=filter_chips(state), conflicts=typed_conflicts(state, typed),
                    exact_url=_url(state, q=page["query"], exact="1", page=None),
@@ -172,12 +174,13 @@ def search_state(page: dict) -> dict:
 
 def _url(state: dict, **changes) -> str:
     """The results URL for ``state`` with some parameters changed; empty values and page 1
-    are left out, lists repeat their parameter."""
+    are left out, lists repeat their parameter, and the search id (``s``) rides along: the
+    page it leads to refines the same search."""
     merged = {**state, **changes}
     if merged.get("page") == 1:
         merged["page"] = None
     pairs: list[tuple[str, str]] = [("q", merged.get("q") or "")]
-    for name in (*FILTERS, *PASSED, "page"):
+    for name in (*FILTERS, *PASSED, "page", "s"):
         value = merged.get(name)
         for item in value if isinstance(value, list) else [value]:
             if item not in (None, ""):
@@ -233,7 +236,7 @@ def typed_conflicts(state: dict, typed: dict[str, str]) -> list[str]:
 
 
 def _filter_label(name: str) -> str:
-    return {"kind": "类型", "year": "年份"}.get(name, FACETS.get(name, name))
+    return FILTER_LABELS.get(name, name)
 
 
 def facet_groups(page: dict, state: dict) -> list[dict]:
