@@ -19,7 +19,7 @@ from .readers import CorpusError, Document, load_documents
 from .search.engine import SearchEngine, open_index
 from .search.highlight import first_match, highlight, marked_lines
 from .search.pipeline import MAX_FILTER_VALUES, MAX_QUERY_CHARS, SORTS, date_range
-from .search.related import documents_of_kind, mentions, similar
+from .search.related import attachments_by_page, documents_of_kind, mentions, similar, top_title_words
 from .search.results import Hit, SearchResult
 
 __all__ = [
@@ -28,6 +28,6 @@ __all__ = [
     "Field", "Hit", "IndexDamagedError", "IndexMissingError", "SearchEngine", "SearchResult",
     "StorageError", "UpdateSummary", "add_documents", "build_index", "delete_documents",
     "is_index_folder",
-    "SORTS", "date_range", "documents_of_kind", "facets", "first_match", "highlight", "marked_lines",
-    "load_documents", "mentions", "open_index", "similar",
+    "SORTS", "attachments_by_page", "date_range", "documents_of_kind", "facets", "first_match", "highlight",
+    "marked_lines", "load_documents", "mentions", "open_index", "similar", "top_title_words",
 ]

@@ -25,6 +25,7 @@ from indexer import (
 
 from . import params, parts
 from .engine import get_engine
+from .errors import bad_parameter
 from .suggestions import suggestion_items
 
 DESCRIPTION_CHARS = 110  # of a document's text in its page's meta description
@@ -64,6 +65,9 @@ def search_data(args, lenient: bool = False) -> dict:
         "q", "from", "to", "sort", "in", "page", "limit"))
     filters = {param.name: asked[param.name] for param in params.FILTERS if asked[param.name]}
     exact, wanted = asked["exact"], asked["answer"]  # 仍然搜索: as typed; 最佳答案 unless turned off
+    if start and end and start > end:
+        bad_parameter("to", f"开始日期 {start} 晚于结束日期 {end}，请把开始日期改早或把结束日期改晚",
+                      "reversed_range")
     dated = {"published": [date_range(start, end)]} if start or end else {}
     try:
         result = get_engine().search(q, page=page, per_page=limit, filters={**filters, **dated},

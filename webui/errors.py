@@ -72,7 +72,8 @@ def error_response(code: int, message: str, error_code: str | None = None,
     if (request.path + "/").startswith(JSON_PATHS):
         response = jsonify(error_body(code, message, error_code, param))
     else:
-        response = make_response(render_template("error.html", code=code, message=message))
+        query = request.args.get("q", "") if code == 400 else ""  # a search to go back to
+        response = make_response(render_template("error.html", code=code, message=message, query=query))
     response.status_code = code
     return response
 

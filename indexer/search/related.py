@@ -9,6 +9,7 @@ from collections.abc import Collection
 
 from whoosh import query as wq
 
+from ..analysis.question import is_function_word
 from ..index.build import ENTITY_KINDS
 from ..index.schema import stored_document
 from .engine import SearchEngine
@@ -18,6 +19,7 @@ KEY_TERMS = 12  # words of a document that define "similar"
 KEY_TEXT_CHARS = 5_000  # of the body, read for them: a document's opening says what it is about
 COMMON = 0.3  # a word in more than this share of documents says nothing about similarity
 QUOTE_MARKS = re.compile(r'["“”「」『』]')
+HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,6}")
 
 
 def documents_of_kind(engine: SearchEngine, kind: str, limit: int = 500) -> list[dict]:
@@ -29,6 +31,37 @@ def documents_of_kind(engine: SearchEngine, kind: str, limit: int = 500) -> list
             break
         found.append(engine.document(stored["id"]))
     return found
+
+
+def attachments_by_page(engine: SearchEngine) -> dict[str, list[dict]]:
+    """Each page's attachments (``id``, ``title``, ``url``, ``format``), by the id of the page
+    that first links them (their ``parent``), in corpus order."""
+    found: dict[str, list[dict]] = {}
+    for stored in engine.searcher().documents(kind="attachment"):
+        doc = stored_document(stored)
+        if doc.get("parent"):
+            found.setdefault(doc["parent"], []).append(
+                {name: doc.get(name) for name in ("id", "title", "url", "format")})
+    return found
+
+
+def top_title_words(engine: SearchEngine, limit: int = 5, common: float = 0.2) -> list[str]:
+    """The collection's ``limit`` most frequent title words (Chinese, two to six characters,
+    a longer word counting more), leaving out function words, words in more than ``common``
+    of the titles (关于, 通知) and a word overlapping one already taken (公积 after 公积金):
+    examples of what the collection holds."""
+    reader = engine.searcher().reader()
+    most = max(1, int(reader.doc_count() * common))
+    taken: list[str] = []
+    frequent = ((term.decode("utf-8"), times) for times, term in reader.most_frequent_terms("title", 200))
+    for term, _ in sorted(frequent, key=lambda pair: -pair[1] * len(pair[0])):
+        if len(taken) == limit:
+            break
+        if (HAN_WORD.fullmatch(term) and not is_function_word(term)
+                and reader.doc_frequency("title", term) <= most
+                and not any(term in word or word in term for word in taken)):
+            taken.append(term)
+    return taken
 
 
 def mentions(engine: SearchEngine, doc: dict, limit: int = 10) -> list[Hit]:

@@ -80,12 +80,17 @@ def test_axe_finds_nothing_on_government_filters_and_care_mode(browser, gov_serv
     tab = context.new_page()
     found = {}
     for name, path in {"filters": "/?q=医疗", "filtered": "/?q=医疗&sort=-published&in=title&from=2021-01-01",
-                       "document": "/?q=医疗", "answer": "/?q=租房能取公积金吗"}.items():
+                       "document": "/?q=医疗", "answer": "/?q=租房能取公积金吗",
+                       "attachment": "/?q=公积金&kind=attachment"}.items():
         tab.goto(path)
-        if name == "document":
+        if name in ("document", "attachment"):
             tab.locator(".hit-title a").first.click()
             tab.wait_for_url("**/doc/**")
         found[name] = axe_violations(tab, axe_source)
+        if name == "attachment":  # and the page it belongs to, which lists its attachments
+            tab.locator(".parent-page a").click()
+            tab.wait_for_selector(".attachments")
+            found["page with attachments"] = axe_violations(tab, axe_source)
         if name == "answer":  # and its passage in the document page
             tab.locator(".best-answer a").click()
             tab.wait_for_url("**#answer")
