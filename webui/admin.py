@@ -1,7 +1,7 @@
 """The admin API, with the token from ``$EGOV_ADMIN_TOKEN``: ``POST /api/admin/rebuild``;
 ``GET /api/admin/popular`` and ``POST /api/admin/popular/approve|hide|pin|unpin?q=`` for the
 editor of 热门搜索; the last crawl's report for editors: ``GET /api/admin/crawl`` (JSON) and
-``GET /api/admin/crawl.csv``.
+``GET /api/admin/crawl.csv``; pinned answers and validity (:mod:`.admin_editors`).
 
 Without a configured token the endpoint does not exist (404). The rebuild is the same atomic
 ``build_index`` as ``egov-search build``: searches keep being answered from the live index
@@ -56,7 +56,7 @@ def init_app(app: Flask) -> None:
 @bp.post("/api/admin/rebuild")
 def rebuild():
     """Build the server's corpus into a new generation and swap it in; answer the summary."""
-    _require_token()
+    require_token()
     try:
         summary = build_index(current_app.config["CORPUS"], current_app.config["INDEX"])
     except StorageError as err:
@@ -73,7 +73,7 @@ def rebuild():
 def popular_entries():
     """The most searched queries of the window (``?top=``, default 50) and every decided one:
     distinct clients, searches, decision, and whether each is shown and why."""
-    _require_token()
+    require_token()
     log = _query_log()
     top = int_arg(request.args, "top", 50, 1, 10_000)
     return jsonify(mode=log.settings.mode, min_clients=log.settings.min_clients,
@@ -84,7 +84,7 @@ def popular_entries():
 def popular_decision(action: str):
     """Approve, hide, pin or unpin the query ``?q=``; this worker shows it at once, the others
     at their next refresh."""
-    _require_token()
+    require_token()
     log = _query_log()
     query = request.args.get("q", "")
     if not query.split():
@@ -104,14 +104,14 @@ def _query_log() -> QueryLog:
 @bp.get("/api/admin/crawl")
 def crawl():
     """The last crawl's report: pages found, new, changed, gone; dead links; skipped and failed."""
-    _require_token()
+    require_token()
     return jsonify(_crawl_report().to_dict())
 
 
 @bp.get("/api/admin/crawl.csv")
 def crawl_csv():
     """The last crawl's report as CSV (UTF-8 with a byte-order mark, for spreadsheets)."""
-    _require_token()
+    require_token()
     return Response(report_csv(_crawl_report()), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=crawl-report.csv"})
 
@@ -128,7 +128,7 @@ def _crawl_report() -> Report:
     return report
 
 
-def _require_token() -> None:
+def require_token() -> None:
     """401 unless ``Authorization: Bearer <token>`` matches, compared in constant time; 429 while
     this client address has too many recent failures."""
     client = request.remote_addr or "-"

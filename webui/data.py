@@ -17,6 +17,7 @@ from indexer import (
     MAX_FILTER_VALUES,
     MAX_QUERY_CHARS,
     Hit,
+    Pinned,
     SearchEngine,
     date_range,
     documents_of_kind,
@@ -31,6 +32,7 @@ from indexer import (
     SORTS as SEARCH_SORTS,
 )
 from indexer.analysis.normalize import normalize_text
+from indexer.search.results import LINKED
 
 from . import parts
 from .engine import get_engine
@@ -43,7 +45,7 @@ SUGGEST_LIMIT = 8
 KIND = re.compile(r"^[\w.-]{1,64}$")
 SORTS = ("rank", "-rank", "name", "-name")
 SCOPES = ("all", "title")
-FILTER_PARAMS = tuple(field.name for field in facets())  # kind, year, publisher, topic, column, site
+FILTER_PARAMS = tuple(field.name for field in facets())  # kind, year, publisher, …, validity
 MAX_FILTER_CHARS = 200
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 YEAR = re.compile(r"^\d{4}$")
@@ -88,8 +90,20 @@ def document_url(doc_id: str, q: str = "") -> str:
 
 def hit_data(hit: Hit, q: str = "") -> dict:
     """A hit as JSON: its fields (``url`` is the document's own address, or null) and
-    ``doc_url``, its page here, carrying the query."""
-    return {**hit.to_dict(), "doc_url": document_url(hit.id, q)}
+    ``doc_url``, its page here, carrying the query; its 相关解读 and 解读的文件 with theirs."""
+    data = {**hit.to_dict(), "doc_url": document_url(hit.id, q)}
+    return {**data, **{name: linked(data[name]) for name in LINKED}}
+
+
+def linked(documents: list[dict]) -> list[dict]:
+    """Linked documents (``{"id", "title"}``) with ``doc_url``, their pages here."""
+    return [{**doc, "doc_url": document_url(doc["id"])} for doc in documents]
+
+
+def pinned_data(pinned: Pinned) -> dict:
+    """A pinned answer as JSON: ``doc_url`` is the page here of a pinned document (null for
+    an outside link, whose address is ``url``)."""
+    return {**pinned.to_dict(), "doc_url": document_url(pinned.doc_id) if pinned.doc_id else None}
 
 
 def filter_args(args) -> dict[str, list[str]]:
@@ -164,6 +178,7 @@ def search_data(args, required: bool = True) -> dict:
         "facets": result.facets, "suggestion": result.suggestion, "mode": result.mode,
         "notices": [notice.to_dict() for notice in result.notices],
         "answer": answer_data(result, searched),
+        "pinned": [pinned_data(pinned) for pinned in result.pinned],
     }
 
 
@@ -264,7 +279,8 @@ def document_page_data(doc_id: str, args: Mapping[str, str]) -> dict:
     part = part_arg(args, starts, len(body), 1 if found is None else parts.part_at(starts, found))
     shown = body[part["start"]:part["end"]]
     return {
-        "document": {name: value for name, value in doc.items() if name != "body"},
+        "document": {name: linked(value) if name in LINKED else value for name, value in doc.items()
+                     if name != "body"},
         "query": q, "title_html": highlight(doc["title"], marks),
         "description": body if len(body) <= DESCRIPTION_CHARS else body[:DESCRIPTION_CHARS - 1] + "…",
         "part": part, "paragraphs_html": marked_lines(shown, marks),

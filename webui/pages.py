@@ -22,8 +22,11 @@ FIELD_LABELS = {"list": "榜单", "source": "来源", "article": "所属文章",
                 "written": "成文日期", "publisher": "发布机构", "doc_number": "文号", "topic": "主题分类",
                 "column": "栏目", "site": "网站", "index_number": "索引号", "keywords": "主题词",
                 "validity": "有效性", "doctype": "文种", "author": "作者", "url": "原文地址"}
-HIDDEN_FIELDS = ("id", "kind", "title", "rank", "body", "url")  # shown elsewhere on the page, or internal
-FACETS = {"publisher": "发布机构", "topic": "主题分类", "column": "栏目", "site": "网站"}
+HIDDEN_FIELDS = ("id", "kind", "title", "rank", "body", "url", "validity", "interpretations",
+                 "interprets")  # shown elsewhere on the page, or internal
+FACETS = {"publisher": "发布机构", "validity": "有效性", "topic": "主题分类", "column": "栏目",
+          "site": "网站"}
+VALIDITY_CLASSES = {"现行有效": "valid", "已修改": "amended", "已废止": "repealed", "已失效": "expired"}
 FILTERS = ("kind", "year", *FACETS)  # repeatable parameters: values of one ORed, filters ANDed
 PASSED = ("from", "to", "sort", "in", "limit", "exact")  # single parameters a new search keeps
 TIME_PRESETS = (("week", "一周内", 7), ("month", "一月内", 31), ("year", "一年内", 365))
@@ -31,7 +34,7 @@ SORT_LABELS = {"relevance": "按相关度", "-published": "按时间"}
 SCOPE_LABELS = {"all": "全文", "title": "标题"}
 FACET_SHOWN = 8  # values listed per facet; the rest behind 更多
 PAGE_WINDOW = 2  # page links shown on each side of the current page
-TYPED_FILTER = re.compile(r"(?<!\S)(kind|publisher|topic|column|site):(\S+)")
+TYPED_FILTER = re.compile(r"(?<!\S)(kind|publisher|validity|topic|column|site):(\S+)")
 CARE_COOKIE = "care"
 CARE_MAX_AGE = 365 * 24 * 3600
 
@@ -40,6 +43,12 @@ CARE_MAX_AGE = 365 * 24 * 3600
 def kind_label(kind: str) -> str:
     """The Chinese name of a document kind."""
     return KIND_LABELS.get(kind, kind)
+
+
+@bp.app_template_filter("validity_class")
+def validity_class(value: str) -> str:
+    """The badge class of a validity (``validity-repealed`` …)."""
+    return f"validity-{VALIDITY_CLASSES.get(value, 'other')}"
 
 
 @bp.app_template_filter("field_label")

@@ -22,8 +22,8 @@ from whoosh.writing import IndexWriter
 
 from .. import config
 from ..readers import load_documents
-from . import sidecars, store
-from .build import BuildError, Corpus, open_writer, scan_corpus, storage_errors
+from . import links, sidecars, store
+from .build import BuildError, Corpus, alias_table, open_writer, scan_corpus, storage_errors, write_links
 from .schema import index_fields, make_schema
 
 
@@ -46,6 +46,7 @@ class UpdateSummary:
 def add_documents(paths: Sequence[Path | str], index_dir: Path | None = None) -> UpdateSummary:
     """Add the documents of ``paths``; a document whose id is already indexed is replaced."""
     total, entity_words = scan_corpus(Corpus(list(paths)))
+    aliases = alias_table(config.index_dir(index_dir))
     with _next_generation(index_dir) as (generation, index, started):
         dictionary = sidecars.read_dictionary(generation)
         new_words = [w for w in entity_words if w not in set(dictionary)]
@@ -55,10 +56,20 @@ def add_documents(paths: Sequence[Path | str], index_dir: Path | None = None) ->
         if new_words:  # the schema carries the dictionary into every process that opens it
             index = _with_schema(generation, make_schema(dictionary + new_words))
         writer = open_writer(index)
-        _apply(writer, lambda: [writer.update_document(**index_fields(doc))
-                                for doc in load_documents(paths)])
+        found: list[links.Reference] = []
+        added: set[str] = set()
+
+        def change() -> None:
+            for doc in load_documents(paths):
+                values = index_fields(doc, aliases)
+                found.extend(links.references(doc, values))
+                added.add(doc.id)
+                writer.update_document(**values)
+
+        _apply(writer, change)
         sidecars.write_dictionary(generation, dictionary + new_words)
         _refresh_words(generation, dictionary + new_words)
+        _relink(generation, added, found)
         summary = UpdateSummary(total - len(existing), len(existing), 0, 0, 0.0, generation)
     return _finished(summary, started)
 
@@ -75,6 +86,7 @@ def delete_documents(ids: Sequence[str], index_dir: Path | None = None) -> Updat
         writer = open_writer(index)
         _apply(writer, lambda: [writer.delete_by_term("id", doc_id) for doc_id in ids])
         _refresh_words(generation, sidecars.read_dictionary(generation))
+        _relink(generation, set(ids), [])
         summary = UpdateSummary(0, 0, len(set(ids)), 0, 0.0, generation)
     return _finished(summary, started)
 
@@ -106,6 +118,13 @@ def _refresh_words(generation: Path, dictionary: list[str]) -> None:
     """Rewrite the correction's word table from the changed index (a new file, not the link)."""
     with store.unmapped_reader(generation) as reader:
         sidecars.write_pinyin_words(reader, generation, dictionary)
+
+
+def _relink(generation: Path, changed: set[str], found: list[links.Reference]) -> None:
+    """Resolve again the references of the documents left alone and ``found`` (those of the
+    documents added), dropping those of ``changed`` documents (replaced or deleted)."""
+    kept = [ref for ref in links.read(generation).references if ref.source not in changed]
+    write_links(generation, kept + found)
 
 
 def _link_files(source: Path, target: Path) -> None:
