@@ -31,6 +31,9 @@ INDEX_OPTION = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
     default=None, envvar="EGOV_INDEX", show_envvar=True,
     help="Index folder [default: .egov-index].")
+PROCS_OPTION = click.option(
+    "--procs", type=click.IntRange(1, 64), default=config.default_procs, show_default="cores, at most 4",
+    help="Processes that parse pages and attachments (and that analyse documents, for build).")
 
 
 @click.group()
@@ -46,8 +49,7 @@ for _editors in (pins_group, validity_group, synonyms_group, aliases_group):
 @click.option("--corpus", "corpus_paths", multiple=True, type=click.Path(path_type=Path),
               help="A site folder (HTML, PDF, DOCX, …), .jsonl[.gz], .md, seed .txt; repeatable "
                    "[default: the seed].")
-@click.option("--procs", type=click.IntRange(1, 64), default=config.default_procs,
-              show_default="cores, at most 4", help="Processes that analyse documents.")
+@PROCS_OPTION
 @click.option("--base-url", default=None, metavar="URL",
               help="The site's address: a page's url is this joined with its path, unless it gives one.")
 @INDEX_OPTION
@@ -55,7 +57,8 @@ def build(corpus_paths: tuple[Path, ...], procs: int, base_url: str | None, inde
     """Build a new index and swap it in atomically (with EGOV_BACKEND=opensearch: a new
     OpenSearch index, then its alias)."""
     index_dir = config.index_dir(index_dir)
-    with progress_reporter("indexing") as progress:
+    with progress_reporter("reading", unit="file", short="file") as reading, \
+            progress_reporter("indexing") as progress:
         try:
             if on_opensearch():
                 from .backends.opensearch.build import build_index as build_cluster_index
@@ -63,7 +66,7 @@ def build(corpus_paths: tuple[Path, ...], procs: int, base_url: str | None, inde
                 summary = build_cluster_index(corpus_paths, progress=progress, procs=procs, base_url=base_url)
             else:
                 summary = build_index(corpus_paths, index_dir, progress=progress, procs=procs,
-                                      base_url=base_url)
+                                      base_url=base_url, reading=reading)
         except (CorpusError, BuildError) as err:
             raise click.ClickException(f"build aborted, live index untouched: {err}") from None
     click.echo(str(summary))
@@ -239,15 +242,16 @@ def crawl(index_dir: Path | None, **options) -> None:
 
 @main.command()
 @click.argument("corpus_paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@PROCS_OPTION
 @INDEX_OPTION
-def add(corpus_paths: tuple[Path, ...], index_dir: Path | None) -> None:
+def add(corpus_paths: tuple[Path, ...], procs: int, index_dir: Path | None) -> None:
     """Add documents to the live index, replacing any with the same id."""
     if on_opensearch():
         from .backends.opensearch.update import add_documents as add_to_cluster
 
         _update(lambda index: add_to_cluster(corpus_paths), index_dir)
     else:
-        _update(lambda index: add_documents(corpus_paths, index), index_dir)
+        _update(lambda index: add_documents(corpus_paths, index, procs=procs), index_dir)
 
 
 @main.command()

@@ -20,6 +20,7 @@ from . import reference
 from .collect import Part, Results
 from .logical import NOTHING, AllOf, Node
 from .segment import Expired, Segment, segments
+from .tree import Filter
 from .validity import FIELD as VALIDITY
 
 BUDGET_SECONDS = 1.0  # CPU seconds one search may spend before it answers with what it has
@@ -143,22 +144,26 @@ class SearchContext:
             return reference.search(self, node, restriction, limit)
         return Results(self.searcher, self.evaluate(node, restriction), limit, order)
 
-    def facet_counts(self, node: Node, plan, results) -> dict[str, dict[str, int]]:
+    def facet_counts(self, node: Node, plan, results, limit: int) -> dict[str, dict[str, int]]:
         """Each facet's counts of ``results`` (the matches of ``node``), or, for a field
-        ``plan`` filters, of ``node``'s matches as if that field were not filtered; most first.
+        ``plan`` filters, of ``node``'s matches as if that field were not filtered; most first:
+        the first ``limit`` values, and any value filtered on after them (to be unticked).
         Validity, where some documents' is not the index's, is counted as it is now."""
         counted = {}
+        chosen = {(r.field, r.value) for r in plan.query.restrictions if isinstance(r, Filter)}
         overrides = plan.planner.overrides
         for facet in facets():
             if facet.name == VALIDITY and overrides.values:
-                groups = self._overridden_counts(node, plan, overrides)
+                found = self._overridden_counts(node, plan, overrides)
             else:
                 source = results
                 if facet.name in plan.filters and self.time_left:
                     source = self.search(node, plan.restriction(without=facet.name), limit=1)
-                groups = [(str(name), count) for name, count in source.groups(facet.name).items()
-                          if name is not None]
-            counted[facet.name] = dict(sorted(groups, key=lambda group: (-group[1], group[0])))
+                found = [(str(name), count) for name, count in source.groups(facet.name).items()
+                         if name is not None]
+            groups = sorted(found, key=lambda group: (-group[1], group[0]))
+            counted[facet.name] = dict(groups[:limit] + [(name, count) for name, count in groups[limit:]
+                                                         if (facet.name, name) in chosen])
         return counted
 
     def _overridden_counts(self, node: Node, plan, overrides) -> list[tuple[str, int]]:

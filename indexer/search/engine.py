@@ -109,6 +109,7 @@ class SearchEngine:
     def __init__(self, index_dir: Path | str | None = None):
         whoosh_ext.install()
         self.index_dir = config.index_dir(index_dir)
+        self.facet_values = config.facet_values()
         self._lock = threading.Lock()
         self._local = threading.local()
         self._generation: Generation | None = None
@@ -198,7 +199,8 @@ class SearchEngine:
         view = self.view()
         if scope == "title":
             view = View(view.generation, view.searcher, view.planner.scoped(("title",)), view.editions)
-        result = pipeline.run(view, q, page, per_page, filters, sort, correct, answer=answer)
+        result = pipeline.run(view, q, page, per_page, filters, sort, correct, answer=answer,
+                              facet_values=self.facet_values)
         if page == 1:
             result.pinned = self._pinned(view, result.query)
         return result

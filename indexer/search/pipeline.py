@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..analysis.pinyin import pinyin_key
+from ..config import FACET_VALUES
 from ..fields import FIELDS
 from ..index.schema import stored_document
 from . import collect, policy
@@ -44,16 +45,17 @@ __all__ = ["MAX_FILTER_VALUES", "MAX_QUERY_CHARS", "SORTS", "date_range", "expla
 
 def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
         sort: str | None = None, correct: bool = True, whoosh: bool = False,
-        answer: bool = True) -> SearchResult:
+        answer: bool = True, facet_values: int = FACET_VALUES) -> SearchResult:
     """Answer query string ``q`` on ``view`` (a generation, a searcher and a planner);
     ``correct=False`` never tries a homophone correction; ``whoosh=True`` searches through
     Whoosh's collectors instead of the arrays (see :mod:`.context`); ``answer=False`` looks
-    for no 最佳答案 (:mod:`.answer`)."""
+    for no 最佳答案 (:mod:`.answer`); each facet lists its ``facet_values`` most frequent values
+    (and those filtered on)."""
     started = time.perf_counter()
     page, per_page = max(1, page), max(1, per_page)
     searched = search(view, q, filters, sort, correct, whoosh, page * per_page)
     context, found, notices = searched.context, searched.found, searched.notices
-    counted = context.facet_counts(found.tree, found.plan, found.results)
+    counted = context.facet_counts(found.tree, found.plan, found.results, facet_values)
     if context.expired:
         notices.append(Notice("out_of_time"))
     shown = found.results[(page - 1) * per_page:page * per_page]

@@ -71,7 +71,8 @@ def test_a_body_that_is_not_an_object_is_a_400(client):
                                               ("DELETE", "/api/admin/pins/1"), ("GET", "/api/admin/validity"),
                                               ("PUT", "/api/admin/validity/vendor-10")])
 def test_every_editors_endpoint_needs_the_token(client, method, path):
-    response = client.open(path, method=method, json={"query": "华宇", "doc_id": "vendor-10", "value": "已废止"})
+    body = {"query": "华宇", "doc_id": "vendor-10", "value": "已废止"}
+    response = client.open(path, method=method, json=body)
     assert response.status_code == 401
     assert client.get("/api/doc/vendor-10").get_json()["document"]["validity"] is None
 
@@ -97,3 +98,10 @@ def test_a_bad_validity_is_refused(client, path, body, status):
     response = client.put(path, json=body, headers=AUTH)
     assert response.status_code == status and response.get_json()["error"]
     assert client.get("/api/admin/validity", headers=AUTH).get_json()["set"] == {}
+
+
+def test_a_validity_filter_outside_the_four_values_is_a_400(client):
+    response = client.get("/api/search?q=华宇&validity=差不多")
+    assert response.status_code == 400 and response.get_json()["code"]
+    assert client.get("/?q=华宇&validity=差不多").status_code == 400
+    assert client.get("/api/search?q=华宇&validity=废止").status_code == 200  # read as 已废止
