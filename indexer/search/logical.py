@@ -365,7 +365,20 @@ class Excluding(Node):
         return wq.AndNot(self.kept.to_whoosh(), self.excluded.to_whoosh())
 
 
-class Constant(Node):
+class Wrapping(Node):
+    """A node over one ``child``, matching where it may match."""
+
+    __slots__ = ()
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        return (self.child,)
+
+    def may_match(self, has_term: HasTerm, has_prefix: HasPrefix) -> bool:
+        return self.child.may_match(has_term, has_prefix)
+
+
+class Constant(Wrapping):
     """The documents of ``child``, each scoring ``score`` (sorted by a field, as Whoosh does,
     the child's own score)."""
 
@@ -378,13 +391,6 @@ class Constant(Node):
     def __repr__(self) -> str:
         return f"Constant({self.child!r}, {self.score})"
 
-    @property
-    def children(self) -> tuple[Node, ...]:
-        return (self.child,)
-
-    def may_match(self, has_term: HasTerm, has_prefix: HasPrefix) -> bool:
-        return self.child.may_match(has_term, has_prefix)
-
     def evaluate(self, segment: Segment, scored: bool, within: np.ndarray | None) -> Matches:
         if segment.needs_current and scored:
             return segment.run(self.child, scored, within)
@@ -394,8 +400,7 @@ class Constant(Node):
         return wq.ConstantScoreQuery(self.child.to_whoosh(), self.score)
 
 
-
-class Demoted(Node):
+class Demoted(Wrapping):
     """The documents of ``child``, each of those that ``where`` matches too scoring ``factor``
     times its score there (a repealed document below a valid one for the same match)."""
 
@@ -407,13 +412,6 @@ class Demoted(Node):
 
     def __repr__(self) -> str:
         return f"Demoted({self.child!r}, where={self.where!r}, ×{self.factor:g})"
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        return (self.child,)
-
-    def may_match(self, has_term: HasTerm, has_prefix: HasPrefix) -> bool:
-        return self.child.may_match(has_term, has_prefix)
 
     def evaluate(self, segment: Segment, scored: bool, within: np.ndarray | None) -> Matches:
         found = segment.run(self.child, scored, within)
