@@ -13,7 +13,7 @@ Data flows through the sub-packages in this order: ``readers`` → ``analysis`` 
 from .config import ConfigError
 from .fields import FIELDS, Field, facets
 from .index.build import BuildError, BuildSummary, StorageError, build_index
-from .index.store import IndexDamagedError, IndexMissingError
+from .index.store import IndexDamagedError, IndexMissingError, is_index_folder
 from .index.update import UpdateSummary, add_documents, delete_documents
 from .readers import CorpusError, Document, load_documents
 from .search.engine import SearchEngine, open_index
@@ -27,6 +27,7 @@ __all__ = [
     "CorpusError", "Document",
     "Field", "Hit", "IndexDamagedError", "Pinned", "IndexMissingError", "SearchEngine", "SearchResult",
     "StorageError", "UpdateSummary", "add_documents", "build_index", "delete_documents",
+    "is_index_folder",
     "SORTS", "date_range", "documents_of_kind", "facets", "first_match", "highlight", "marked_lines",
     "load_documents", "mentions", "open_index", "similar",
 ]

@@ -17,7 +17,7 @@ from werkzeug.routing import PathConverter
 
 from indexer import config
 
-from . import admin, admin_editors, api, engine, errors, pages, recording, wsgi
+from . import admin, admin_editors, api, clicks, engine, errors, pages, recording, wsgi
 from .logs import log_access
 
 MAX_PARAMETERS = 200  # a search's filters take at most 6 × 20 values, and a few options
@@ -45,6 +45,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(clicks.bp)
     admin.init_app(app)
     admin_editors.init_app(app)
     app.before_request(_start_timer)

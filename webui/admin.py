@@ -1,7 +1,9 @@
 """The admin API, with the token from ``$EGOV_ADMIN_TOKEN``: ``POST /api/admin/rebuild``;
 ``GET /api/admin/popular`` and ``POST /api/admin/popular/approve|hide|pin|unpin?q=`` for the
-editor of 热门搜索; the last crawl's report for editors: ``GET /api/admin/crawl`` (JSON) and
-``GET /api/admin/crawl.csv``; pinned answers and validity (:mod:`.admin_editors`).
+editor of 热门搜索; the search report (``egov-search report``): ``GET /api/admin/report``
+(JSON) and ``GET /api/admin/report.csv``; the last crawl's report for editors:
+``GET /api/admin/crawl`` (JSON) and ``GET /api/admin/crawl.csv``; pinned answers and
+validity (:mod:`.admin_editors`).
 
 Without a configured token the endpoint does not exist (404). The rebuild is the same atomic
 ``build_index`` as ``egov-search build``: searches keep being answered from the live index
@@ -31,6 +33,8 @@ from .data import int_arg
 from .errors import bad_parameter, error_response
 from .logs import printable
 from .popular import QueryLog
+from .querylog import RETENTION_DAYS
+from .report import search_report, search_report_csv
 from .throttle import RecentEvents
 
 LOG = logging.getLogger("egov_search.admin")
@@ -93,6 +97,28 @@ def popular_decision(action: str):
     return jsonify(query=log.decide(query, state), state=state)
 
 
+@bp.get("/api/admin/report")
+def report():
+    """The search report of the last ``?days=`` (30), each list at most ``?top=`` rows (20)."""
+    require_token()
+    return jsonify(_report_asked())
+
+
+@bp.get("/api/admin/report.csv")
+def report_spreadsheet():
+    """The search report as CSV (UTF-8 with a byte-order mark, for spreadsheets)."""
+    require_token()
+    return _spreadsheet(search_report_csv(_report_asked()), "search-report.csv")
+
+
+def _report_asked() -> dict:
+    """The search report over the days and rows the request asks for."""
+    days = int_arg(request.args, "days", 30, 1, RETENTION_DAYS)
+    top = int_arg(request.args, "top", 20, 1, 1000)
+    with _query_log().flushed() as db:
+        return search_report(db, days, top)
+
+
 def _query_log() -> QueryLog:
     """The app's query log, or 404 when logging is off."""
     log = recording.query_log()
@@ -112,8 +138,13 @@ def crawl():
 def crawl_csv():
     """The last crawl's report as CSV (UTF-8 with a byte-order mark, for spreadsheets)."""
     require_token()
-    return Response(report_csv(_crawl_report()), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=crawl-report.csv"})
+    return _spreadsheet(report_csv(_crawl_report()), "crawl-report.csv")
+
+
+def _spreadsheet(text: str, filename: str) -> Response:
+    """``text`` as a CSV file to download as ``filename``."""
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
 def _crawl_report() -> Report:

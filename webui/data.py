@@ -169,7 +169,7 @@ def search_data(args, required: bool = True) -> dict:
                                      correct=not exact, answer=wanted)
     except ValueError as err:  # a filter value that does not fit its field
         abort(400, f"筛选条件无效 / invalid filter: {err}")  # the checks above leave no known case
-    searched = result.suggestion if result.mode == "corrected" and result.suggestion else result.query
+    searched = searched_query(result.query, result.mode, result.suggestion)
     return {
         "query": result.query, "kind": (filters.get("kind") or [None])[0], "filters": filters,
         "from": start, "to": end, "sort": sort, "in": scope,
@@ -180,6 +180,11 @@ def search_data(args, required: bool = True) -> dict:
         "answer": answer_data(result, searched),
         "pinned": [pinned_data(pinned) for pinned in result.pinned],
     }
+
+
+def searched_query(query: str, mode: str, suggestion: str | None) -> str:
+    """What a search's results are for: its correction when it was corrected, else the query."""
+    return suggestion if mode == "corrected" and suggestion else query
 
 
 def answer_data(result, q: str) -> dict | None:

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from indexer import FIELDS
 
-from . import data, recording
+from . import clicks, data, recording
 
 bp = Blueprint("pages", __name__)
 
@@ -28,6 +28,7 @@ FACETS = {"publisher": "发布机构", "validity": "有效性", "topic": "主题
           "site": "网站"}
 VALIDITY_CLASSES = {"现行有效": "valid", "已修改": "amended", "已废止": "repealed", "已失效": "expired"}
 FILTERS = ("kind", "year", *FACETS)  # repeatable parameters: values of one ORed, filters ANDed
+FILTER_LABELS = {"kind": "类型", "year": "年份", **FACETS}
 PASSED = ("from", "to", "sort", "in", "limit", "exact")  # single parameters a new search keeps
 TIME_PRESETS = (("week", "一周内", 7), ("month", "一月内", 31), ("year", "一年内", 365))
 SORT_LABELS = {"relevance": "按相关度", "-published": "按时间"}
@@ -107,11 +108,13 @@ def results():
     """Results for ``?q=``, with filters, facets, time filter, sort and pagination."""
     page = data.search_data(request.args, required=False)
     state = search_state(page)
-    recording.record_search(page, state, took=request.args.get("sug") == "1")
+    state["s"] = recording.record_search(page, state, took=request.args.get("sug") == "1")
     typed = typed_filters(state["q"])
+    pages = page_links(page, state)
     return _render("results.html", url_for("api.search", **_api_params(state)), page=page,
                    query=state["q"], state=state, hidden=hidden_inputs(state),
-                   pages=page_links(page, state), kinds=kind_links(page, state, typed),
+                   pages=pages, clicks=clicks.result_links(page, state["s"], pages["first"]),
+                   kinds=kind_links(page, state, typed),
                    facet_groups=facet_groups(page, state), year_links=year_links(page, state),
                    times=time_links(state), sorts=option_links(state, "sort", SORT_LABELS, "relevance"),
                    scopes=option_links(state, "in", SCOPE_LABELS, "all"),
@@ -159,12 +162,13 @@ def search_state(page: dict) -> dict:
 
 def _url(state: dict, **changes) -> str:
     """The results URL for ``state`` with some parameters changed; empty values and page 1
-    are left out, lists repeat their parameter."""
+    are left out, lists repeat their parameter, and the search id (``s``) rides along: the
+    page it leads to refines the same search."""
     merged = {**state, **changes}
     if merged.get("page") == 1:
         merged["page"] = None
     pairs: list[tuple[str, str]] = [("q", merged.get("q") or "")]
-    for name in (*FILTERS, *PASSED, "page"):
+    for name in (*FILTERS, *PASSED, "page", "s"):
         value = merged.get(name)
         for item in value if isinstance(value, list) else [value]:
             if item not in (None, ""):
@@ -220,7 +224,7 @@ def typed_conflicts(state: dict, typed: dict[str, str]) -> list[str]:
 
 
 def _filter_label(name: str) -> str:
-    return {"kind": "类型", "year": "年份"}.get(name, FACETS.get(name, name))
+    return FILTER_LABELS.get(name, name)
 
 
 def facet_groups(page: dict, state: dict) -> list[dict]:

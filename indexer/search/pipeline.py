@@ -116,9 +116,9 @@ def search(view, q: str, filters: dict[str, list[str]], sort: str | None, correc
 
         found = policy.correct(context, found, q, replan, view.generation.words)
     notices += found.notices
-    if found.minimum:
-        notices.append(Notice("any_term") if found.minimum == 1 else
-                       Notice("partial_match", {"minimum": found.minimum}))
+    if found.partial:
+        notices.append(Notice("any_term") if found.partial == 1 else
+                       Notice("partial_match", {"minimum": found.partial}))
     return Searched(q, context, found, notices)
 
 

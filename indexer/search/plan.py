@@ -260,18 +260,34 @@ class Planner:
         """A question's content words: its dictionary words without function words, and the
         characters of a word the dictionary lacks (大班额 → 大 班 额) joined again."""
         words = content_words(self.words.segmenter.dictionary_words(join_cjk(text)))
-        joined: list[str] = []
-        for word, previous in zip(words, [None, *words], strict=False):
-            if len(word) == 1 and previous is not None and len(previous) == 1 and joined and \
-                    text.find(joined[-1] + word) >= 0:
-                joined[-1] += word  # single characters side by side in the text
-            else:
-                joined.append(word)
-        return list(dict.fromkeys(TypedTerm(word) for word in joined))
+        return list(dict.fromkeys(TypedTerm(word) for word in singles_joined(words, text)))
+
+    def spelled(self, text: str) -> list[str]:
+        """``text`` as dictionary words, characters the dictionary lacks joined again:
+        what a correction tries word by word (医保报消 → 医保 报消)."""
+        return singles_joined(self.words.segmenter.dictionary_words(join_cjk(text)), text)
 
     def _pieces(self, text: str) -> list[TypedTerm]:
         words = self.parts(text) or [t.text for t in self.words(join_cjk(text), mode="query")]
+        words = self.with_members(words)
         return list(dict.fromkeys(TypedTerm(word) for word in content_words(words)))[:MAX_CONCEPTS]
+
+    def with_members(self, words: list[str]) -> list[str]:
+        """``words`` with those that spell a synonym group's member side by side joined into
+        it (生 孩子 → 生孩子), so that the piece finds its group (生育)."""
+        text = "".join(words)
+        ends = set(itertools.accumulate(len(word) for word in words))
+        spans = {start: end for start, end in self.synonyms.members_in(exact_key(text))
+                 if (start == 0 or start in ends) and end in ends}
+        joined, at, covered = [], 0, 0
+        for word in words:
+            if at in spans:
+                joined.append(text[at:spans[at]])
+                covered = spans[at]
+            elif at >= covered:
+                joined.append(word)
+            at += len(word)
+        return joined
 
     def clause(self, concept: Concept) -> Node:
         """The logical tree of one concept of the query tree."""
@@ -456,3 +472,20 @@ def pinyin_query(key: str) -> Node:
                for prefix, signal in zip((START + key, key), signals, strict=True)]
     clauses.append((Term("title_pinyin", WHOLE + key), "whole_syllables"))
     return AnyOf(tuple(Constant(clause, weight(signal), signal=signal) for clause, signal in clauses))
+
+
+def singles_joined(words: list[str], text: str) -> list[str]:
+    """``words`` of ``text`` with single characters that stand side by side in it joined
+    (大 班 额 → 大班额): a word the dictionary lacks, cut into its characters.
+
+    >>> singles_joined(["医保", "报", "消"], "医保报消")
+    ['医保', '报消']
+    """
+    joined: list[str] = []
+    for word, previous in zip(words, [None, *words], strict=False):
+        if len(word) == 1 and previous is not None and len(previous) == 1 and joined and \
+                text.find(joined[-1] + word) >= 0:
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
