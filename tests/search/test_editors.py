@@ -26,6 +26,7 @@ RECORDS = [  # the repealed one first: with equal scores it would come first wit
      "publisher": "南京日报", "published": "2016-01-01"},
     {"id": "plain", "title": "居民用水价格调整方案", "body": "居民阶梯水价。", "published": "2020-01-01"},
 ]
+GOV_SITE = Path(__file__).parent.parent / "relevance" / "gov" / "site"
 ALIASES = ["人力资源社会保障部 = 中华人民共和国人力资源和社会保障部 人社部", "- 南京日报"]
 
 
@@ -118,3 +119,16 @@ def test_an_interpretation_and_its_policy_link_each_other(gov):
     assert [doc["id"] for doc in hit.interpretations] == [reading]
     assert gov.document(reading)["interprets"] == [{"id": policy, "title": "必须招标的工程项目规定"}]
     assert gov.document(policy)["interprets"] == []
+
+
+def test_the_government_sites_office_names_are_merged_in_the_facet(gov, tmp_path):
+    forms = {"人力资源社会保障部", "中华人民共和国人力资源和社会保障部", "人力资源社会保障部新闻中心"}
+    table = config.beside_index("aliases.txt", tmp_path / "gov")
+    lines = f"人力资源社会保障部 = {' '.join(sorted(forms))}\n- 南京日报 浦东时报\n"
+    table.write_text(lines, encoding="utf-8")
+    build_index([GOV_SITE], tmp_path / "gov")
+    facet = open_index(tmp_path / "gov").search("").facets["publisher"]
+    expected = sum(1 for doc in gov.all_documents() if forms & set(doc.get("publisher") or []))
+    assert expected >= 5 and facet["人力资源社会保障部"] == expected
+    assert not (forms - {"人力资源社会保障部"}) & set(facet) and not {"南京日报", "浦东时报"} & set(facet)
+    assert facet["财政部"] == gov.search("").facets["publisher"]["财政部"]  # a joint one's other office
