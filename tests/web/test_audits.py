@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -118,6 +119,27 @@ def test_axe_finds_nothing_on_a_long_document_shown_in_parts(browser, large_inde
     found = axe_at_each_size(browser, large_index, tmp_path, "/doc/large-1?q=打印机", ready, axe_source)
     assert found == {size: [] for size in SIZES}
 
+
+@pytest.mark.parametrize("path", [
+    "/?q=必须招标的工程项目规定",  # 服务直达, a 已废止 badge and 相关解读 under the policy
+    "/doc/www.ndrc.gov.cn/xxgk/zcfb/fzggwl/201803/t20180330_960918.html",  # its badge and 相关解读
+    "/doc/www.ndrc.gov.cn/xxgk/jd/jd/201806/t20180606_962013.html",  # 解读的文件
+])
+def test_axe_finds_nothing_on_what_editors_set(browser, gov_index, tmp_path, axe_source, path):
+    from indexer import config
+    from indexer.editors.store import EditorsFile
+
+    shutil.copytree(gov_index, tmp_path / "gov", symlinks=True)
+    editors = EditorsFile(config.beside_index("editors.sqlite3", tmp_path / "gov"))
+    editors.add_pin("必须招标的工程项目规定", title="工程建设项目招标网上办理", url="https://example.gov.cn/zb",
+                    description="在线提交招标文件")
+    editors.set_validity("www.ndrc.gov.cn/xxgk/zcfb/fzggwl/201803/t20180330_960918.html", "已废止")
+
+    def ready(tab):
+        assert tab.locator(".validity, section.interprets").count() >= 1
+
+    found = axe_at_each_size(browser, tmp_path / "gov", tmp_path, path, ready, axe_source)
+    assert found == {size: [] for size in SIZES}
 
 def lighthouse(url: str, mobile: bool, out: Path) -> dict:
     """One Lighthouse run on Debian's Chromium; its JSON report."""
