@@ -2,10 +2,11 @@
 
 Whether it changed is its signature: inode, size and modification time, and for an SQLite
 file the change counter in its header (bytes 24–27, which every commit in rollback-journal
-mode moves: two commits within one tick of the file system's clock have the same time). One
-``stat`` a look, about a microsecond: a search looks every time, so a change shows in the next
-search of every process. A file that cannot be read or parsed (an editor's typo) keeps the
-last good contents, and the reason is logged once.
+mode moves: two commits within one tick of the file system's clock have the same time). A
+look is a ``stat`` (and 100 bytes read of an SQLite file): the three files of an index take
+0.05 to 0.1 ms on the 2-core test machine, against some 20 ms for a search. A search looks
+every time, so a change shows in the next search of every process. A file that cannot be
+read or parsed (an editor's typo) keeps the last good contents, and the reason is logged once.
 """
 
 from __future__ import annotations

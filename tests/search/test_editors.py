@@ -132,3 +132,15 @@ def test_the_government_sites_office_names_are_merged_in_the_facet(gov, tmp_path
     assert expected >= 5 and facet["人力资源社会保障部"] == expected
     assert not (forms - {"人力资源社会保障部"}) & set(facet) and not {"南京日报", "浦东时报"} & set(facet)
     assert facet["财政部"] == gov.search("").facets["publisher"]["财政部"]  # a joint one's other office
+
+
+def test_a_synonym_file_with_a_mistake_keeps_the_last_good_groups(index, caplog):
+    engine = open_index(index)
+    path = config.beside_index(SYNONYMS, index)
+    add_group(path, ["开挖马路", "道路占用挖掘"])
+    assert engine.search("开挖马路").total == 2
+    path.write_text("开挖马路 道路占用挖掘\n孤零零\n", encoding="utf-8")  # a group of one: refused
+    assert engine.search("开挖马路").total == 2
+    assert "kept the last good version" in caplog.text and ":2:" in caplog.text
+    path.unlink()
+    assert engine.search("开挖马路").total == 0
