@@ -20,12 +20,12 @@ from .search.engine import SearchEngine, open_index
 from .search.highlight import first_match, highlight, marked_lines
 from .search.pipeline import MAX_FILTER_VALUES, MAX_QUERY_CHARS, SORTS, date_range
 from .search.related import attachments_by_page, documents_of_kind, mentions, similar, top_title_words
-from .search.results import Hit, SearchResult
+from .search.results import Hit, Pinned, SearchResult
 
 __all__ = [
     "FIELDS", "MAX_FILTER_VALUES", "MAX_QUERY_CHARS", "BuildError", "BuildSummary", "ConfigError",
     "CorpusError", "Document",
-    "Field", "Hit", "IndexDamagedError", "IndexMissingError", "SearchEngine", "SearchResult",
+    "Field", "Hit", "IndexDamagedError", "Pinned", "IndexMissingError", "SearchEngine", "SearchResult",
     "StorageError", "UpdateSummary", "add_documents", "build_index", "delete_documents",
     "is_index_folder",
     "SORTS", "attachments_by_page", "date_range", "documents_of_kind", "facets", "first_match", "highlight",

@@ -17,7 +17,7 @@ from werkzeug.routing import PathConverter
 
 from indexer import config
 
-from . import admin, api, caching, clicks, cors, engine, errors, pages, recording, wsgi
+from . import admin, admin_editors, api, caching, clicks, cors, engine, errors, pages, recording, wsgi
 from .logs import log_access
 
 MAX_PARAMETERS = 200  # a search's filters take at most 6 × 20 values, and a few options
@@ -48,6 +48,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.register_blueprint(clicks.bp)
     admin.init_app(app)
     cors.init_app(app)
+    admin_editors.init_app(app)
     app.before_request(_start_timer)
     app.before_request(_screen)
     caching.init_app(app)  # after the screen: a 304 still needs a sound request

@@ -2,7 +2,8 @@
 ``GET /api/admin/popular`` and ``POST /api/admin/popular/approve|hide|pin|unpin?q=`` for the
 editor of 热门搜索; the search report (``egov-search report``): ``GET /api/admin/report``
 (JSON) and ``GET /api/admin/report.csv``; the last crawl's report for editors:
-``GET /api/admin/crawl`` (JSON) and ``GET /api/admin/crawl.csv``.
+``GET /api/admin/crawl`` (JSON) and ``GET /api/admin/crawl.csv``; pinned answers and
+validity (:mod:`.admin_editors`).
 
 Without a configured token the endpoint does not exist (404). The rebuild is the same atomic
 ``build_index`` as ``egov-search build``: searches keep being answered from the live index
@@ -57,7 +58,7 @@ def init_app(app: Flask) -> None:
 @bp.post("/api/admin/rebuild")
 def rebuild():
     """Build the server's corpus into a new generation and swap it in; answer the summary."""
-    _require_token()
+    require_token()
     try:
         summary = build_index(current_app.config["CORPUS"], current_app.config["INDEX"])
     except StorageError as err:
@@ -74,7 +75,7 @@ def rebuild():
 def popular_entries():
     """The most searched queries of the window (``?top=``, default 50) and every decided one:
     distinct clients, searches, decision, and whether each is shown and why."""
-    _require_token()
+    require_token()
     log = _query_log()
     top = params.read("admin_popular", request.args)["top"]
     return jsonify(mode=log.settings.mode, min_clients=log.settings.min_clients,
@@ -85,7 +86,7 @@ def popular_entries():
 def popular_decision(action: str):
     """Approve, hide, pin or unpin the query ``?q=``; this worker shows it at once, the others
     at their next refresh."""
-    _require_token()
+    require_token()
     log = _query_log()
     query = params.read("admin_decision", request.args)["q"]
     if not query.split():
@@ -97,14 +98,14 @@ def popular_decision(action: str):
 @bp.get("/api/admin/report")
 def report():
     """The search report of the last ``?days=`` (30), each list at most ``?top=`` rows (20)."""
-    _require_token()
+    require_token()
     return jsonify(_report_asked())
 
 
 @bp.get("/api/admin/report.csv")
 def report_spreadsheet():
     """The search report as CSV (UTF-8 with a byte-order mark, for spreadsheets)."""
-    _require_token()
+    require_token()
     return _spreadsheet(search_report_csv(_report_asked()), "search-report.csv")
 
 
@@ -127,14 +128,14 @@ def _query_log() -> QueryLog:
 @bp.get("/api/admin/crawl")
 def crawl():
     """The last crawl's report: pages found, new, changed, gone; dead links; skipped and failed."""
-    _require_token()
+    require_token()
     return jsonify(_crawl_report().to_dict())
 
 
 @bp.get("/api/admin/crawl.csv")
 def crawl_csv():
     """The last crawl's report as CSV (UTF-8 with a byte-order mark, for spreadsheets)."""
-    _require_token()
+    require_token()
     return _spreadsheet(report_csv(_crawl_report()), "crawl-report.csv")
 
 
@@ -156,7 +157,7 @@ def _crawl_report() -> Report:
     return report
 
 
-def _require_token() -> None:
+def require_token() -> None:
     """401 unless ``Authorization: Bearer <token>`` matches, compared in constant time; 429 while
     this client address has too many recent failures."""
     client = request.remote_addr or "-"

@@ -15,6 +15,7 @@ from flask import abort, url_for
 from indexer import (
     MAX_QUERY_CHARS,
     Hit,
+    Pinned,
     date_range,
     first_match,
     highlight,
@@ -22,6 +23,7 @@ from indexer import (
     mentions,
     similar,
 )
+from indexer.search.results import LINKED
 
 from . import params, parts
 from .engine import get_engine
@@ -38,11 +40,22 @@ def document_url(doc_id: str, q: str = "") -> str:
 
 def hit_data(hit: Hit, q: str = "") -> dict:
     """A hit as JSON: its fields (``url`` is the document's own address, or null),
-    ``snippet_html`` (escaped text, matches in ``<mark>``) and ``doc_url``, its page here,
-    carrying the query."""
+    ``snippet_html`` (escaped text, matches in ``<mark>``), ``doc_url``, its page here,
+    carrying the query, and its 相关解读 and 解读的文件 with theirs."""
     fields = hit.to_dict()
     fields["snippet_html"] = fields.pop("snippet")
-    return {**fields, "doc_url": document_url(hit.id, q)}
+    return {**fields, "doc_url": document_url(hit.id, q), **{name: linked(fields[name]) for name in LINKED}}
+
+
+def linked(documents: list[dict]) -> list[dict]:
+    """Linked documents (``{"id", "title"}``) with ``doc_url``, their pages here."""
+    return [{**doc, "doc_url": document_url(doc["id"])} for doc in documents]
+
+
+def pinned_data(pinned: Pinned) -> dict:
+    """A pinned answer as JSON: ``doc_url`` is the page here of a pinned document (null for
+    an outside link, whose address is ``url``)."""
+    return {**pinned.to_dict(), "doc_url": document_url(pinned.doc_id) if pinned.doc_id else None}
 
 
 def search_link(asked: dict, page: int) -> str:
@@ -87,6 +100,7 @@ def search_data(args, lenient: bool = False) -> dict:
         "facets": result.facets, "suggestion": result.suggestion, "mode": result.mode,
         "notices": [notice.to_dict() for notice in result.notices],
         "answer": answer_data(result, searched),
+        "pinned": [pinned_data(pinned) for pinned in result.pinned],
     }
 
 
@@ -173,7 +187,7 @@ def document_part_data(doc_id: str, args: Mapping[str, str]) -> dict:
 def fields_of(doc: dict) -> dict:
     """A stored document's fields but its body (sent a part at a time): the one shape of a
     document in the API."""
-    return {name: value for name, value in doc.items() if name != "body"}
+    return {name: linked(value) if name in LINKED else value for name, value in doc.items() if name != "body"}
 
 
 def part_arg(args: Mapping[str, str], starts: list[int], chars: int, default: int,

@@ -13,10 +13,10 @@ from .engine import get_engine
 
 # the fields a citizen can read, in the order shown; anything else a reader found (site_domain,
 # column_type, format, encoding, parent, …) is for programs, at /api/documents/<id>
-SHOWN_FIELDS = ("published", "written", "publisher", "doc_number", "index_number", "doctype", "validity",
-                "topic", "keywords", "column", "site", "author", "cites", "list", "source", "article")
-EXTRA_LABELS = {"list": "榜单", "source": "来源", "article": "所属文章", "validity": "有效性",
-                "doctype": "文种", "author": "作者"}
+SHOWN_FIELDS = ("published", "written", "publisher", "doc_number", "index_number", "doctype", "topic",
+                "keywords", "column", "site", "author", "cites", "list", "source", "article")
+EXTRA_LABELS = {"list": "榜单", "source": "来源", "article": "所属文章", "doctype": "文种",
+                "author": "作者"}
 FORMAT_LABELS = {"pdf": "PDF 文件", "docx": "Word 文件", "doc": "Word 文件"}
 
 

@@ -15,7 +15,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from indexer import is_index_folder
+from indexer import config, is_index_folder
 
 from .querylog import LogFile
 
@@ -26,8 +26,7 @@ SUFFIX = ".queries.sqlite3"
 
 def default_log_path(index_dir: str | Path) -> Path:
     """The query log of the index in ``index_dir``: beside its folder, named for it."""
-    folder = Path(index_dir).resolve()
-    return folder.parent / f"{folder.name}{SUFFIX}"
+    return config.beside_index(SUFFIX.lstrip("."), index_dir)
 
 
 def shared_log_path(index_dir: str | Path) -> Path:

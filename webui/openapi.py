@@ -50,11 +50,21 @@ ENDPOINTS = (
     Endpoint("/api/admin/report.csv", "搜索报告（CSV）", "Csv", "admin_report", admin=True, media="text/csv"),
     Endpoint("/api/admin/crawl", "上次抓取的报告", "Object", admin=True),
     Endpoint("/api/admin/crawl.csv", "上次抓取的报告（CSV）", "Csv", admin=True, media="text/csv"),
+    Endpoint("/api/admin/pins", "服务直达：全部置顶及今天是否显示", "Object", admin=True),
+    Endpoint("/api/admin/pins", "置顶一篇文档或一个外部链接（JSON 请求体：query、match、"
+             "doc_id 或 title 和 url、description、starts、expires）", "Object", method="post", admin=True),
+    Endpoint("/api/admin/pins/{pin_id}", "取消一个置顶", "Object", method="delete", admin=True),
+    Endpoint("/api/admin/validity", "编辑设置的有效性和文档声明的有效性", "Object", admin=True),
+    Endpoint("/api/admin/validity/{doc_id}", "设置一篇文档的有效性（JSON 请求体：value）", "Object",
+             method="put", admin=True),
+    Endpoint("/api/admin/validity/{doc_id}", "恢复索引读到的有效性", "Object", method="delete", admin=True),
     Endpoint("/healthz", "服务状态和文档数", "Health"),
 )
 PATH_PARAMS = {
     "doc_id": {"name": "doc_id", "in": "path", "required": True, "schema": {"type": "string"},
                "description": "文档编号；可以含 /，其他保留字符需转义（# → %23）"},
+    "pin_id": {"name": "pin_id", "in": "path", "required": True, "schema": {"type": "integer"},
+               "description": "置顶的编号"},
     "action": {"name": "action", "in": "path", "required": True,
                "schema": {"type": "string", "enum": ["approve", "hide", "pin", "unpin"]}},
 }
@@ -160,7 +170,10 @@ def schemas() -> dict:
                       "english": STRING, "params": {"type": "object"}})
     answer = {"oneOf": [{"type": "null"}, _object({
         "text": STRING, "doc_id": STRING, "start": INTEGER, "end": INTEGER, "confidence": {"type": "number"},
-        "title": STRING, "published": NULL_STRING, "publisher": NULL_STRING, "doc_url": STRING})]}
+        "title": STRING, "published": NULL_STRING, "publisher": _field("publisher"), "doc_url": STRING})]}
+    pinned = {"type": "array", "items": _object({
+        "pin": INTEGER, "title": STRING, "description": STRING, "url": NULL_STRING, "doc_id": NULL_STRING,
+        "validity": NULL_STRING, "doc_url": NULL_STRING})}
     return {
         "Error": _object({"error": _object({
             "code": {"type": "string", "examples": sorted(set(CODES.values()))},
@@ -175,7 +188,7 @@ def schemas() -> dict:
             "took_ms": {"type": "number"}, "hits": hits,
             "facets": {"type": "object", "additionalProperties": COUNTS}, "suggestion": NULL_STRING,
             "mode": {"type": "string", "enum": ["all", "any", "question", "corrected"]},
-            "notices": {"type": "array", "items": notice}, "answer": answer}, more=True),
+            "notices": {"type": "array", "items": notice}, "answer": answer, "pinned": pinned}, more=True),
         "Suggestions": _object({"query": STRING, "suggestions": {"type": "array", "items": STRING},
                                 "items": {"type": "array", "items": _object({
                                     "text": STRING, "type": {"type": "string", "enum": list(TYPE_LABELS)},

@@ -17,7 +17,9 @@ KIND_LABELS = {"vendor": "提供商", "section": "文章段落", "document": "�
                "attachment": "附件"}
 KIND_TIPS = {"page": "网站上的网页", "attachment": "网页所附的文件（PDF 或 Word），可下载",
              "vendor": "榜单中的一家企业", "section": "文章中的一节"}
-FACETS = {"publisher": "发布机构", "topic": "主题分类", "column": "栏目", "site": "网站"}
+FACETS = {"publisher": "发布机构", "validity": "有效性", "topic": "主题分类", "column": "栏目",
+          "site": "网站"}
+VALIDITY_CLASSES = {"现行有效": "valid", "已修改": "amended", "已废止": "repealed", "已失效": "expired"}
 FILTERS = ("kind", "year", *FACETS)  # repeatable parameters: values of one ORed, filters ANDed
 FILTER_LABELS = {"kind": "类型", "year": "年份", **FACETS}
 PASSED = ("from", "to", "sort", "in", "limit", "exact")  # single parameters a new search keeps
@@ -26,7 +28,7 @@ SCOPE_LABELS = {"all": "全文", "title": "标题"}
 FACET_SHOWN = 8  # values listed per facet; the rest behind 更多
 VALUES_SHOWN = 10  # values of a document's several-valued field shown; the rest folded
 PAGE_WINDOW = 2  # page links shown on each side of the current page
-TYPED_FILTER = re.compile(r"(?<!\S)(kind|publisher|topic|column|site):(\S+)")
+TYPED_FILTER = re.compile(r"(?<!\S)(kind|publisher|validity|topic|column|site):(\S+)")
 CARE_COOKIE = "care"
 CARE_MAX_AGE = 365 * 24 * 3600
 
@@ -47,6 +49,12 @@ def duration(ms: float) -> str:
 def kind_tip(kind: str) -> str:
     """What a document kind's badge means, for those who do not know the word."""
     return KIND_TIPS.get(kind, "")
+
+
+@bp.app_template_filter("validity_class")
+def validity_class(value: str) -> str:
+    """The badge class of a validity (``validity-repealed`` …)."""
+    return f"validity-{VALIDITY_CLASSES.get(value, 'other')}"
 
 
 @bp.app_template_filter("shared")

@@ -43,7 +43,7 @@ BUILD_LOCK = "build.lock"
 # The egov-search index format, recorded in each generation's manifest. Raise it whenever
 # the schema, a pickled class's module path or a sidecar file changes: an index of another
 # format is reported with "rebuild", never half-read.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 _PROCESS_LOCK = threading.Lock()  # builds in one process, one at a time
 
 

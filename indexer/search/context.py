@@ -18,9 +18,10 @@ from ..fields import FIELDS, facets
 from ..whoosh_ext import access
 from . import reference
 from .collect import Part, Results
-from .logical import NOTHING, Node
+from .logical import NOTHING, AllOf, Node
 from .segment import Expired, Segment, segments
 from .tree import Filter
+from .validity import FIELD as VALIDITY
 
 BUDGET_SECONDS = 1.0  # CPU seconds one search may spend before it answers with what it has
 FREQUENCY_FIELDS = ("title", "body")  # where a word's document frequency is counted
@@ -146,18 +147,37 @@ class SearchContext:
     def facet_counts(self, node: Node, plan, results, limit: int) -> dict[str, dict[str, int]]:
         """Each facet's counts of ``results`` (the matches of ``node``), or, for a field
         ``plan`` filters, of ``node``'s matches as if that field were not filtered; most first:
-        the first ``limit`` values, and any value filtered on after them (to be unticked)."""
+        the first ``limit`` values, and any value filtered on after them (to be unticked).
+        Validity, where some documents' is not the index's, is counted as it is now."""
         counted = {}
         chosen = {(r.field, r.value) for r in plan.query.restrictions if isinstance(r, Filter)}
+        overrides = plan.planner.overrides
         for facet in facets():
-            source = results
-            if facet.name in plan.filters and self.time_left:
-                source = self.search(node, plan.restriction(without=facet.name), limit=1)
-            groups = sorted(((str(name), count) for name, count in source.groups(facet.name).items()
-                             if name is not None), key=lambda group: (-group[1], group[0]))
+            if facet.name == VALIDITY and overrides.values:
+                found = self._overridden_counts(node, plan, overrides)
+            else:
+                source = results
+                if facet.name in plan.filters and self.time_left:
+                    source = self.search(node, plan.restriction(without=facet.name), limit=1)
+                found = [(str(name), count) for name, count in source.groups(facet.name).items()
+                         if name is not None]
+            groups = sorted(found, key=lambda group: (-group[1], group[0]))
             counted[facet.name] = dict(groups[:limit] + [(name, count) for name, count in groups[limit:]
                                                          if (facet.name, name) in chosen])
         return counted
+
+    def _overridden_counts(self, node: Node, plan, overrides) -> list[tuple[str, int]]:
+        """(value, matches of ``node`` that have it now) of each validity, the plan's other
+        filters applied."""
+        restriction = plan.restriction(without=VALIDITY)
+        found = []
+        for value in FIELDS[VALIDITY].values:
+            if not self.time_left:
+                break
+            count = len(self.search(AllOf((node, overrides.having((value,)))), restriction, limit=1))
+            if count:
+                found.append((value, count))
+        return found
 
     def top(self, node: Node, limit: int) -> list:
         """The top ``limit`` hits of ``node`` outside this search's budget (the correction's

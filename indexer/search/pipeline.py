@@ -61,7 +61,7 @@ def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
     shown = found.results[(page - 1) * per_page:page * per_page]
     hit_marks = page_marks(view.planner, found.plan.query)
     ids = collect.document_ids(view.searcher, [hit.docnum for hit in shown])
-    hits = [Hit(doc_id, relevance(hit), functools.partial(stored, hit), hit_marks)
+    hits = [Hit(doc_id, relevance(hit), functools.partial(annotated, view, hit), hit_marks)
             for doc_id, hit in zip(ids, shown, strict=True)]
     best = best_answer_of(view, context, found) if answer and page == 1 and not sort else None
     return SearchResult(searched.q, len(found.results), page, per_page, hits, counted,
@@ -184,3 +184,8 @@ def page_marks(planner: Planner, query: Query) -> Callable[[str], list[str]]:
 def stored(hit) -> dict:
     """A ranked hit's stored document."""
     return stored_document(hit.fields())
+
+
+def annotated(view, hit) -> dict:
+    """A ranked hit's stored document with its validity now and links (:meth:`.engine.View.annotated`)."""
+    return view.annotated(stored(hit))

@@ -12,10 +12,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from click.testing import CliRunner
 from live_server import request, running_server
 
 from indexer import ConfigError, build_index
 from webui import create_app
+from webui.cli import main
 
 CHINESE = ("\u4e00", "\u9fff")
 
@@ -191,3 +193,17 @@ def test_the_etag_changes_with_the_index_generation(index_dir: Path, tmp_path: P
         status, after, renewed = get(server["port"], path, {"If-None-Match": headers["etag"]})
         assert status == 200 and renewed["etag"] != headers["etag"]
         assert before["hits"][0]["id"] == "vendor-10" and after["hits"][0]["id"] == "n1"
+
+
+def test_the_etag_changes_when_an_editor_pins_an_answer(index_dir: Path, tmp_path: Path):
+    # a pin changes the answer without a new generation: a 304 would keep the stale one
+    shutil.copytree(index_dir, tmp_path / "ix", symlinks=True)
+    with running_server(tmp_path / "ix", tmp_path / "serve.log", workers=1) as server:
+        path = f"/api/search?q={quote('华宇')}"
+        _, before, headers = get(server["port"], path)
+        pinned = CliRunner().invoke(main, ["pins", "add", "华宇", "--doc", "vendor-10", "--index",
+                                           str(tmp_path / "ix")])
+        assert pinned.exit_code == 0, pinned.output
+        status, after, renewed = get(server["port"], path, {"If-None-Match": headers["etag"]})
+        assert status == 200 and renewed["etag"] != headers["etag"]
+        assert before["pinned"] == [] and [pin["doc_id"] for pin in after["pinned"]] == ["vendor-10"]
