@@ -33,7 +33,8 @@ def add_documents(paths: Sequence[Path | str], settings: config.OpenSearchSettin
     started = time.perf_counter()
     settings = settings or config.opensearch_settings()
     corpus = Corpus(list(paths))
-    total, entity_words = scan_corpus(corpus)
+    ids, entity_words = scan_corpus(corpus)
+    total = len(ids)
     client = connect(settings)
     with cluster_errors(settings):
         index = aliases.live_index(client, settings.alias)
@@ -41,7 +42,7 @@ def add_documents(paths: Sequence[Path | str], settings: config.OpenSearchSettin
         known = meta["egov_search"]["dictionary"]
         have = set(known)
         dictionary = known + [word for word in dict.fromkeys(entity_words) if word not in have]
-        existing = _indexed(client, index, [doc.id for doc in corpus.documents()])
+        existing = _indexed(client, index, ids)
         load(client, index, make_schema(dictionary), corpus.documents(), total, progress)
         if dictionary != known:  # kept with the index, so the next update analyses as this one did
             meta["egov_search"]["dictionary"] = dictionary
