@@ -6,6 +6,7 @@ import importlib.util
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +85,17 @@ def test_bench_is_also_an_egov_search_command():
 
     result = CliRunner().invoke(main, ["bench", "--help"])
     assert result.exit_code == 0 and "--smoke" in result.output and "--docs" in result.output
+
+
+def test_the_ab_comparison_builds_each_checkout_and_prints_b_against_a(tmp_path):
+    here = Path(__file__).resolve().parents[2]
+    run = subprocess.run([sys.executable, "-m", "bench.ab", str(here), str(here), "--docs", "200",
+                          "--rounds", "2", "--passes", "1"], capture_output=True, text=True, timeout=600,
+                         cwd=here)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("200 documents, ") and "2 round(s)" in lines[0]
+    a, b = (line.strip("| ").split(" | ") for line in lines[3:5])
+    assert a[0].startswith("A: ") and b[0].startswith("B: ")
+    assert all(NUMBER.match(cell.strip()) and "×" not in cell for cell in a[1:])
+    assert all(NUMBER.match(cell.strip()) and "×" in cell for cell in b[1:])
