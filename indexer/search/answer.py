@@ -30,6 +30,8 @@ TITLE_SHARE = 0.1  # a piece of the title: what the whole document is about
 CUE_BONUS = 0.3
 SENTENCE_ENDS = "。!?;\n"  # normalised text: ！？； are ASCII
 CLAUSE = re.compile(r"[^。!?;\n,，]+[。!?;,，]*")  # a sentence's clauses, and its end
+LIST_PART = 50  # a clause longer than a passage (a list, a table read as text) is cut in parts
+LIST_BREAK = re.compile(r"(?<=[、）)\s])")
 QUESTION_LINE = re.compile(r"\s*(?:问|提问|记者)\s*[:：]")
 REPLY = re.compile(r"(?:^|\n)\s*答\s*[:：]\s*")
 CUES = {  # what the question expects, as the passage that answers it holds it
@@ -64,7 +66,8 @@ def best_answer(doc_id: str, title: str, body: str, pieces: list[tuple[list[str]
     (normalised forms, weight in the index); ``None`` when no passage is a confident answer
     (see the module's doc)."""
     text, offsets = normalize(body[:SCAN_CHARS])
-    clauses = [(match.start(), match.end()) for match in CLAUSE.finditer(text) if match.group().strip()]
+    clauses = [part for match in CLAUSE.finditer(text) if match.group().strip()
+               for part in parts(text, match.start(), match.end())]
     skip = echoed_title(text, normalize(title)[0])
     clauses = [clause for clause in clauses if clause[0] >= skip] or clauses
     held = [[any(form in text[start:end] for form in forms) for start, end in clauses] for forms, _ in pieces]
@@ -105,6 +108,24 @@ def cue_of(question: str) -> re.Pattern | None:
     if unit is not None:
         return re.compile(rf"[\d一二三四五六七八九十百千两.,，]+\s*(?:多|余|万|亿)*\s*(?:{unit})")
     return CUES.get(expected(question) or "")
+
+
+def parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A clause as passages are made of: itself, or, past :data:`MAX_CHARS` (the names of a
+    list, a table read as text), parts of about :data:`LIST_PART` characters cut after a 、, a
+    closing bracket or a space where there is one, so that a passage can stand on one item."""
+    if end - start <= MAX_CHARS:
+        return [(start, end)]
+    found, first, last = [], start, start  # the part so far, and its last possible cut
+    for cut in [match.start() for match in LIST_BREAK.finditer(text, start, end)] + [end]:
+        if cut - first > LIST_PART and last > first:
+            found.append((first, last))
+            first = last
+        while cut - first > LIST_PART:  # no cut in sight: a hard one
+            found.append((first, first + LIST_PART))
+            first += LIST_PART
+        last = cut
+    return found + [(first, end)] if first < end else found
 
 
 def echoed_title(text: str, title: str) -> int:

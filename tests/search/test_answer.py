@@ -57,3 +57,14 @@ def test_the_passage_holds_the_judged_answer_for_most_site_questions(gov):
     questions = answerable(gov, read_questions(sorted(QUESTIONS.glob("*.jsonl"))))
     ours, _ = evaluate_questions(gov, questions)
     assert ours.answers is not None and ours.answers >= 0.7
+
+
+def test_a_list_read_as_one_clause_is_answered_by_its_item():
+    cities = ("沈阳", "大连", "鞍山", "抚顺", "本溪", "丹东", "锦州")
+    districts = ("和平", "沈河", "铁西", "皇姑")
+    names = "、".join(f"{city}市{district}区" for city in cities for district in districts)
+    body = f"附件：第五批示范区名单（100个）北京市海淀区、怀柔区{names}、广东省佛山市、汕尾市、东莞市{names}"
+    pieces = [(["东莞"], 4.0), (["示范区"], 1.0)]
+    found = best_answer("l", "第五批示范区名单", body, pieces, "东莞评上示范区了没有")
+    assert found is not None and "东莞市" in found.text and len(found.text) <= MAX_CHARS
+    assert not found.text.startswith("附件")  # the item, not the list's opening
