@@ -14,11 +14,17 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..fields import FIELDS, facets
+from ..index.schema import stored_document
 from ..whoosh_ext import access
-from . import reference
+from . import collect, reference
 from .collect import Part, Results
+from .explain import Explanation
+from .explain import explain as explain_node
 from .logical import NOTHING, Node
+from .notices import Notice
 from .segment import Expired, Segment, segments
 
 BUDGET_SECONDS = 1.0  # CPU seconds one search may spend before it answers with what it has
@@ -72,6 +78,10 @@ class SearchContext:
         if self._segments is None:
             self._segments = segments(self.searcher, self._still, needs_current=self.sort is not None)
         return self._segments
+
+    def doc_count(self) -> int:
+        """Documents in the index."""
+        return self.searcher.doc_count()
 
     def has_term(self, fieldname: str, text: str) -> bool:
         """Whether a live document has the term; its postings are read as the evaluation reads
@@ -160,6 +170,30 @@ class SearchContext:
         title candidates)."""
         parts = [Part(segment, segment.run(node)) for segment in segments(self.searcher, lambda: True)]
         return Results(self.searcher, parts, limit)[:limit]
+
+
+    def ids(self, hits: list) -> list[str]:
+        """The id of each of ``hits``, from the id terms, not their stored documents."""
+        return collect.document_ids(self.searcher, [hit.docnum for hit in hits])
+
+    def stored(self, hit) -> dict:
+        """A hit's stored document, as the API shows it."""
+        return stored_document(hit.fields())
+
+    def explain(self, node: Node, doc_id: str, restriction: Node | None) -> Explanation | None:
+        """How ``node`` scores ``doc_id`` on the arrays (``None`` if it does not match there)."""
+        docnum = self.searcher.document_number(id=doc_id)
+        if docnum is None:
+            return None
+        segment, = self.segments
+        within = np.array([docnum], dtype=np.int32)
+        if restriction is not None and not len(segment.run(restriction, False, within)):
+            return None
+        return explain_node(segment, node, docnum)
+
+    def notices(self) -> list[Notice]:
+        """``out_of_time`` if the budget ran out."""
+        return [Notice("out_of_time")] if self.expired else []
 
 
 def sort_order(sort: str) -> tuple[str, bool]:

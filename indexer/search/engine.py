@@ -1,81 +1,44 @@
-"""The index handle: the live generation of an index folder, one searcher per thread, stored
-documents. It follows rebuilds without a restart; searching itself is :mod:`.pipeline`."""
+"""The index handle: the live generation of an index, a view of it per thread, stored
+documents. :class:`Engine` is what the app, the CLI and the tools search through, whatever
+the backend; :class:`SearchEngine` is the Whoosh one, on an index folder (it follows rebuilds
+without a restart). Searching itself is :mod:`.pipeline`."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
-
-from whoosh.index import Index
+from typing import TypeVar
 
 from .. import config, whoosh_ext
-from ..analysis.synonyms import Synonyms
-from ..index import sidecars, store
-from ..index.schema import stored_document
+from ..analysis.normalize import exact_key
+from ..index import store
 from . import pipeline, suggest
+from .backend import IndexView
 from .explain import Explanation
 from .parse import parse, scrub
-from .plan import Planner
 from .results import SearchResult
+from .view import Generation, View
 
 T = TypeVar("T")
+__all__ = ["Engine", "Generation", "SearchEngine", "View", "open_index"]
 
 
-@dataclass
-class Generation:
-    """One generation's index and the word lists its searches use."""
+class Engine:
+    """Searches the live generation of an index, through one view per thread
+    (:class:`~.backend.IndexView`); a backend gives :meth:`_live_view`."""
 
-    path: Path
-    index: Index
-    synonyms: Synonyms
-    words: sidecars.PinyinWords
-    planner: Planner
-    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
-    _memo_lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
-
-    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()``, run once for this generation and ``key`` (other threads asking
-        meanwhile wait for it); it goes with the generation when a swap replaces it."""
-        with self._memo_lock:
-            if key not in self._memo:
-                self._memo[key] = compute()
-            return self._memo[key]
-
-    @classmethod
-    def open(cls, path: Path) -> Generation:
-        """Open a generation (:class:`~indexer.index.store.IndexDamagedError` if unusable)."""
-        index = store.open_generation(path)
-        synonyms = sidecars.read_synonyms(path)
-        planner = Planner(index.schema["title"].analyzer, synonyms, sidecars.read_abbreviations(path))
-        return cls(path, index, synonyms, sidecars.PinyinWords(path), planner)
-
-
-@dataclass
-class View:
-    """A generation, this thread's searcher on it and the planner: what one search reads."""
-
-    generation: Generation
-    searcher: object
-    planner: Planner
-
-
-class SearchEngine:
-    """Searches the live generation of an index folder; follows rebuilds without a restart."""
-
-    def __init__(self, index_dir: Path | str | None = None):
-        whoosh_ext.install()
-        self.index_dir = config.index_dir(index_dir)
-        self._lock = threading.Lock()
+    def __init__(self):
         self._local = threading.local()
-        self._generation: Generation | None = None
-        self.view()  # fail now, with a clear message, if there is no usable index
 
-    def view(self) -> View:
-        """The live generation with this thread's searcher on it, reopened after a swap; while
-        the thread is pinned, the view it had when :meth:`pin` was called."""
+    def _live_view(self) -> IndexView:
+        """The live generation's view for this thread."""
+        raise NotImplementedError
+
+    def view(self) -> IndexView:
+        """The live generation's view for this thread; while the thread is pinned, the view
+        it had when :meth:`pin` was called."""
         return getattr(self._local, "pinned", None) or self._live_view()
 
     def pin(self) -> None:
@@ -87,6 +50,83 @@ class SearchEngine:
     def unpin(self) -> None:
         """Follow swaps again."""
         self._local.pinned = None
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """What ``compute()`` (which reads this engine) gives on the live generation, computed
+        once per generation and ``key``: for what only a rebuild changes. The thread is pinned
+        while it computes, so the value is of the generation it is kept with."""
+        pinned = getattr(self._local, "pinned", None) is not None
+        self.pin()
+        try:
+            return self.view().memo(key, compute)
+        finally:
+            if not pinned:
+                self.unpin()
+
+    def doc_count(self) -> int:
+        """Documents in the live index."""
+        return self.view().doc_count()
+
+    def document(self, doc_id: str) -> dict | None:
+        """The stored document with this id, or ``None``."""
+        doc_id = scrub(doc_id)
+        return self.view().first_documents("id", [doc_id]).get(doc_id)
+
+    def titled(self, titles: list[str]) -> dict[str, dict]:
+        """The first stored document titled as each of ``titles`` (as normalised, see
+        :func:`~indexer.analysis.normalize.exact_key`); titles no document has are left out."""
+        keys = {title: exact_key(title) for title in titles}
+        found = self.view().first_documents("title_exact", [key for key in keys.values() if key])
+        return {title: found[key] for title, key in keys.items() if key in found}
+
+    def all_documents(self) -> list[dict]:
+        """Every stored document (for evaluation and small tools, not for per-query work)."""
+        return self.view().all_documents()
+
+    def _scoped(self, scope: str) -> IndexView:
+        """This thread's view, searching titles only if ``scope`` is ``title``."""
+        view = self.view()
+        if scope == "title":
+            view = dataclasses.replace(view, planner=view.planner.scoped(("title",)))
+        return view
+
+    def search(self, q: str, kind: str | None = None, page: int = 1, per_page: int = 10,
+               filters: dict[str, list[str]] | None = None, sort: str | None = None,
+               scope: str = "all", correct: bool = True, answer: bool = True) -> SearchResult:
+        """Ranked results for query string ``q``: ``kind`` and ``filters`` (field → values, ORed
+        within a field) restrict, ``sort`` orders by a sortable field (``-`` first: descending)
+        instead of relevance, ``scope`` ``title`` searches titles only, ``page`` counts from 1;
+        ``correct=False`` searches the query as typed, never its homophone correction;
+        ``answer=False`` looks for no 最佳答案 (a question's answering passage)."""
+        filters = {**(filters or {}), **({"kind": [kind]} if kind else {})}
+        return pipeline.run(self._scoped(scope), q, page, per_page, filters, sort, correct, answer=answer)
+
+    def explain(self, q: str, doc_id: str, filters: dict[str, list[str]] | None = None,
+                scope: str = "all") -> Explanation | None:
+        """How document ``doc_id``'s score for ``q`` was made: the answering tree's nodes that
+        match it, their scores and signals (``None`` if the search does not find it)."""
+        return pipeline.explain(self._scoped(scope), q, doc_id, filters)
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Up to ``limit`` completions for what is typed so far."""
+        return suggest.completions(self.view(), prefix, limit)
+
+    def marks(self, q: str, title: str = "") -> list[str]:
+        """What to mark for query ``q`` in a document titled ``title``."""
+        query = parse(scrub(q)[:pipeline.MAX_QUERY_CHARS])
+        return pipeline.marks(self.view().planner, query, title)
+
+
+class SearchEngine(Engine):
+    """Searches the live generation of a Whoosh index folder; follows rebuilds without a restart."""
+
+    def __init__(self, index_dir: Path | str | None = None):
+        super().__init__()
+        whoosh_ext.install()
+        self.index_dir = config.index_dir(index_dir)
+        self._lock = threading.Lock()
+        self._generation: Generation | None = None
+        self.view()  # fail now, with a clear message, if there is no usable index
 
     def _live_view(self) -> View:
         """The live generation with this thread's searcher on it, reopened after a swap."""
@@ -109,68 +149,11 @@ class SearchEngine:
             local.generation = generation
         return View(generation, local.searcher, generation.planner)
 
-    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """What ``compute()`` (which reads this engine) gives on the live generation, computed
-        once per generation and ``key``: for what only a rebuild changes. The thread is pinned
-        while it computes, so the value is of the generation it is kept with."""
-        pinned = getattr(self._local, "pinned", None) is not None
-        self.pin()
-        try:
-            return self.view().generation.memo(key, compute)
-        finally:
-            if not pinned:
-                self.unpin()
-
     def searcher(self):
-        """This thread's Whoosh searcher on the live index, for engine-side modules."""
+        """This thread's Whoosh searcher on the live index, for Whoosh-only tools and tests."""
         return self.view().searcher
-
-    def doc_count(self) -> int:
-        """Documents in the live index."""
-        return self.searcher().doc_count()
-
-    def document(self, doc_id: str) -> dict | None:
-        """The stored document with this id, or ``None``."""
-        stored = self.searcher().document(id=scrub(doc_id))
-        return stored_document(stored) if stored else None
-
-    def all_documents(self) -> list[dict]:
-        """Every stored document (for evaluation and small tools, not for per-query work)."""
-        return [stored_document(stored) for stored in self.searcher().reader().all_stored_fields()]
-
-    def search(self, q: str, kind: str | None = None, page: int = 1, per_page: int = 10,
-               filters: dict[str, list[str]] | None = None, sort: str | None = None,
-               scope: str = "all", correct: bool = True, answer: bool = True) -> SearchResult:
-        """Ranked results for query string ``q``: ``kind`` and ``filters`` (field → values, ORed
-        within a field) restrict, ``sort`` orders by a sortable field (``-`` first: descending)
-        instead of relevance, ``scope`` ``title`` searches titles only, ``page`` counts from 1;
-        ``correct=False`` searches the query as typed, never its homophone correction;
-        ``answer=False`` looks for no 最佳答案 (a question's answering passage)."""
-        filters = {**(filters or {}), **({"kind": [kind]} if kind else {})}
-        view = self.view()
-        if scope == "title":
-            view = View(view.generation, view.searcher, view.planner.scoped(("title",)))
-        return pipeline.run(view, q, page, per_page, filters, sort, correct, answer=answer)
-
-    def explain(self, q: str, doc_id: str, filters: dict[str, list[str]] | None = None,
-                scope: str = "all") -> Explanation | None:
-        """How document ``doc_id``'s score for ``q`` was made: the answering tree's nodes that
-        match it, their scores and signals (``None`` if the search does not find it)."""
-        view = self.view()
-        if scope == "title":
-            view = View(view.generation, view.searcher, view.planner.scoped(("title",)))
-        return pipeline.explain(view, q, doc_id, filters)
-
-    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        """Up to ``limit`` completions for what is typed so far."""
-        return suggest.completions(self.view(), prefix, limit)
-
-    def marks(self, q: str, title: str = "") -> list[str]:
-        """What to mark for query ``q`` in a document titled ``title``."""
-        query = parse(scrub(q)[:pipeline.MAX_QUERY_CHARS])
-        return pipeline.marks(self.view().planner, query, title)
 
 
 def open_index(path: Path | str | None = None) -> SearchEngine:
-    """Open the index folder (default ``$EGOV_INDEX`` or ``.egov-index``) for searching."""
+    """Open the Whoosh index folder (default ``$EGOV_INDEX`` or ``.egov-index``) for searching."""
     return SearchEngine(path)
