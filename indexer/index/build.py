@@ -46,6 +46,11 @@ class BuildSummary:
     generation: Path
     skipped: dict[str, int] = field(default_factory=dict)  # files left out, by reason
 
+    @property
+    def live(self) -> str:
+        """What went live: the generation's name."""
+        return self.generation.name
+
     def __str__(self) -> str:
         return (f"{counted(self.documents, self.skipped)}; {self.terms} terms in "
                 f"{self.segments} segment(s); "

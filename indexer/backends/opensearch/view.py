@@ -1,0 +1,197 @@
+"""One build of an OpenSearch index as a search reads it (:class:`indexer.search.backend.IndexView`):
+the build's index (the one its alias pointed to when the view was made), the planner made
+from the dictionary and word lists the build kept in its ``_meta`` (so that a query is
+analysed as the build analysed the documents), and its word table (:mod:`.words`)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from opensearchpy import OpenSearch
+
+from ...analysis.synonyms import Synonyms
+from ...analysis.tokenizers import word_analyzer
+from ...index.schema import stored_document
+from ...index.sidecars import WORD_FIELDS
+from ...index.store import IndexUnavailableError
+from ...search.plan import Planner
+from . import words
+from .connection import search_errors
+from .context import SEARCH_SECONDS, ClusterContext
+from .tokens import SEQUENCE, STORED
+
+T = TypeVar("T")
+PAGE = 1000  # documents or values read in one request when all are listed
+DFS = "dfs_query_then_fetch"  # term statistics of the whole index, not of each shard
+
+
+@dataclass
+class ClusterGeneration:
+    """One build's index, its planner and word table, and what is computed once for it."""
+
+    index: str
+    planner: Planner
+    words: words.PinyinWords
+    shards: int
+    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+    _memo_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, once for this build and ``key``."""
+        with self._memo_lock:
+            if key not in self._memo:
+                self._memo[key] = compute()
+            return self._memo[key]
+
+    @classmethod
+    def open(cls, client: OpenSearch, index: str) -> ClusterGeneration:
+        """The build of ``index``, planned with the word lists of its ``_meta``."""
+        meta = client.indices.get_mapping(index=index)[index]["mappings"]["_meta"]["egov_search"]
+        settings = client.indices.get_settings(index=index)[index]["settings"]["index"]
+        planner = Planner(word_analyzer(meta["dictionary"]),
+                          Synonyms.parse(meta["synonyms"].splitlines(), f"{index} synonyms"),
+                          Synonyms.parse(meta["abbreviations"].splitlines(), f"{index} abbreviations",
+                                         abbreviations=True))
+        return cls(index, planner, words.PinyinWords(client, index), int(settings["number_of_shards"]))
+
+
+@dataclass
+class ClusterView:
+    """A build, the client and the planner: what one search reads; ``budget`` is a search's
+    wall-clock seconds, ``where`` names the cluster and the index in errors."""
+
+    generation: ClusterGeneration
+    client: OpenSearch
+    planner: Planner
+    budget: float
+    where: str
+
+    @property
+    def index(self) -> str:
+        return self.generation.index
+
+    @property
+    def words(self) -> words.PinyinWords:
+        """The correction's candidates, looked up in the word table."""
+        return self.generation.words
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, once for this build and ``key``."""
+        return self.generation.memo(key, compute)
+
+    def context(self, limit: int, sort: str | None = None, whoosh: bool = False) -> ClusterContext:
+        """A new search's context on the cluster."""
+        if whoosh:
+            raise ValueError("Whoosh's collectors search a Whoosh index, not an OpenSearch one")
+        return ClusterContext(self, limit, sort)
+
+    def search(self, body: dict, ranked: bool = False) -> dict:
+        """The cluster's answer to search ``body`` on this build; ``ranked``: scores matter,
+        so several shards score with the whole index's statistics."""
+        multiple = ranked and self.generation.shards > 1
+        with search_errors(self.where):
+            return self.client.search(index=self.index, body=body, search_type=DFS if multiple else None,
+                                      request_timeout=SEARCH_SECONDS)
+
+    def msearch(self, bodies: list[dict], ranked: bool = False) -> list[dict]:
+        """The cluster's answers to several search ``bodies`` on this build, in one request."""
+        header = {"search_type": DFS} if ranked and self.generation.shards > 1 else {}
+        lines = [line for body in bodies for line in (header, body)]
+        with search_errors(self.where):
+            answers = self.client.msearch(index=self.index, body=lines, request_timeout=SEARCH_SECONDS)
+        for answer in answers["responses"]:
+            if "error" in answer:
+                raise IndexUnavailableError(f"{self.where}: {answer.get('status')} {answer['error']}")
+        return answers["responses"]
+
+    def stored_documents(self, ids: list[str]) -> dict[str, dict]:
+        """The stored document of each of ``ids``; one deleted since it was found is shown
+        as a document with its id only."""
+        found = self._stored(ids)
+        return {doc_id: found.get(doc_id) or stored_document({"id": doc_id}) for doc_id in ids}
+
+    def _stored(self, ids: list[str]) -> dict[str, dict]:
+        """The stored document of each of ``ids`` the index has."""
+        if not ids:
+            return {}
+        with search_errors(self.where):
+            answer = self.client.mget(index=self.index, body={"ids": ids}, _source=[STORED],
+                                      request_timeout=SEARCH_SECONDS)
+        return {doc["_id"]: doc["_source"][STORED] for doc in answer["docs"] if doc.get("found")}
+
+    def doc_count(self) -> int:
+        """Documents in the index."""
+        with search_errors(self.where):
+            return self.client.count(index=self.index, request_timeout=SEARCH_SECONDS)["count"]
+
+    def first_documents(self, fieldname: str, values: Iterable[str]) -> dict[str, dict]:
+        """The first document (in the order they were added) with each of ``values`` in
+        ``fieldname``: by id, or one search that keeps the first document of each value."""
+        values = list(dict.fromkeys(values))
+        if not values:
+            return {}
+        if fieldname == "id":
+            return self._stored(values)
+        body = {"query": {"terms": {fieldname: values}}, "collapse": {"field": fieldname},
+                "sort": [{SEQUENCE: "asc"}], "size": len(values), "_source": [STORED]}
+        hits = self.search(body)["hits"]["hits"]
+        return {hit["fields"][fieldname][0]: hit["_source"][STORED] for hit in hits}
+
+    def documents(self, fieldname: str, value: str, limit: int) -> list[dict]:
+        """Up to ``limit`` documents with ``value`` in ``fieldname``, in the order they were added."""
+        body = {"query": {"term": {fieldname: value}}, "sort": [{SEQUENCE: "asc"}], "size": limit,
+                "_source": [STORED]}
+        return [hit["_source"][STORED] for hit in self.search(body)["hits"]["hits"]]
+
+    def all_documents(self) -> list[dict]:
+        """Every stored document, in the order they were added, a page of :data:`PAGE` at a time."""
+        found: list[dict] = []
+        after = None
+        while True:
+            body = {"query": {"match_all": {}}, "sort": [{SEQUENCE: "asc"}], "size": PAGE,
+                    "_source": [STORED], **({"search_after": after} if after else {})}
+            hits = self.search(body)["hits"]["hits"]
+            found += [hit["_source"][STORED] for hit in hits]
+            if len(hits) < PAGE:
+                return found
+            after = hits[-1]["sort"]
+
+    def holds(self, fieldname: str, value: str) -> bool:
+        """Whether a document has ``value`` in ``fieldname``."""
+        body = {"size": 0, "query": {"term": {fieldname: value}}, "terminate_after": 1}
+        return self.search(body)["hits"]["total"]["value"] > 0
+
+    def field_values(self, fieldname: str) -> list[str]:
+        """Every value of ``fieldname``, from its doc values, a page of :data:`PAGE` at a time."""
+        found: list[str] = []
+        after = None
+        while True:
+            composite = {"size": PAGE, "sources": [{"value": {"terms": {"field": fieldname}}}],
+                         **({"after": after} if after else {})}
+            answer = self.search({"size": 0, "aggs": {"values": {"composite": composite}}})["aggregations"]
+            page = answer["values"]["buckets"]
+            found += [str(bucket["key"]["value"]) for bucket in page]
+            if len(page) < PAGE:
+                return found
+            after = answer["values"]["after_key"]
+
+    def prefixed(self, fieldname: str, prefix: str, limit: int) -> list[str]:
+        """The first ``limit`` terms of ``fieldname`` that start with ``prefix``, in term order:
+        a title's or body's words from the word table, an exact value from its doc values."""
+        if fieldname in WORD_FIELDS:
+            with search_errors(self.where):
+                return words.prefixed(self.client, self.index, fieldname, prefix, limit)
+        body = {"size": 0, "query": {"prefix": {fieldname: prefix}},
+                "aggs": {"keys": {"terms": {"field": fieldname, "size": limit, "order": {"_key": "asc"}}}}}
+        return [bucket["key"] for bucket in self.search(body)["aggregations"]["keys"]["buckets"]]
+
+    def term_stats(self, fieldname: str, words_: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """(documents, occurrences) of each of ``words_`` in ``fieldname`` (``title`` or
+        ``body``), from the word table."""
+        if fieldname not in WORD_FIELDS:
+            raise ValueError(f"the word table counts the words of {WORD_FIELDS}, not {fieldname!r}")
+        with search_errors(self.where):
+            return words.term_stats(self.client, self.index, fieldname, words_)
