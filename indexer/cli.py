@@ -28,6 +28,9 @@ INDEX_OPTION = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
     default=None, envvar="EGOV_INDEX", show_envvar=True,
     help="Index folder [default: .egov-index].")
+PROCS_OPTION = click.option(
+    "--procs", type=click.IntRange(1, 64), default=config.default_procs, show_default="cores, at most 4",
+    help="Processes that parse pages and attachments (and that analyse documents, for build).")
 
 
 @click.group()
@@ -39,8 +42,7 @@ def main() -> None:
 @click.option("--corpus", "corpus_paths", multiple=True, type=click.Path(path_type=Path),
               help="A site folder (HTML, PDF, DOCX, …), .jsonl[.gz], .md, seed .txt; repeatable "
                    "[default: the seed].")
-@click.option("--procs", type=click.IntRange(1, 64), default=config.default_procs,
-              show_default="cores, at most 4", help="Processes that analyse documents.")
+@PROCS_OPTION
 @click.option("--base-url", default=None, metavar="URL",
               help="The site's address: a page's url is this joined with its path, unless it gives one.")
 @INDEX_OPTION
@@ -48,10 +50,11 @@ def build(corpus_paths: tuple[Path, ...], procs: int, base_url: str | None, inde
     """Build a new index and swap it in atomically (with EGOV_BACKEND=opensearch: a new
     OpenSearch index, then its alias)."""
     on_opensearch()
-    with progress_reporter("indexing") as progress:
+    with progress_reporter("reading", unit="file", short="file") as reading, \
+            progress_reporter("indexing") as progress:
         try:
             summary = backends.build(corpus_paths, index_dir, progress=progress, procs=procs,
-                                     base_url=base_url)
+                                     base_url=base_url, reading=reading)
         except (CorpusError, BuildError) as err:
             raise click.ClickException(f"build aborted, live index untouched: {err}") from None
     click.echo(str(summary))
@@ -221,11 +224,12 @@ def crawl(index_dir: Path | None, **options) -> None:
 
 @main.command()
 @click.argument("corpus_paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@PROCS_OPTION
 @INDEX_OPTION
-def add(corpus_paths: tuple[Path, ...], index_dir: Path | None) -> None:
+def add(corpus_paths: tuple[Path, ...], procs: int, index_dir: Path | None) -> None:
     """Add documents to the live index, replacing any with the same id."""
     on_opensearch()
-    _update(lambda: backends.add(corpus_paths, index_dir))
+    _update(lambda: backends.add(corpus_paths, index_dir, procs=procs))
 
 
 @main.command()

@@ -9,6 +9,7 @@ packaged as ``egov_corpus``, so an installed wheel finds them as a source checko
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -205,3 +206,43 @@ def opensearch_settings(environ: Mapping[str, str] | None = None) -> OpenSearchS
         max(1, whole_number("EGOV_OPENSEARCH_SHARDS", 1, environ)),
         max(0, whole_number("EGOV_OPENSEARCH_REPLICAS", 1, environ)),
         max(0.01, decimal_number("EGOV_OPENSEARCH_BUDGET", 1.0, environ)))
+
+
+@dataclasses.dataclass(frozen=True)
+class ReadLimits:
+    """What reading one page or attachment may cost, and what one document may keep; each can be
+    changed with ``EGOV_<NAME>`` (``EGOV_READ_SECONDS=60``). Why these values: ``docs/reading.md``.
+
+    >>> ReadLimits.from_environ({"EGOV_READ_SECONDS": "5"})
+    ReadLimits(read_seconds=5, read_megabytes=512, read_chars=2000000, field_values=50)
+    >>> ReadLimits.from_environ({"EGOV_FIELD_VALUES": "0"})
+    Traceback (most recent call last):
+    indexer.config.ConfigError: EGOV_FIELD_VALUES must be at least 1, not 0
+    """
+
+    read_seconds: int = 30  # wall time to read one file, in its own process
+    read_megabytes: int = 512  # memory that process may take beyond what it had at its start
+    read_chars: int = 2_000_000  # text kept from one file (about 1,000 printed pages)
+    field_values: int = 50  # values kept of a several-valued field (主题分类, 主题词, …)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> ReadLimits:
+        """The defaults, with any ``EGOV_<NAME>`` from ``environ`` (by default the process's)."""
+        return cls(**{field.name: at_least_one(f"EGOV_{field.name.upper()}", field.default, environ)
+                      for field in dataclasses.fields(cls)})
+
+
+FACET_VALUES = 20
+
+
+def at_least_one(variable: str, default: int, environ: Mapping[str, str] | None = None) -> int:
+    """:func:`whole_number` that must be 1 or more."""
+    value = whole_number(variable, default, environ)
+    if value < 1:
+        raise ConfigError(f"{variable} must be at least 1, not {value}")
+    return value
+
+
+def facet_values(environ: Mapping[str, str] | None = None) -> int:
+    """Values a facet lists, the most frequent first (``$EGOV_FACET_VALUES``, default 20)."""
+    return at_least_one("EGOV_FACET_VALUES", FACET_VALUES, environ)

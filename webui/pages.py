@@ -30,6 +30,7 @@ TIME_PRESETS = (("week", "一周内", 7), ("month", "一月内", 31), ("year", "
 SORT_LABELS = {"relevance": "按相关度", "-published": "按时间"}
 SCOPE_LABELS = {"all": "全文", "title": "标题"}
 FACET_SHOWN = 8  # values listed per facet; the rest behind 更多
+VALUES_SHOWN = 10  # values of a document's several-valued field shown; the rest folded
 PAGE_WINDOW = 2  # page links shown on each side of the current page
 TYPED_FILTER = re.compile(r"(?<!\S)(kind|publisher|topic|column|site):(\S+)")
 CARE_COOKIE = "care"
@@ -119,7 +120,7 @@ def document(doc_id: str):
     html, headers = _render("document.html", url_for("api.document_page", doc_id=doc_id,
                                                      q=page["query"] or None, part=part),
                             page=page, query=page["query"], hidden_fields=HIDDEN_FIELDS,
-                            parts=part_links(page))
+                            parts=part_links(page), values_shown=VALUES_SHOWN)
     headers["Link"] += f', <{url_for("api.related", id=doc_id)}>; rel="related"; type="application/json"'
     return html, headers
 

@@ -12,7 +12,6 @@ connections one client address may hold.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import logging
 import os
@@ -29,13 +28,13 @@ from waitress.server import TcpWSGIServer
 from waitress.task import ErrorTask
 
 from indexer import config
+from indexer.children import end_with
 
 from . import SECURITY_HEADERS, errors
 from .logs import log_access
 
 LOG = logging.getLogger("egov_search.serve")
 MIN_WORKER_SECONDS = 5.0  # a worker that exits sooner by itself is a fault a restart won't fix
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>: a signal for this process when its parent dies
 
 
 @dataclasses.dataclass(frozen=True)
@@ -258,7 +257,7 @@ class _Pool:
         supervisor = os.getpid()
         pid = os.fork()
         if pid == 0:  # the worker: Ctrl-C reaches the parent, which stops every worker
-            if not _end_with(supervisor):
+            if not end_with(supervisor):
                 os._exit(0)
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -279,20 +278,6 @@ class _Pool:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-
-
-def _end_with(supervisor: int) -> bool:
-    """Have the kernel send this worker SIGTERM when ``supervisor``, its parent, dies (however
-    it dies: a SIGKILL leaves no chance to stop the workers); False if it died already.
-
-    Linux only (``prctl``); elsewhere a warning, and workers outlive a killed supervisor.
-    """
-    try:
-        if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM) != 0:
-            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
-    except (AttributeError, OSError) as err:  # no prctl in this libc, or it refused
-        LOG.warning("worker %d will not follow its supervisor's death: %s", os.getpid(), err)
-    return os.getppid() == supervisor  # it may have died between the fork and the prctl
 
 
 def _describe(status: int) -> str:

@@ -47,7 +47,7 @@ EXPECTED = {  # what kind of answer a question wants, by the words it asks with
     "amount": re.compile(r"多少|几个|几家|几项|几种|几类|几条|几倍|几成|多大|多高|多长|比例"),
     "time": re.compile(r"什么时候|啥时候|何时|哪天|哪年|哪一年|几号|几月|最晚|最迟|截止|多久|多长时间|期限"),
     "ruling": re.compile(r"能不能|可不可以|可以不|是否|能否|可否|要不要|需不需要|用不用|算不算|行不行|吗"),
-    "way": re.compile(r"怎么|如何|怎样|咋|流程|手续|步骤"),
+    "way": re.compile(r"(?:怎么|如何|怎样|咋)(?!回事|样了|看|评价|处理的)|流程|手续|步骤"),
 }
 
 

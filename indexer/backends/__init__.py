@@ -37,22 +37,24 @@ def open_engine(index_dir: Path | str | None = None) -> Engine:
 
 
 def build(paths: Sequence[Path | str], index_dir: Path | str | None = None, progress: Progress | None = None,
-          procs: int = 1, base_url: str | None = None):
+          procs: int = 1, base_url: str | None = None, reading: Progress | None = None):
     """Build ``paths`` (default: the seed) into a new index of the chosen backend and make it live."""
     if on_opensearch():
         from .opensearch.build import build_index as build_cluster_index
 
-        return build_cluster_index(paths, progress=progress, procs=procs, base_url=base_url)
-    return build_index(paths, config.index_dir(index_dir), progress=progress, procs=procs, base_url=base_url)
+        return build_cluster_index(paths, progress=progress, procs=procs, base_url=base_url, reading=reading)
+    return build_index(paths, config.index_dir(index_dir), progress=progress, procs=procs, base_url=base_url,
+                       reading=reading)
 
 
-def add(paths: Sequence[Path | str], index_dir: Path | str | None = None):
-    """Add the documents of ``paths`` to the live index of the chosen backend."""
+def add(paths: Sequence[Path | str], index_dir: Path | str | None = None, procs: int = 1):
+    """Add the documents of ``paths`` (parsed by ``procs`` processes) to the live index of the
+    chosen backend."""
     if on_opensearch():
         from .opensearch.update import add_documents as add_to_cluster
 
-        return add_to_cluster(paths)
-    return add_documents(paths, config.index_dir(index_dir))
+        return add_to_cluster(paths, procs=procs)
+    return add_documents(paths, config.index_dir(index_dir), procs=procs)
 
 
 def delete(ids: Sequence[str], index_dir: Path | str | None = None):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import errno
 import itertools
+import pickle
 import shutil
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -19,7 +21,7 @@ from whoosh.writing import IndexWriter
 from .. import config
 from ..analysis.segment import read_userdict
 from ..analysis.synonyms import SynonymError, Synonyms
-from ..readers import CorpusError, Skipped, load_documents
+from ..readers import CorpusError, Document, Skipped, load_documents, parsed
 from ..readers.skipped import describe
 from ..whoosh_ext.codec import index_codec, term_count
 from ..whoosh_ext.writer import index_writer
@@ -45,6 +47,7 @@ class BuildSummary:
     size_bytes: int
     generation: Path
     skipped: dict[str, int] = field(default_factory=dict)  # files left out, by reason
+    cut: dict[str, int] = field(default_factory=dict)  # files or documents kept in part, by reason
 
     @property
     def live(self) -> str:
@@ -52,15 +55,15 @@ class BuildSummary:
         return self.generation.name
 
     def __str__(self) -> str:
-        return (f"{counted(self.documents, self.skipped)}; {self.terms} terms in "
+        return (f"{counted(self.documents, self.skipped, self.cut)}; {self.terms} terms in "
                 f"{self.segments} segment(s); "
                 f"{self.seconds:.2f} s; {self.size_bytes / 1e6:.2f} MB at {self.generation}")
 
 
-def counted(documents: dict[str, int], skipped: dict[str, int]) -> str:
-    """What a build indexed, by kind, and what it left out."""
+def counted(documents: dict[str, int], skipped: dict[str, int], cut: dict[str, int] | None = None) -> str:
+    """What a build indexed, by kind, and what it left out or cut."""
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(documents.items()))
-    left_out = f"; {describe(skipped)}" if skipped else ""
+    left_out = f"; {describe(skipped, cut or {})}" if skipped or cut else ""
     return f"indexed {sum(documents.values())} documents ({kinds}){left_out}"
 
 
@@ -78,6 +81,14 @@ class StorageError(BuildError):
         super().__init__(f"{index_dir}: cannot write the index: {err.strerror or err}{where}")
 
 
+def read_limits() -> config.ReadLimits:
+    """The limits on reading a file, from the environment; a bad setting is a :class:`BuildError`."""
+    try:
+        return config.ReadLimits.from_environ()
+    except config.ConfigError as err:
+        raise BuildError(str(err)) from None
+
+
 @contextmanager
 def storage_errors(index_dir: Path) -> Iterator[None]:
     """Turn a failed read or write of ``index_dir`` (``OSError``) into :class:`StorageError`."""
@@ -89,26 +100,31 @@ def storage_errors(index_dir: Path) -> Iterator[None]:
 
 def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
                 progress: Progress | None = None, procs: int = 1,
-                base_url: str | None = None) -> BuildSummary:
+                base_url: str | None = None, reading: Progress | None = None) -> BuildSummary:
     """Index ``paths`` (default: the seed corpus) with ``procs`` processes and make it live;
-    ``base_url`` is the address of a site folder, for pages that do not give their own."""
+    ``base_url`` is the address of a site folder, for pages that do not give their own.
+    ``reading(done, total)`` follows the pages and attachments parsed, ``progress`` the
+    documents indexed."""
     index_dir = config.index_dir(index_dir)
     started = time.perf_counter()
     userdict, synonyms, abbreviations = word_lists()
-    with storage_errors(index_dir), store.build_lock(index_dir):
-        generation = store.new_generation(index_dir)
-        try:
-            sidecars.copy_word_lists(generation, synonyms, abbreviations)
-            corpus = Corpus(list(paths) or [config.seed_path()], base_url)
-            counts = _write(generation, corpus, read_userdict(userdict), progress, procs)
-        except BaseException:
-            shutil.rmtree(generation, ignore_errors=True)
-            raise
-        with store.unmapped_reader(generation) as reader:
-            terms, segments = term_count(reader), len(reader.leaf_readers())
-        store.publish(index_dir, generation)
+    with Corpus(list(paths) or [config.seed_path()], base_url, procs, read_limits(), reading) as corpus:
+        ids, entity_words = scan_corpus(corpus)  # before the lock: add and delete need not wait for it
+        with storage_errors(index_dir), store.build_lock(index_dir):
+            generation = store.new_generation(index_dir)
+            try:
+                sidecars.copy_word_lists(generation, synonyms, abbreviations)
+                counts = _write(generation, corpus, len(ids), read_userdict(userdict) + entity_words,
+                                progress, procs)
+            except BaseException:
+                shutil.rmtree(generation, ignore_errors=True)
+                raise
+            with store.unmapped_reader(generation) as reader:
+                terms, segments = term_count(reader), len(reader.leaf_readers())
+            store.publish(index_dir, generation)
     return BuildSummary(dict(counts), terms, segments, time.perf_counter() - started,
-                        store.folder_size(generation), generation, dict(corpus.skipped.counts()))
+                        store.folder_size(generation), generation, dict(corpus.skipped.counts()),
+                        dict(corpus.skipped.cut_counts()))
 
 
 def word_lists() -> tuple[Path, Path, Path]:
@@ -126,21 +142,67 @@ def word_lists() -> tuple[Path, Path, Path]:
 
 @dataclass
 class Corpus:
-    """What a build or an update reads: paths, a site's address, and the files left out (as the
-    first pass over the corpus found them)."""
+    """What a build or an update reads: paths, a site's address, how pages and attachments are
+    parsed (``procs`` child processes within ``limits``), and the files left out.
+
+    The first pass parses each page and attachment once (:func:`~indexer.readers.load_documents`)
+    and keeps its document in a spool file: later passes read the folders and parsed files from
+    there, and JSON Lines, Markdown and the seed again from their files, which is as fast and
+    keeps no copy. A context manager: the spool goes when it ends."""
 
     paths: list
     base_url: str | None = None
+    procs: int = 1
+    limits: config.ReadLimits = field(default_factory=config.ReadLimits.from_environ)
+    reading: Progress | None = None
     skipped: Skipped = field(default_factory=lambda: Skipped(log=True))
+    spool: object = None  # the temporary file of the parsed documents, after the first pass
+    spooled: list = field(default_factory=list)  # where each parsed path's documents are: (offset, count)
 
-    def documents(self, first_pass: bool = False):
-        """The documents; only the first pass reports the files it skips."""
-        report = self.skipped if first_pass else lambda path, reason: None
-        return load_documents(self.paths, base_url=self.base_url, skipped=report)
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove the spool."""
+        if self.spool is not None:
+            self.spool.close()
+            self.spool = None
+
+    def documents(self, first_pass: bool = False) -> Iterator[Document]:
+        """The documents; only the first pass parses pages and attachments and reports the
+        files it skips."""
+        if first_pass:
+            self.close()
+            self.spool, self.spooled = tempfile.TemporaryFile(prefix="egov-corpus-"), []
+        spooled = iter(self.spooled)
+        for path in self.paths:
+            if not parsed(path):
+                yield from load_documents([path], base_url=self.base_url, limits=self.limits,
+                                          skipped=self.skipped if first_pass else lambda *_: None)
+            elif first_pass:
+                yield from self._spool(path)
+            else:
+                offset, count = next(spooled)
+                self.spool.seek(offset)
+                for _ in range(count):
+                    yield pickle.load(self.spool)
+
+    def _spool(self, path: Path | str) -> Iterator[Document]:
+        """The documents of a folder or parsed file, each written to the spool as it goes by."""
+        offset, count = self.spool.tell(), 0
+        for doc in load_documents([path], base_url=self.base_url, skipped=self.skipped, limits=self.limits,
+                                  procs=self.procs, progress=self.reading):
+            pickle.dump(doc, self.spool, protocol=pickle.HIGHEST_PROTOCOL)
+            count += 1
+            yield doc
+        self.spooled.append((offset, count))
 
 
-def scan_corpus(corpus: Corpus) -> tuple[int, list[str]]:
-    """First pass, before anything is written: validate ids; return the document count and
+def scan_corpus(corpus: Corpus) -> tuple[list[str], list[str]]:
+    """First pass, before anything is written: validate ids; return the ids of the documents and
     the dictionary words the documents bring (titles of :data:`ENTITY_KINDS`).
 
     Knowing every word before the first document is segmented makes a build independent of
@@ -156,7 +218,7 @@ def scan_corpus(corpus: Corpus) -> tuple[int, list[str]]:
             words.append(doc.title)
     if not seen:
         raise BuildError(f"no documents in {', '.join(map(str, corpus.paths))}")
-    return len(seen), words
+    return list(seen), words
 
 
 def open_writer(index: Index, procs: int = 1, total: int = 0) -> IndexWriter:
@@ -181,15 +243,16 @@ def cancel_writer(writer: IndexWriter) -> None:
         writer.cancel()
 
 
-def _write(generation: Path, corpus: Corpus, userdict: list[str], progress: Progress | None,
+def _write(generation: Path, corpus: Corpus, total: int, dictionary: list[str], progress: Progress | None,
            procs: int) -> Counter:
-    """Stream the documents into a Whoosh index in ``generation``; return counts by kind."""
-    total, entity_words = scan_corpus(corpus)
-    dictionary = userdict + entity_words
+    """Stream the ``total`` documents of a scanned corpus into a Whoosh index in ``generation``,
+    segmented with ``dictionary``; return counts by kind."""
     index = whoosh_index.create_in(str(generation), make_schema(dictionary))
     writer = open_writer(index, procs, total)
     counts: Counter = Counter()
     documents, done = corpus.documents(), 0
+    if progress:
+        progress(0, total)
     try:
         while batch := list(itertools.islice(documents, BATCH_DOCS)):
             writer.add_documents([index_fields(doc) for doc in batch])

@@ -21,9 +21,8 @@ from whoosh import index as whoosh_index
 from whoosh.writing import IndexWriter
 
 from .. import config
-from ..readers import load_documents
 from . import sidecars, store
-from .build import BuildError, Corpus, open_writer, scan_corpus, storage_errors
+from .build import BuildError, Corpus, open_writer, read_limits, scan_corpus, storage_errors
 from .schema import index_fields, make_schema
 
 
@@ -43,23 +42,25 @@ class UpdateSummary:
                 f"{self.total} in the index; {self.seconds:.2f} s; live at {self.generation}")
 
 
-def add_documents(paths: Sequence[Path | str], index_dir: Path | None = None) -> UpdateSummary:
-    """Add the documents of ``paths``; a document whose id is already indexed is replaced."""
-    total, entity_words = scan_corpus(Corpus(list(paths)))
-    with _next_generation(index_dir) as (generation, index, started):
-        dictionary = sidecars.read_dictionary(generation)
-        new_words = [w for w in entity_words if w not in set(dictionary)]
-        with index.searcher() as searcher:
-            existing = {doc.id for doc in load_documents(paths)
-                        if searcher.document_number(id=doc.id) is not None}
-        if new_words:  # the schema carries the dictionary into every process that opens it
-            index = _with_schema(generation, make_schema(dictionary + new_words))
-        writer = open_writer(index)
-        _apply(writer, lambda: [writer.update_document(**index_fields(doc))
-                                for doc in load_documents(paths)])
-        sidecars.write_dictionary(generation, dictionary + new_words)
-        _refresh_words(generation, dictionary + new_words)
-        summary = UpdateSummary(total - len(existing), len(existing), 0, 0, 0.0, generation)
+def add_documents(paths: Sequence[Path | str], index_dir: Path | None = None,
+                  procs: int = 1) -> UpdateSummary:
+    """Add the documents of ``paths`` (pages and attachments parsed by ``procs`` processes, once);
+    a document whose id is already indexed is replaced."""
+    with Corpus(list(paths), procs=procs, limits=read_limits()) as corpus:
+        ids, entity_words = scan_corpus(corpus)
+        with _next_generation(index_dir) as (generation, index, started):
+            dictionary = sidecars.read_dictionary(generation)
+            new_words = [w for w in entity_words if w not in set(dictionary)]
+            with index.searcher() as searcher:
+                existing = [doc_id for doc_id in ids if searcher.document_number(id=doc_id) is not None]
+            if new_words:  # the schema carries the dictionary into every process that opens it
+                index = _with_schema(generation, make_schema(dictionary + new_words))
+            writer = open_writer(index)
+            _apply(writer, lambda: [writer.update_document(**index_fields(doc))
+                                    for doc in corpus.documents()])
+            sidecars.write_dictionary(generation, dictionary + new_words)
+            _refresh_words(generation, dictionary + new_words)
+            summary = UpdateSummary(len(ids) - len(existing), len(existing), 0, 0, 0.0, generation)
     return _finished(summary, started)
 
 

@@ -9,6 +9,9 @@
   ``.`` or ``..`` (browsers resolve those away: ``/doc/a/../b`` goes to ``/doc/b``);
 - numbers (``rank``) are integers that fit a signed 64-bit integer, as the index stores them.
 
+:func:`cap_values` keeps the first values of a several-valued field, so that one document cannot
+fill every page it appears on with its 主题分类 or 主题词.
+
 >>> check_document(Document("a/./b", "document", "t", "b", origin=("x.jsonl", 3)))
 Traceback (most recent call last):
 ...
@@ -22,18 +25,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..fields import FIELD_LIST
+from .skipped import printable
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 INT64 = (-(2**63), 2**63 - 1)
 NUMBER_FIELDS = tuple(f.name for f in FIELD_LIST if f.type == "number")
+MULTI_FIELDS = tuple(f.name for f in FIELD_LIST if f.multi)
 
 
 class CorpusError(ValueError):
     """Input that does not have the expected shape; the message names file:line."""
 
     def __init__(self, path: Path | str, line: int, reason: str):
-        super().__init__(f"{path}:{line}: {reason}")
+        super().__init__(f"{printable(str(path))}:{line}: {reason}")
         self.path, self.line, self.reason = str(path), line, reason
 
 
@@ -107,3 +112,19 @@ def _bad_number(doc: Document) -> str | None:
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
             return f"{name!r} must be an integer from {low} to {high}"
     return None
+
+
+def cap_values(doc: Document, limit: int) -> bool:
+    """Keep the first ``limit`` values of each several-valued field of ``doc``; whether any went.
+
+    >>> doc = Document("a", "page", "t", "b", fields={"topic": ["甲", "乙", "丙"], "keywords": ["丁"]})
+    >>> cap_values(doc, 2), doc.fields
+    (True, {'topic': ['甲', '乙'], 'keywords': ['丁']})
+    """
+    cut = False
+    for name in MULTI_FIELDS:
+        values = doc.fields.get(name)
+        if isinstance(values, list | tuple) and len(values) > limit:
+            doc.fields[name] = list(values[:limit])
+            cut = True
+    return cut

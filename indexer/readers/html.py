@@ -3,8 +3,14 @@
 Main text: the content container of the government CMSs (:data:`CONTAINERS`, the first that is
 present with at least :data:`MIN_CONTAINER_CHARS` characters; the longest element of that
 selector), else ``trafilatura`` (precision first, tables kept, no comments), else the whole body.
-Scripts, styles, ``nav``/``aside``/``footer`` and elements whose class or id names navigation,
+A body with less text than trafilatura's own minimum (:data:`TRAFILATURA_MIN_CHARS`) is taken
+whole: trafilatura would try its fallbacks on it, for milliseconds, and find no more. Scripts,
+styles, ``nav``/``aside``/``footer`` and elements whose class or id names navigation,
 breadcrumbs, share or print buttons are removed first. Paragraphs are lines (``\\n``).
+
+The parse takes text nodes of any size and nesting up to libxml2's deepest (2,048 levels, with
+``huge_tree``); a page nested deeper is skipped as ``nested too deeply``, since the parser
+drops what lies below.
 
 Title: ``<meta name="ArticleTitle">``, else the labelled 标题/名称, else ``og:title``, else the
 first ``<h1>`` that is not the site's name, else ``<title>`` without a trailing `` - SiteName`` or
@@ -19,7 +25,6 @@ import logging
 import posixpath
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -30,7 +35,7 @@ from . import metadata
 from .address import address
 from .document import Document
 from .encoding import decode_html
-from .skipped import CORRUPT, EMPTY, UNREADABLE, SkipFile
+from .skipped import CORRUPT, EMPTY, TOO_DEEP, SkipFile
 
 SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 ATTACHMENT_SUFFIXES = (".pdf", ".docx", ".doc", ".xls", ".xlsx")
@@ -39,6 +44,7 @@ CONTAINERS = (".trs_editor", ".trs_editor_view", "#zoom", "#ucap-content", "#ivs
               ".article-content", ".article_content", ".pages_content", ".xxgk_content",
               ".zwgk_content", "#content", ".content", "article")
 MIN_CONTAINER_CHARS = 30
+TRAFILATURA_MIN_CHARS = 250  # its MIN_EXTRACTED_SIZE: below it, it tries fallback extractors
 #: Class or id words of what is not content; matched as whole words, or anywhere for the last ones.
 NOT_CONTENT_WORDS = {"nav", "navbar", "menu", "footer", "sidebar", "toolbar", "position", "location",
                      "print", "fontsize", "pagination", "pager"}
@@ -55,11 +61,13 @@ logging.getLogger("trafilatura").setLevel(logging.ERROR)  # its per-page notes a
 
 @dataclass
 class Page:
-    """A read page: the document (body without site boilerplate yet), its lines and its links."""
+    """A read page: the document (its body is set by :func:`finish`, without the site's
+    boilerplate), its lines, its links, and whether its text was cut at the limit."""
 
     doc: Document
     lines: list[str]
     links: dict[str, list[str]] = field(default_factory=dict)
+    cut: bool = False
 
 
 def _words(element: lxml_html.HtmlElement) -> list[str]:
@@ -92,23 +100,21 @@ def block_lines(element: lxml_html.HtmlElement) -> list[str]:
     ['第一段加粗', '第二段', '续行']
     """
     parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
+    stack: list[tuple[etree._Element, bool]] = [(element, False)]
+    while stack:  # a loop, not recursion: pages may nest deeper than Python's stack
+        node, closing = stack.pop()
         tag = node.tag if isinstance(node.tag, str) else None
+        if closing:
+            parts.append("\n" if tag in _BLOCKS else " " if tag in ("td", "th") else "")
+            if node is not element and node.tail:
+                parts.append(node.tail)
+            continue
         if tag in _BLOCKS:
             parts.append("\n")
         if tag is not None and node.text:
             parts.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if tag in _BLOCKS:
-            parts.append("\n")
-        elif tag in ("td", "th"):
-            parts.append(" ")
-
-    walk(element)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
     lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
     return [line for line in lines if line]
 
@@ -139,14 +145,17 @@ def main_lines(tree: lxml_html.HtmlElement) -> list[str]:
     container = _container(tree)
     if container is not None:
         return block_lines(container)
+    body = tree.find("body")
+    body = body if body is not None else tree
+    if len("".join(body.text_content().split())) < TRAFILATURA_MIN_CHARS:
+        return block_lines(body)
     import trafilatura  # here, not at the top: 0.1 s of every command's start, and only pages need it
 
     text = trafilatura.extract(copy.deepcopy(tree), include_comments=False, include_tables=True,
                                favor_precision=True, output_format="txt")
     if text and text.strip():
         return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
-    body = tree.find("body")
-    return block_lines(body if body is not None else tree)
+    return block_lines(body)
 
 
 def _text(element: lxml_html.HtmlElement | None) -> str:
@@ -262,10 +271,13 @@ def parse_html(data: bytes, page_id: str, *, base_url: str | None = None) -> Pag
     text = _XML_DECLARATION.sub("", text)
     if not text.strip():
         raise SkipFile(EMPTY)
+    parser = lxml_html.HTMLParser(huge_tree=True)
     try:
-        tree = lxml_html.document_fromstring(text)
+        tree = lxml_html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError):
         raise SkipFile(EMPTY if not text.strip("\ufeff \t\r\n") else CORRUPT) from None
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise SkipFile(TOO_DEEP)
     meta = metadata.meta_tags(tree)
     links = attachment_links(tree, page_id, base_url)
     url = page_url(tree, meta, page_id, base_url)
@@ -288,7 +300,7 @@ def parse_html(data: bytes, page_id: str, *, base_url: str | None = None) -> Pag
                                      str(fields.get("doc_number") or "") or None)
     if doctype:
         fields["doctype"] = doctype
-    return Page(Document(page_id, "page", title, "\n".join(lines), fields=fields), lines, links)
+    return Page(Document(page_id, "page", title, "", fields=fields), lines, links)
 
 
 def finish(page: Page, lines: list[str]) -> Document | None:
@@ -303,16 +315,3 @@ def finish(page: Page, lines: list[str]) -> Document | None:
     if cites:
         doc.fields["cites"] = cites
     return doc
-
-
-def read_html(path: Path, root: Path, *, base_url: str | None = None) -> Page:
-    """A page from a file below ``root``; its id is the POSIX path relative to ``root``."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        raise SkipFile(UNREADABLE) from None
-    page = parse_html(data, path.relative_to(root).as_posix(), base_url=base_url)
-    page.doc.origin = (str(path), 0)
-    return page
-
-

@@ -13,9 +13,10 @@ MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 SUFFIXES = (".md", ".markdown", ".txt")
 
 
-def read_markdown(path: Path, root: Path) -> Iterator[Document]:
-    """One document per ``#`` section of a file, or one for the whole file if it has none."""
-    name = path.relative_to(root).as_posix()
+def read_markdown(path: Path, root: Path | None = None, name: str | None = None) -> Iterator[Document]:
+    """One document per ``#`` section of a file, or one for the whole file if it has none; ids
+    are ``name`` (by default the path below ``root``), ``#2``, ``#3``, … after it."""
+    name = name or path.relative_to(root).as_posix()
     sections: list[tuple[int, str, list[str]]] = [(0, path.stem, [])]
     for number, line in read_lines(path):
         heading = MARKDOWN_HEADING.match(line)

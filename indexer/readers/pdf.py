@@ -3,6 +3,10 @@
 An encrypted PDF is read if it opens with the empty password (a permissions-only lock), else
 skipped as ``encrypted``; a PDF whose pages have no text is a scan (``no text layer (scanned?)``);
 one ``pypdf`` cannot parse is ``corrupt``. Pages are separated by a line break.
+
+Pages that draw the same content stream with the same resources (a template stamped on every
+page, or a file made to cost a parse per page) are read once, and their text kept once. Reading
+stops once the text passes ``max_chars``.
 """
 
 from __future__ import annotations
@@ -44,8 +48,36 @@ def _title(info: object) -> str:
         else title
 
 
-def read_pdf(path: Path) -> tuple[str, str, dict[str, str]]:
-    """``(title, body, fields)`` of a PDF; raises :class:`SkipFile`. ``title`` may be empty."""
+def _content_key(page) -> tuple:
+    """What a page draws, by the objects it draws them from: pages alike have equal keys."""
+    keys = []
+    for name in ("/Contents", "/Resources"):
+        value = page.raw_get(name) if name in page else None
+        if isinstance(value, list):  # several content streams
+            keys.append(tuple(getattr(item, "idnum", id(item)) for item in value))
+        else:  # an indirect object is shared by number; a direct one only by identity
+            keys.append(getattr(value, "idnum", id(value)))
+    return tuple(keys)
+
+
+def _page_texts(reader, max_chars: int) -> list[str]:
+    """The text of each page whose content is not another page's, until ``max_chars`` are read."""
+    texts, seen, total = [], set(), 0
+    for page in reader.pages:
+        key = _content_key(page)
+        if key in seen:
+            continue
+        seen.add(key)
+        texts.append(page.extract_text() or "")
+        total += len(texts[-1])
+        if total > max_chars:
+            break
+    return texts
+
+
+def read_pdf(path: Path, max_chars: int) -> tuple[str, str, dict[str, str]]:
+    """``(title, body, fields)`` of a PDF, the body past ``max_chars`` only if it was reached;
+    raises :class:`SkipFile`. ``title`` may be empty."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -54,7 +86,8 @@ def read_pdf(path: Path) -> tuple[str, str, dict[str, str]]:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
             raise SkipFile(ENCRYPTED)
-        texts = [page.extract_text() or "" for page in reader.pages]
+        pages = len(reader.pages)
+        texts = _page_texts(reader, max_chars)
         info = reader.metadata
     except SkipFile:
         raise
@@ -71,5 +104,5 @@ def read_pdf(path: Path) -> tuple[str, str, dict[str, str]]:
     lines = [line for line in lines if line]
     if sum(len(line) for line in lines) < MIN_CHARS_PER_PAGE * len(texts):
         raise SkipFile(SCANNED)
-    fields = {"format": "pdf", "pages": str(len(texts))}
+    fields = {"format": "pdf", "pages": str(pages)}
     return _title(info), "\n".join(lines), fields

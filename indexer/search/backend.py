@@ -82,8 +82,9 @@ class Context(Protocol):
     def search(self, node: Node, restriction: Node | None, limit: int | None = None) -> Results:
         """The matches of ``node`` within ``restriction``, the first ``limit`` ranked."""
 
-    def facet_counts(self, node: Node, plan, results: Results) -> dict[str, dict[str, int]]:
-        """Each facet's counts of ``results``; a field ``plan`` filters counted without its filter."""
+    def facet_counts(self, node: Node, plan, results: Results, limit: int) -> dict[str, dict[str, int]]:
+        """Each facet's ``limit`` most frequent values in ``results`` (and those filtered on); a
+        field ``plan`` filters counted without its filter."""
 
     def top(self, node: Node, limit: int) -> list[Hit]:
         """The top ``limit`` hits of ``node``, outside the budget."""

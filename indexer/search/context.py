@@ -26,6 +26,7 @@ from .explain import explain as explain_node
 from .logical import NOTHING, Node
 from .notices import Notice
 from .segment import Expired, Segment, segments
+from .tree import Filter
 
 BUDGET_SECONDS = 1.0  # CPU seconds one search may spend before it answers with what it has
 FREQUENCY_FIELDS = ("title", "body")  # where a word's document frequency is counted
@@ -152,17 +153,18 @@ class SearchContext:
             return reference.search(self, node, restriction, limit)
         return Results(self.searcher, self.evaluate(node, restriction), limit, order)
 
-    def facet_counts(self, node: Node, plan, results) -> dict[str, dict[str, int]]:
+    def facet_counts(self, node: Node, plan, results, limit: int) -> dict[str, dict[str, int]]:
         """Each facet's counts of ``results`` (the matches of ``node``), or, for a field
-        ``plan`` filters, of ``node``'s matches as if that field were not filtered; most first."""
+        ``plan`` filters, of ``node``'s matches as if that field were not filtered; most first:
+        the first ``limit`` values, and any value filtered on after them (to be unticked)."""
         counted = {}
         for facet in facets():
             source = results
             if facet.name in plan.filters and self.time_left:
                 source = self.search(node, plan.restriction(without=facet.name), limit=1)
-            groups = [(str(name), count) for name, count in source.groups(facet.name).items()
-                      if name is not None]
-            counted[facet.name] = dict(sorted(groups, key=lambda group: (-group[1], group[0])))
+            groups = {str(name): count for name, count in source.groups(facet.name).items()
+                      if name is not None}
+            counted[facet.name] = most_first(facet.name, groups, plan, limit)
         return counted
 
     def top(self, node: Node, limit: int) -> list:
@@ -204,3 +206,11 @@ def sort_order(sort: str) -> tuple[str, bool]:
     if found is None or not found.sortable:
         raise ValueError(f"cannot sort by {name!r}")
     return name, sort.startswith("-")
+
+
+def most_first(fieldname: str, groups: dict[str, int], plan, limit: int) -> dict[str, int]:
+    """Facet ``fieldname``'s counts ``groups``, most first: the first ``limit`` values, and any
+    value ``plan`` filters on after them (to be unticked)."""
+    chosen = {r.value for r in plan.query.restrictions if isinstance(r, Filter) and r.field == fieldname}
+    ordered = sorted(groups.items(), key=lambda group: (-group[1], group[0]))
+    return dict(ordered[:limit] + [(name, count) for name, count in ordered[limit:] if name in chosen])

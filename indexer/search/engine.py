@@ -30,6 +30,7 @@ class Engine:
     (:class:`~.backend.IndexView`); a backend gives :meth:`_live_view`."""
 
     def __init__(self):
+        self.facet_values = config.facet_values()
         self._local = threading.local()
 
     def _live_view(self) -> IndexView:
@@ -99,7 +100,8 @@ class Engine:
         ``correct=False`` searches the query as typed, never its homophone correction;
         ``answer=False`` looks for no 最佳答案 (a question's answering passage)."""
         filters = {**(filters or {}), **({"kind": [kind]} if kind else {})}
-        return pipeline.run(self._scoped(scope), q, page, per_page, filters, sort, correct, answer=answer)
+        return pipeline.run(self._scoped(scope), q, page, per_page, filters, sort, correct, answer=answer,
+                            facet_values=self.facet_values)
 
     def explain(self, q: str, doc_id: str, filters: dict[str, list[str]] | None = None,
                 scope: str = "all") -> Explanation | None:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..analysis.pinyin import pinyin_key
+from ..config import FACET_VALUES
 from ..fields import FIELDS
 from . import policy
 from .answer import Answer, best_answer, worth
@@ -40,16 +41,17 @@ __all__ = ["MAX_FILTER_VALUES", "MAX_QUERY_CHARS", "SORTS", "date_range", "expla
 
 def run(view: IndexView, q: str, page: int, per_page: int, filters: dict[str, list[str]],
         sort: str | None = None, correct: bool = True, whoosh: bool = False,
-        answer: bool = True) -> SearchResult:
+        answer: bool = True, facet_values: int = FACET_VALUES) -> SearchResult:
     """Answer query string ``q`` on ``view`` (one generation of either backend, see
     :mod:`.backend`); ``correct=False`` never tries a homophone correction; ``whoosh=True``
     searches a Whoosh index through Whoosh's collectors instead of the arrays (see
-    :mod:`.context`); ``answer=False`` looks for no 最佳答案 (:mod:`.answer`)."""
+    :mod:`.context`); ``answer=False`` looks for no 最佳答案 (:mod:`.answer`); each facet lists
+    its ``facet_values`` most frequent values (and those filtered on)."""
     started = time.perf_counter()
     page, per_page = max(1, page), max(1, per_page)
     searched = search(view, q, filters, sort, correct, whoosh, page * per_page)
     context, found, notices = searched.context, searched.found, searched.notices
-    counted = context.facet_counts(found.tree, found.plan, found.results)
+    counted = context.facet_counts(found.tree, found.plan, found.results, facet_values)
     notices += context.notices()
     shown = found.results[(page - 1) * per_page:page * per_page]
     hit_marks = page_marks(view.planner, found.plan.query)

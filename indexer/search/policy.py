@@ -8,8 +8,8 @@ matches nowhere, the pieces of it that match somewhere (手机办事 → 手机 
 
 A query that reads as a question (:data:`QUESTIONS`, see :meth:`.plan.Planner.asked`) is
 ranked by what its content pieces are worth: the informative ones (in at most
-:data:`COMMON_SHARE` of the documents, as the index counts them) form a required core, half of
-which must match (Lucene's ``CommonTermsQuery``, Elasticsearch's ``minimum_should_match`` on
+:data:`COMMON_SHARE` of the documents, as the index counts them) form a required core, a third
+of which must match (at least one) (Lucene's ``CommonTermsQuery``, Elasticsearch's ``minimum_should_match`` on
 low-frequency terms); the common ones only add score; past :data:`~.parse.MAX_CONCEPTS`
 pieces the most informative are kept. If that finds nothing, any piece will do.
 
@@ -33,7 +33,7 @@ from .plan import Plan
 from .signals import minimum_should_match
 
 COMMON_SHARE = 0.2  # a piece in more of the documents than this says little of a question
-CORE_SHARE = 0.5  # of a question's informative pieces, at least this many must match
+CORE_SHARE = 1 / 3  # of a question's informative pieces, at least this many must match
 
 
 class Units:

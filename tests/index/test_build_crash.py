@@ -15,6 +15,8 @@ from live_server import COMMAND
 
 from indexer import build_index, config, load_documents, open_index
 
+pytestmark = pytest.mark.slow  # minutes of load, builds or SIGKILLs: `make test`, not `make test-fast`
+
 SEED_PATH = config.seed_path()
 
 GENERATED_DOCS = 400  # a build of a second or two, so kills land in every phase

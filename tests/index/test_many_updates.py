@@ -6,7 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from indexer import add_documents, build_index, delete_documents, open_index
+
+pytestmark = pytest.mark.slow  # minutes of load, builds or SIGKILLs: `make test`, not `make test-fast`
 
 UPDATES = 50
 WORDS = "甲乙丙丁戊己庚辛壬癸"

@@ -7,8 +7,12 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from bench.corpora import MODERN, shared
 from bench.run import HEADER, ROUND_HEADER
+
+pytestmark = pytest.mark.slow  # minutes of load, builds or SIGKILLs: `make test`, not `make test-fast`
 
 LATENCY = [f"query p{p}, ms {group}" for group in ("(300 queries:", "single character", "word", "AND",
                                                    "phrase", "miss", "question of 20–60 characters")

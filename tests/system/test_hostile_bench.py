@@ -8,11 +8,15 @@ import subprocess
 import sys
 from collections import Counter
 
+import pytest
+
 from bench.corpora import MODERN, shared
 from bench.hostile import hostile_queries
 from bench.run import write_sample
 from indexer import build_index, load_documents
 from indexer.search.pipeline import MAX_QUERY_CHARS
+
+pytestmark = pytest.mark.slow  # minutes of load, builds or SIGKILLs: `make test`, not `make test-fast`
 
 ROW = re.compile(r"^\| (\w+) \| (\d+) \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| (\d+) \| (\d+) \|$")
 

@@ -7,6 +7,10 @@ import re
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.slow  # minutes of load, builds or SIGKILLs: `make test`, not `make test-fast`
+
 ROW = re.compile(r"^\| (home page|results page) \| \d+, \d+( \| [\d.]+){5} \|$", re.MULTILINE)
 KEPT = re.compile(r"(\d[\d,]*) failed; the log kept ([\d,]+) searches of ([\d,]+) queries; "
                   r"热门搜索 shows (\d+)")

@@ -96,16 +96,26 @@ def test_axe_finds_nothing_on_government_filters_and_care_mode(browser, gov_serv
     assert found == {name: [] for name in found}
 
 
-def test_axe_finds_nothing_on_a_long_document_shown_in_parts(browser, large_index, tmp_path, axe_source):
+def axe_at_each_size(browser, index: Path, folder: Path, path: str, ready, axe_source: str) -> dict:
+    """axe's violations on ``path`` of a server over ``index``, at each of :data:`SIZES`, once
+    ``ready(tab)`` (which checks what the page must show, or opens part of it) has run."""
     found = {}
-    with running_server(large_index, tmp_path / "log", env={"EGOV_QUERY_LOG": "0"}, workers=1) as server:
+    with running_server(index, folder / "log", env={"EGOV_QUERY_LOG": "0"}, workers=1) as server:
         for size in SIZES:
             context = browser.new_context(base_url=server["url"], **SIZES[size])
             tab = context.new_page()
-            tab.goto("/doc/large-1?q=打印机")
-            assert tab.locator("nav.pagination .page.current").count() == 1
+            tab.goto(path)
+            ready(tab)
             found[size] = axe_violations(tab, axe_source)
             context.close()
+    return found
+
+
+def test_axe_finds_nothing_on_a_long_document_shown_in_parts(browser, large_index, tmp_path, axe_source):
+    def ready(tab):
+        assert tab.locator("nav.pagination .page.current").count() == 1
+
+    found = axe_at_each_size(browser, large_index, tmp_path, "/doc/large-1?q=打印机", ready, axe_source)
     assert found == {size: [] for size in SIZES}
 
 

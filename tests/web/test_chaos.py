@@ -15,11 +15,14 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from hammer import Hammer
 from live_server import COMMAND, get_json, request, running_server
 
 from indexer import build_index, config
 from indexer.index.store import current_generation
+
+pytestmark = pytest.mark.slow  # minutes of load, builds or SIGKILLs: `make test`, not `make test-fast`
 
 CHAOS_SECONDS = float(os.environ.get("EGOV_CHAOS_SECONDS", "30"))
 DAMAGE_SECONDS = 3

@@ -16,6 +16,8 @@ from live_server import COMMAND, request, running_server
 
 from indexer import build_index, config
 
+pytestmark = pytest.mark.slow  # minutes of load, builds or SIGKILLs: `make test`, not `make test-fast`
+
 SEED_PATH = config.seed_path()
 
 CLIENTS = 8

@@ -9,7 +9,10 @@ import threading
 import time
 from urllib.parse import quote
 
+import pytest
 from live_server import request, running_server
+
+pytestmark = pytest.mark.slow  # minutes of load, builds or SIGKILLs: `make test`, not `make test-fast`
 
 CONCURRENCY = 16
 REQUESTS = 5_000

@@ -76,6 +76,6 @@ def test_a_killed_supervisor_takes_its_workers_with_it(index_dir, tmp_path):
 
 
 def test_a_worker_whose_supervisor_died_before_it_could_follow_is_told_so():
-    check = "import os; from webui.serving import _end_with; print(_end_with(os.getppid()), _end_with(-1))"
+    check = "import os; from indexer.children import end_with; print(end_with(os.getppid()), end_with(-1))"
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=BOUND)
     assert result.stdout.split() == ["True", "False"], result.stderr

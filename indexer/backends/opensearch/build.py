@@ -33,6 +33,7 @@ from ...index.build import (
     Corpus,
     Progress,
     counted,
+    read_limits,
     scan_corpus,
     word_lists,
 )
@@ -69,17 +70,26 @@ class ClusterBuildSummary:
 
 def build_index(paths: Sequence[Path | str] = (), settings: config.OpenSearchSettings | None = None,
                 progress: Progress | None = None, procs: int = 1,
-                base_url: str | None = None) -> ClusterBuildSummary:
+                base_url: str | None = None, reading: Progress | None = None) -> ClusterBuildSummary:
     """Index ``paths`` (default: the seed corpus) into a new index of the cluster of
-    ``settings`` (default: ``$EGOV_OPENSEARCH_*``) and make it live behind the alias."""
+    ``settings`` (default: ``$EGOV_OPENSEARCH_*``) and make it live behind the alias;
+    ``reading`` and ``progress`` follow the files parsed and the documents indexed."""
     started = time.perf_counter()
     settings = settings or config.opensearch_settings()
     userdict, synonyms, abbreviations = word_lists()
     client = connect(settings)
     with cluster_errors(settings):  # a cluster that does not answer is told before the corpus is read
         client.info()
-    corpus = Corpus(list(paths) or [config.seed_path()], base_url)
-    total, entity_words = scan_corpus(corpus)
+    with Corpus(list(paths) or [config.seed_path()], base_url, procs, read_limits(), reading) as corpus:
+        return _build(client, settings, corpus, userdict, synonyms, abbreviations, progress, procs, started)
+
+
+def _build(client: OpenSearch, settings: config.OpenSearchSettings, corpus: Corpus, userdict: Path,
+           synonyms: Path, abbreviations: Path, progress: Progress | None, procs: int,
+           started: float) -> ClusterBuildSummary:
+    """:func:`build_index` once the cluster answers and the corpus is open."""
+    ids, entity_words = scan_corpus(corpus)
+    total = len(ids)
     dictionary = read_userdict(userdict) + entity_words
     schema = make_schema(dictionary)
     meta = {"egov_search": {"dictionary": dictionary, "synonyms": synonyms.read_text(encoding="utf-8"),

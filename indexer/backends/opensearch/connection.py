@@ -67,6 +67,7 @@ def search_errors(where: str) -> Iterator[None]:
     except exceptions.NotFoundError as err:
         raise IndexMissingError(f"{where}: {refusal(err)}; run `egov-search build`") from None
     except exceptions.TransportError as err:
-        if isinstance(err.status_code, int) and (err.status_code >= 500 or err.status_code in (401, 403, 429)):
+        status = err.status_code
+        if isinstance(status, int) and (status >= 500 or status in (401, 403, 429)):
             raise IndexUnavailableError(f"{where}: {refusal(err)}") from None
         raise

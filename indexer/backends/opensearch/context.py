@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ...fields import facets
-from ...search.context import FREQUENCY_FIELDS, sort_order
+from ...search.context import FREQUENCY_FIELDS, most_first, sort_order
 from ...search.explain import Explanation, written
 from ...search.logical import Node
 from ...search.notices import Notice
@@ -191,9 +191,10 @@ class ClusterContext:
         return Results(self.view, answer["hits"]["total"]["value"], ranked(answer),
                        {name: buckets(found) for name, found in answer.get("aggregations", {}).items()})
 
-    def facet_counts(self, node: Node, plan, results: Results) -> dict[str, dict[str, int]]:
+    def facet_counts(self, node: Node, plan, results: Results, limit: int) -> dict[str, dict[str, int]]:
         """Each facet's counts of ``results``; a field ``plan`` filters is counted over
-        ``node``'s matches with every filter but its own, in one more request."""
+        ``node``'s matches with every filter but its own, in one more request; the first
+        ``limit`` values of each, most first, and any filtered on after them."""
         recounted: dict[str, dict[str, int]] = {}
         filtered = [facet.name for facet in facets() if facet.name in plan.filters]
         if filtered and self.time_left:
@@ -207,7 +208,7 @@ class ClusterContext:
         counted = {}
         for facet in facets():
             groups = recounted[facet.name] if facet.name in recounted else results.groups(facet.name)
-            counted[facet.name] = dict(sorted(groups.items(), key=lambda group: (-group[1], group[0])))
+            counted[facet.name] = most_first(facet.name, groups, plan, limit)
         return counted
 
     def top(self, node: Node, limit: int) -> list[Hit]:

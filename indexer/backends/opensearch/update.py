@@ -20,7 +20,7 @@ from pathlib import Path
 from opensearchpy import OpenSearch
 
 from ... import config
-from ...index.build import BuildError, Corpus, Progress, scan_corpus
+from ...index.build import BuildError, Corpus, Progress, read_limits, scan_corpus
 from ...index.schema import make_schema
 from ...index.update import UpdateSummary
 from . import aliases, words
@@ -32,12 +32,20 @@ ID_BATCH = 1000  # ids looked up in one request
 
 
 def add_documents(paths: Sequence[Path | str], settings: config.OpenSearchSettings | None = None,
-                  progress: Progress | None = None) -> UpdateSummary:
-    """Add the documents of ``paths`` to the live index; one whose id is indexed is replaced."""
+                  progress: Progress | None = None, procs: int = 1) -> UpdateSummary:
+    """Add the documents of ``paths`` (pages and attachments parsed by ``procs`` processes, once)
+    to the live index; one whose id is indexed is replaced."""
     started = time.perf_counter()
     settings = settings or config.opensearch_settings()
-    corpus = Corpus(list(paths))
-    total, entity_words = scan_corpus(corpus)
+    with Corpus(list(paths), procs=procs, limits=read_limits()) as corpus:
+        return _add(corpus, settings, progress, started)
+
+
+def _add(corpus: Corpus, settings: config.OpenSearchSettings, progress: Progress | None,
+         started: float) -> UpdateSummary:
+    """:func:`add_documents` once the corpus is open."""
+    ids, entity_words = scan_corpus(corpus)
+    total = len(ids)
     client = connect(settings)
     with cluster_errors(settings):
         index = aliases.live_index(client, settings.alias)
@@ -45,7 +53,7 @@ def add_documents(paths: Sequence[Path | str], settings: config.OpenSearchSettin
         known = meta["egov_search"]["dictionary"]
         have = set(known)
         dictionary = known + [word for word in dict.fromkeys(entity_words) if word not in have]
-        existing = _indexed(client, index, [doc.id for doc in corpus.documents()])
+        existing = _indexed(client, index, ids)
         _, counted = load(client, index, make_schema(dictionary), corpus.documents(), total, progress,
                           first=_next_sequence(client, index))
         added = dictionary[len(known):]
