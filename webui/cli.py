@@ -57,6 +57,8 @@ def serve(host: str, port: int, index_dir: Path | None, workers: int, threads: i
     answer yet is waited for (searches answer 503 until it does).
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(process)d] %(name)s %(message)s")
+    # The OpenSearch client logs each failed try with a traceback; the 503 logs the reason once.
+    logging.getLogger("opensearch").setLevel(logging.ERROR)
     index_dir = config.index_dir(index_dir)
     clustered = on_opensearch()
     try:
