@@ -130,6 +130,8 @@ def load(client: OpenSearch, index: str, schema, documents, total: int, progress
     counts: Counter = Counter()
     counted: dict[str, words.Counts] = {}
     done = 0
+    if progress:
+        progress(0, total)  # the rate's clock starts with the load, not with its first batch
 
     def actions() -> Iterator[dict]:
         nonlocal done
