@@ -15,6 +15,8 @@ import click
 
 from . import backends, config
 from .crawl.command import crawl_options, run_crawl
+from .editors.commands import pins_group, validity_group
+from .editors.wordcommands import aliases_group, synonyms_group
 from .fields import facets
 from .index.build import BuildError
 from .index.progress import progress_reporter
@@ -36,6 +38,10 @@ PROCS_OPTION = click.option(
 @click.group()
 def main() -> None:
     """egov-search: Chinese full-text search over the e-government top-50 and your own texts."""
+
+
+for _editors in (pins_group, validity_group, synonyms_group, aliases_group):
+    main.add_command(_editors(INDEX_OPTION))
 
 
 @main.command()
@@ -129,14 +135,19 @@ def search(query: str, start: str | None, end: str | None, sort: str, scope: str
     click.echo(f"{result.total} results ({result.took_ms} ms)")
     for number, hit in enumerate(result.hits, 1):
         rank = f"#{hit.rank}" if hit.rank is not None else ""
-        about = "  ".join(str(hit.fields[name]) for name in ("published", "publisher", "doc_number")
-                          if hit.fields.get(name))
+        about = "  ".join(_shown(hit.fields[name]) for name in ("published", "publisher", "doc_number",
+                                                                 "validity") if hit.fields.get(name))
         click.echo(f"{number:>3}. [{hit.kind}{rank}] {hit.title}  ({hit.score:.2f})  {hit.id}")
         if about:
             click.echo(f"     {about}")
         click.echo(f"     {_plain(hit.snippet)}")
         if explained.get(hit.id):
             click.echo("\n".join(f"       {line}" for line in explained[hit.id].lines()))
+
+
+def _shown(value) -> str:
+    """A field's value as the terminal shows it: several joined with 、."""
+    return "、".join(value) if isinstance(value, list) else str(value)
 
 
 def _plain(html: str) -> str:

@@ -130,6 +130,18 @@ def decimal_number(variable: str, default: float, environ: Mapping[str, str] | N
     return value
 
 
+def beside_index(suffix: str, index: str | Path | None = None) -> Path:
+    """A file of the index's own beside its folder, as its query log is: ``sites/gov`` →
+    ``sites/gov.<suffix>``. The editors' files live there (``editors.sqlite3``, ``synonyms.txt``,
+    ``abbreviations.txt``, ``aliases.txt``): a build never touches them.
+
+    >>> beside_index("aliases.txt", "/srv/sites/gov")
+    PosixPath('/srv/sites/gov.aliases.txt')
+    """
+    folder = index_dir(index).resolve()
+    return folder.with_name(f"{folder.name}.{suffix}")
+
+
 def crawl_store(path: str | Path | None = None, index: str | Path | None = None) -> Path:
     """The crawl store: ``path``, else ``$EGOV_CRAWL_STORE``, else ``crawl/`` beside the index
     folder (as the query log is)."""

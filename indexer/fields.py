@@ -12,7 +12,8 @@ Adding a field is one row here plus its reader's mapping (readers put values in
 - ``date``: an ISO date (``2021-03-05``; with ``clean=parse_date`` any written form), indexed
   as the number 20210305 for ranges and sorting;
 - ``derived``: a keyword made by ``derive`` from the indexed value of field ``source`` (the
-  year of ``published``, for the 年份 facet);
+  year of ``published``, for the 年份 facet; with ``multi``, several: the names a title is
+  known by);
 - ``stored``: only kept, shown with the document.
 
 A ``text`` field other than the title and body is made of the fields it ``gathers`` (``meta``:
@@ -20,13 +21,16 @@ the publisher, site, column, topics, keywords, 文号 and an attachment's link t
 like the body).
 
 A ``clean`` function turns what a reader found into the stored value (``doc_number``: the
-canonical 文号, whatever way it was written); the readers clean with the same functions.
+canonical 文号, whatever way it was written); the readers clean with the same functions. A
+field of a closed vocabulary lists its ``values`` (``validity``: 现行有效, 已修改, 已废止, 已失效),
+and a filter value is cleaned and checked against them; ``guess`` gives a value from the title
+where the reader found none (…办法（已废止）).
 
 >>> published = Field("published", "date", "发布日期", filterable=True, sortable=True)
 >>> published.to_index("2021-03-05"), published.from_index(20210305)
 (20210305, '2021-03-05')
 >>> [f.name for f in facets()]
-['kind', 'year', 'publisher', 'topic', 'column', 'site']
+['kind', 'year', 'publisher', 'topic', 'column', 'site', 'validity']
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .analysis import validity
+from .analysis.citations import document_names
 from .analysis.dates import parse_date
 from .analysis.docnumber import cleaned, split_issuer
 
@@ -59,8 +65,10 @@ class Field:
     in_hits: bool = False  # carried by every hit (``None`` where unknown)
     clean: Callable[[str], str | None] | None = None  # the reader's text → the stored value
     source: str | None = None  # ``derived`` fields: the field it is made from
-    derive: Callable[[object], str | None] | None = None  # ``derived``: source value → keyword
+    derive: Callable[[object], str | list[str] | None] | None = None  # ``derived``: source value → keyword(s)
     gathers: tuple[str, ...] = ()  # ``text`` fields made of other fields
+    values: tuple[str, ...] = ()  # a closed vocabulary: the only values it holds
+    guess: Callable[[str], str | None] | None = None  # the value from the title, where the reader found none
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -79,7 +87,7 @@ class Field:
             return int("".join(found.groups())) if found else None
         if self.type == "number":
             return int(value)
-        if self.type == "keyword":
+        if self.type == "keyword" or self.type == "derived" and self.multi:
             values = value if isinstance(value, list | tuple) else [value]
             cleaned = [" ".join(str(v).replace(SEPARATOR, " ").split()) for v in values]
             cleaned = [v for v in cleaned if v]
@@ -127,7 +135,8 @@ FIELD_LIST = [
           clean=parse_date),
     Field("year", "derived", "年份", stored=False, filterable=True, facet=True, source="published",
           derive=_year),
-    Field("publisher", "keyword", "发布机构", filterable=True, facet=True, in_hits=True),
+    # several for a joint document (人力资源社会保障部 财政部), each as the editors' aliases name it
+    Field("publisher", "keyword", "发布机构", filterable=True, facet=True, multi=True, in_hits=True),
     Field("doc_number", "keyword", "文号", filterable=True, in_hits=True, clean=cleaned),
     Field("doc_number_key", "derived", "文号（不含机关）", stored=False, source="doc_number",
           derive=_number_key),
@@ -137,6 +146,10 @@ FIELD_LIST = [
     Field("column", "keyword", "栏目", filterable=True, facet=True, in_hits=True),
     Field("site", "keyword", "网站", filterable=True, facet=True, in_hits=True),
     Field("keywords", "keyword", "主题词", multi=True),
+    Field("validity", "keyword", "有效性", filterable=True, facet=True, in_hits=True,
+          clean=validity.canonical, values=validity.VALUES, guess=validity.from_title),
+    Field("names", "derived", "文件名称", stored=False, multi=True, source="title",
+          derive=document_names),  # what a 解读 or a repeal finds its document by
     Field("link_text", "stored", "链接文字"),  # an attachment: the text of the links to it
     Field("meta", "text", "机构与主题", stored=False,
           gathers=("publisher", "site", "column", "topic", "keywords", "doc_number", "link_text")),

@@ -17,7 +17,7 @@ from werkzeug.routing import PathConverter
 
 from indexer import config
 
-from . import admin, api, engine, errors, pages, recording, wsgi
+from . import admin, admin_editors, api, caching, clicks, cors, engine, errors, pages, recording, wsgi
 from .logs import log_access
 
 MAX_PARAMETERS = 200  # a search's filters take at most 6 × 20 values, and a few options
@@ -45,11 +45,16 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(clicks.bp)
     admin.init_app(app)
+    cors.init_app(app)
+    admin_editors.init_app(app)
     app.before_request(_start_timer)
     app.before_request(_screen)
+    caching.init_app(app)  # after the screen: a 304 still needs a sound request
     app.after_request(_finish)
-    app.after_request(wsgi.compress)  # after_request hooks run last-registered first
+    app.after_request(wsgi.compress)  # after_request hooks run last-registered first: the tag
+    # is set on the compressed answer, and stays weak and the same for both codings
     return app
 
 
@@ -66,13 +71,13 @@ def _start_timer() -> None:
 
 def _screen() -> None:
     """Refuse, before any work, what no page or endpoint takes: OPTIONS (405 with ``Allow``, as
-    for any method a route does not take) and more than :data:`MAX_PARAMETERS` parameters
-    (counted in the raw query string: parsing a million of them would be the work)."""
-    if request.method == "OPTIONS" and request.url_rule is not None:
+    for any method a route does not take) but an allowed origin's preflight, and more than
+    :data:`MAX_PARAMETERS` parameters (counted in the raw query string: parsing a million of
+    them would be the work)."""
+    if request.method == "OPTIONS" and request.url_rule is not None and not cors.preflight():
         raise MethodNotAllowed(valid_methods=sorted(request.url_rule.methods - {"OPTIONS"}))
     if request.query_string.count(b"&") >= MAX_PARAMETERS:
-        errors.bad_parameter(None, f"参数太多（最多 {MAX_PARAMETERS} 个）/ "
-                                   f"more than {MAX_PARAMETERS} parameters", "too_many_parameters")
+        errors.bad_parameter(None, f"参数太多（最多 {MAX_PARAMETERS} 个）", "too_many_parameters")
 
 
 def _finish(response: Response) -> Response:

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, url_for
 
-from . import data
+from . import data, openapi, params
 from .engine import get_engine
 from .errors import bad_parameter
+from .overview import overview_data
 
 bp = Blueprint("api", __name__)
 
 
 @bp.get("/api")
 def index():
-    """What the API offers."""
-    return jsonify(endpoints={
-        "/api/search?q=&kind=&year=&publisher=&topic=&column=&site=&from=&to=&sort=&in=&exact=&page=&limit=":
-            "ranked, faceted results (limit 1–100, default 10)",
-        "/api/suggest?q=&limit=": "up to 8 completions for a search box",
-        "/api/documents/<id>?part=": "one document, its body in parts of at most 20,000 characters",
-        "/api/doc/<id>?q=": "the document page: the document highlighted for q, and related documents",
-        "/api/related?id=": "documents that mention it, and similar documents",
-        "/api/overview?sort=rank|-rank|name|-name": "the home page: ranking and sections",
-        "/healthz": "status and document count",
-    })
+    """What the API offers: each endpoint and what it answers, and the OpenAPI description."""
+    return jsonify(endpoints={e.path: e.summary for e in openapi.ENDPOINTS if not e.admin},
+                   openapi=url_for("api.description"))
+
+
+@bp.get("/api/openapi.json")
+def description():
+    """The OpenAPI 3.1 description, from the parameter table the endpoints check with."""
+    admin = bool(current_app.config.get("ADMIN_TOKEN"))
+    engine = get_engine()
+    return jsonify(engine.cached(("openapi", admin), lambda: openapi.document("政务搜索 API", admin)))
 
 
 @bp.get("/api/search")
@@ -40,8 +41,8 @@ def suggest():
 
 @bp.get("/api/overview")
 def overview():
-    """The home page's data: the ranking (``?sort=rank|-rank|name|-name``) and the sections."""
-    return jsonify(data.overview_data(request.args))
+    """The served collection: its size, kinds, years, facets; the seed's ranking and article."""
+    return jsonify(overview_data(request.args))
 
 
 @bp.get("/api/documents/<docid:doc_id>")
@@ -59,9 +60,9 @@ def document_page(doc_id: str):
 @bp.get("/api/related")
 def related():
     """Documents that mention ``?id=`` (for a vendor) and documents similar to it."""
-    doc_id = request.args.get("id", "")
+    doc_id = params.read("related", request.args)["id"]
     if not doc_id:
-        bad_parameter("id", "缺少参数 id / missing parameter id", "missing_parameter")
+        bad_parameter("id", "缺少参数 id", "missing_parameter")
     return jsonify(data.related_data(data.document_data(doc_id)))
 
 

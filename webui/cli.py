@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,6 +31,8 @@ from indexer.crawl.store import Store
 
 from . import create_app, querylog, recording, serving
 from . import popular as popular_lists
+from .logpath import default_log_path, shared_log_path
+from .report import search_report, search_report_csv, search_report_text, text_table
 
 
 @main.command()
@@ -137,7 +139,8 @@ def _recrawling(every: str | None, index_dir: Path):
 
 LOG_OPTION = click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
                           envvar="EGOV_QUERY_LOG",
-                          help="The query log (default: queries.sqlite3 beside the index folder).")
+                          help="The query log (default: the index's own, INDEX.queries.sqlite3 "
+                               "beside the index folder).")
 
 
 @main.command()
@@ -146,18 +149,29 @@ LOG_OPTION = click.option("--log", "log_file", type=click.Path(dir_okay=False, p
               help="How far back to look.")
 @click.option("--top", default=20, show_default=True, type=click.IntRange(1, 1000), help="Rows per list.")
 @LOG_OPTION
-def report(index_dir: Path | None, days: int, top: int, log_file: Path | None) -> None:
-    """Print the top queries, the top queries that found nothing, the corrections shown and
-    the queries picked from the autocomplete (from the query log, which holds no addresses)."""
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON (English keys).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print them as CSV for a spreadsheet (UTF-8 with a BOM).")
+def report(index_dir: Path | None, days: int, top: int, log_file: Path | None, as_json: bool,
+           as_csv: bool) -> None:
+    """Report, in Chinese, what people searched and opened: searches by day, top queries,
+    queries that found nothing, queries whose results nobody opened, clicks by position,
+    corrections kept or refused (仍然搜索), autocomplete picks and the filters used. A search's
+    refinements (a facet, a sort, a page, the time filter) count as that one search. Read
+    from the index's query log, which holds no addresses."""
+    if as_json and as_csv:
+        raise click.UsageError("--json 和 --csv 只能选一个")
     path = _existing_log(index_dir, log_file)
-    found = querylog.LogFile(path).report(time.time() - days * querylog.DAY, top)
-    click.echo(f"{found['searches']} searches in the last {days} days ({path})")
-    _table("top queries", ["searches", "query"], [(n, q) for q, n in found["top"]])
-    _table("top queries that found nothing", ["searches", "query"], [(n, q) for q, n in found["nothing"]])
-    _table("corrections shown (kept: searched as typed instead)", ["shown", "kept", "query", "corrected to"],
-           [(n, kept or 0, q, s or "-") for q, s, n, kept in found["corrections"]])
-    _table("queries picked from the autocomplete", ["searches", "query"],
-           [(n, q) for q, n in found["autocomplete"]])
+    log = querylog.LogFile(path)
+    try:
+        found = search_report(log.db(), days, top)
+    finally:
+        log.close()
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+    elif as_csv:
+        click.echo(search_report_csv(found), nl=False)
+    else:
+        click.echo(search_report_text(found, str(path)))
 
 
 @main.group()
@@ -180,8 +194,10 @@ def popular_list(index_dir: Path | None, log_file: Path | None, top: int) -> Non
     entries = log.entries(top)
     mode = {"1": "达到人数即显示", "approved": "批准后才显示", "0": "不显示"}[log.settings.mode]
     click.echo(f"近 {popular_lists.WINDOW_DAYS} 天的搜索（至少 {log.settings.min_clients} 人搜索；{mode}）")
-    _table("热门搜索候选", ["人数", "次数", "决定", "显示情况", "查询"],
-           [(e.clients, e.searches, STATE_LABELS.get(e.state, "-"), e.reason, e.key) for e in entries])
+    click.echo("\n热门搜索候选：")
+    rows = [[e.clients, e.searches, STATE_LABELS.get(e.state, "-"), e.reason, e.key] for e in entries]
+    click.echo("\n".join(text_table(["人数", "次数", "决定", "显示情况", "查询"], rows,
+                                    [True, True, False, False, False])))
 
 
 def _decision(name: str, state: str | None, label: str, summary: str) -> None:
@@ -209,10 +225,15 @@ _decision("unpin", "approved", "已取消置顶", "Unpin QUERY (it stays approve
 
 
 def _existing_log(index_dir: Path | None, log_file: Path | None) -> Path:
-    """The query log's path; a usage error naming it if there is none."""
-    path = log_file or config.index_dir(index_dir).resolve().parent / "queries.sqlite3"
+    """The query log's path: ``--log``, else the index's own; an error naming it if there is
+    none (and the log all indexes of the folder shared before, if it is there)."""
+    index = config.index_dir(index_dir)
+    path = log_file or default_log_path(index)
     if not path.exists():
-        raise click.ClickException(f"no query log at {path}: it is written by `egov-search serve`")
+        shared = shared_log_path(index)
+        hint = (f"；此前同一文件夹中各索引共用的查询日志在 {shared}，可用 --log {shared} 查看"
+                if log_file is None and shared.exists() else "")
+        raise click.ClickException(f"没有查询日志 {path}：它由 egov-search serve 写入{hint}")
     return path
 
 
@@ -224,21 +245,6 @@ def _editor_log(index_dir: Path | None, log_file: Path | None) -> popular_lists.
     except ConfigError as err:
         raise click.ClickException(str(err)) from None
     return app.extensions[recording.EXTENSION]
-
-
-def _table(title: str, header: list[str], rows: list[tuple]) -> None:
-    """A titled plain-text table; numbers first, right-aligned."""
-    click.echo(f"\n{title}:")
-    if not rows:
-        click.echo("  (none)")
-        return
-    numeric = [i for i, value in enumerate(rows[0]) if isinstance(value, int)]
-    widths = [max(len(str(header[i])), *(len(str(row[i])) for row in rows)) for i in numeric]
-    click.echo("  " + "  ".join(str(header[i]).rjust(w) for i, w in zip(numeric, widths, strict=True))
-               + "  " + " | ".join(header[len(numeric):]))
-    for row in rows:
-        cells = [str(row[i]).rjust(w) for i, w in zip(numeric, widths, strict=True)]
-        click.echo("  " + "  ".join(cells) + "  " + " | ".join(str(v) for v in row[len(numeric):]))
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})

@@ -1,8 +1,8 @@
 """Every error is an answer, never a traceback: JSON under /api and /healthz, a Chinese page elsewhere.
 
-The JSON is ``{"error": message, "code": code}``, plus ``"param"`` when one parameter is at
-fault: the message in Chinese and English for people, the code (:data:`CODES`, or what
-:func:`bad_parameter` was given) stable for programs.
+The JSON is ``{"error": {"code": code, "param": name or null, "message": message}}``: the
+message in Chinese for people, the code (:data:`CODES`, or what :func:`bad_parameter` was
+given) stable for programs, and the parameter at fault when there is one.
 """
 
 from __future__ import annotations
@@ -20,19 +20,19 @@ from indexer import IndexMissingError, IndexUnavailableError
 LOG = logging.getLogger("egov_search")
 JSON_PATHS = ("/api/", "/healthz/")
 MESSAGES = {
-    400: "请求参数无效 / bad request",
-    404: "找不到该页面或文档 / not found",
-    405: "不支持该请求方法 / method not allowed",
-    413: "请求太大 / request too large",
-    414: "网址太长 / URL too long",
-    431: "请求头太大 / request header fields too large",
-    500: "服务器内部错误，请稍后再试 / internal server error",
-    501: "不支持该传输编码 / transfer coding not implemented",
-    503: "搜索索引暂不可用：请运行 egov-search build 建立索引 / "
-         "the search index is missing or damaged: run `egov-search build`",
+    400: "请求参数无效",
+    401: "需要管理令牌",
+    404: "找不到该页面或文档",
+    405: "不支持该请求方法",
+    413: "请求太大",
+    414: "网址太长",
+    429: "请求太频繁，请稍后再试",
+    431: "请求头太大",
+    500: "服务器内部错误，请稍后再试",
+    501: "不支持该传输编码",
+    503: "搜索索引暂不可用：请运行 egov-search build 建立索引",
 }
-UNAVAILABLE = ("搜索服务暂时不可用，请稍后再试 / "
-               "search is temporarily unavailable: the index does not answer; try again later")
+UNAVAILABLE = "搜索服务暂时不可用，请稍后再试"  # the index (an OpenSearch cluster) does not answer
 
 CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
          413: "body_too_large", 414: "uri_too_long", 422: "build_aborted", 429: "too_many_requests",
@@ -63,15 +63,20 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected)
 
 
+def error_body(code: int, message: str, error_code: str | None = None, param: str | None = None) -> dict:
+    """``{"error": {"code", "param", "message"}}``: the JSON of every API error."""
+    return {"error": {"code": error_code or CODES.get(code, f"http_{code}"), "param": param,
+                      "message": message}}
+
+
 def error_response(code: int, message: str, error_code: str | None = None,
                    param: str | None = None) -> Response:
-    """``{"error": message, "code": …, "param": …}`` for the API, the error page for people."""
+    """:func:`error_body` for the API, the error page for people."""
     if (request.path + "/").startswith(JSON_PATHS):
-        extra = {"param": param} if param else {}
-        response = jsonify(error=message, code=error_code or CODES.get(code, f"http_{code}"), **extra)
+        response = jsonify(error_body(code, message, error_code, param))
     else:
-        chinese = message.partition(" / ")[0]  # the page is Chinese; the API keeps both
-        response = make_response(render_template("error.html", code=code, message=chinese))
+        query = request.args.get("q", "") if code == 400 else ""  # a search to go back to
+        response = make_response(render_template("error.html", code=code, message=message, query=query))
     response.status_code = code
     return response
 
@@ -79,11 +84,10 @@ def error_response(code: int, message: str, error_code: str | None = None,
 def plain_error(code: int, path: str) -> tuple[str, bytes]:
     """Content type and body of an error answered outside the app (by waitress): JSON for
     the API, a short page like ``error.html`` for people."""
-    message = MESSAGES.get(code, f"请求无效 / HTTP {code}")
+    message = MESSAGES.get(code, f"请求无效（HTTP {code}）")
     if (path + "/").startswith(JSON_PATHS):
-        answer = {"error": message, "code": CODES.get(code, f"http_{code}")}
-        return "application/json", json.dumps(answer, ensure_ascii=False).encode()
-    chinese = html.escape(message.partition(" / ")[0])
+        return "application/json", json.dumps(error_body(code, message), ensure_ascii=False).encode()
+    chinese = html.escape(message)
     page = (f'<!doctype html>\n<html lang="zh-CN"><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<title>{chinese} - 政务搜索</title><link rel="stylesheet" href="/static/style.css">'
@@ -94,11 +98,11 @@ def plain_error(code: int, path: str) -> tuple[str, bytes]:
 
 
 def _http_error(err: HTTPException):
-    """Werkzeug's own errors get our bilingual wording; ours keep their description."""
+    """Werkzeug's own errors get our Chinese wording; ours keep their description."""
     if err.code is None:
         return err
     custom = err.description != type(err).description
-    message = err.description if custom else MESSAGES.get(err.code, f"{err.name} / {err.name}")
+    message = err.description if custom else MESSAGES.get(err.code, f"请求无效（HTTP {err.code}）")
     response = error_response(err.code, message, getattr(err, "error_code", None),
                               getattr(err, "param", None))
     if getattr(err, "valid_methods", None):

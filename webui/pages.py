@@ -4,35 +4,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from indexer import FIELDS
-
-from . import data, recording
+from . import clicks, data, document_view, examples, overview, params, recording, timefilter
 
 bp = Blueprint("pages", __name__)
 
 KIND_LABELS = {"vendor": "提供商", "section": "文章段落", "document": "文档", "page": "网页",
                "attachment": "附件"}
-FIELD_LABELS = {"list": "榜单", "source": "来源", "article": "所属文章", "published": "发布日期",
-                "written": "成文日期", "publisher": "发布机构", "doc_number": "文号", "topic": "主题分类",
-                "column": "栏目", "site": "网站", "index_number": "索引号", "keywords": "主题词",
-                "validity": "有效性", "doctype": "文种", "author": "作者", "url": "原文地址"}
-HIDDEN_FIELDS = ("id", "kind", "title", "rank", "body", "url")  # shown elsewhere on the page, or internal
-FACETS = {"publisher": "发布机构", "topic": "主题分类", "column": "栏目", "site": "网站"}
+KIND_TIPS = {"page": "网站上的网页", "attachment": "网页所附的文件（PDF 或 Word），可下载",
+             "vendor": "榜单中的一家企业", "section": "文章中的一节"}
+FACETS = {"publisher": "发布机构", "validity": "有效性", "topic": "主题分类", "column": "栏目",
+          "site": "网站"}
+VALIDITY_CLASSES = {"现行有效": "valid", "已修改": "amended", "已废止": "repealed", "已失效": "expired"}
 FILTERS = ("kind", "year", *FACETS)  # repeatable parameters: values of one ORed, filters ANDed
+FILTER_LABELS = {"kind": "类型", "year": "年份", **FACETS}
 PASSED = ("from", "to", "sort", "in", "limit", "exact")  # single parameters a new search keeps
-TIME_PRESETS = (("week", "一周内", 7), ("month", "一月内", 31), ("year", "一年内", 365))
 SORT_LABELS = {"relevance": "按相关度", "-published": "按时间"}
 SCOPE_LABELS = {"all": "全文", "title": "标题"}
 FACET_SHOWN = 8  # values listed per facet; the rest behind 更多
 VALUES_SHOWN = 10  # values of a document's several-valued field shown; the rest folded
 PAGE_WINDOW = 2  # page links shown on each side of the current page
-TYPED_FILTER = re.compile(r"(?<!\S)(kind|publisher|topic|column|site):(\S+)")
+TYPED_FILTER = re.compile(r"(?<!\S)(kind|publisher|validity|topic|column|site):(\S+)")
 CARE_COOKIE = "care"
 CARE_MAX_AGE = 365 * 24 * 3600
 
@@ -43,11 +39,22 @@ def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, kind)
 
 
-@bp.app_template_filter("field_label")
-def field_label(name: str) -> str:
-    """The Chinese name of a document's field: the table's label, else a known extra one."""
-    field = FIELDS.get(name)
-    return field.label if field else FIELD_LABELS.get(name, name)
+@bp.app_template_filter("duration")
+def duration(ms: float) -> str:
+    """How long a search took, as a person reads it: 446 毫秒, 1.2 秒."""
+    return f"{max(1, round(ms))} 毫秒" if ms < 1000 else f"{ms / 1000:.1f} 秒"
+
+
+@bp.app_template_filter("kind_tip")
+def kind_tip(kind: str) -> str:
+    """What a document kind's badge means, for those who do not know the word."""
+    return KIND_TIPS.get(kind, "")
+
+
+@bp.app_template_filter("validity_class")
+def validity_class(value: str) -> str:
+    """The badge class of a validity (``validity-repealed`` …)."""
+    return f"validity-{VALIDITY_CLASSES.get(value, 'other')}"
 
 
 @bp.app_template_filter("shared")
@@ -69,7 +76,7 @@ def index():
     """The home page, or the results page when there is a query."""
     if "q" in request.args:
         return results()
-    page = data.overview_data(request.args)
+    page = overview.overview_data(request.args)
     return _render("index.html", url_for("api.overview", sort=page["sort"]), page=page,
                    popular=recording.popular())
 
@@ -96,15 +103,23 @@ def robots() -> Response:
 
 def results():
     """Results for ``?q=``, with filters, facets, time filter, sort and pagination."""
-    page = data.search_data(request.args, required=False)
+    page = data.search_data(request.args, lenient=True)
     state = search_state(page)
-    recording.record_search(page, state, took=request.args.get("sug") == "1")
+    state["s"] = recording.record_search(page, state, took=request.args.get("sug") == "1")
     typed = typed_filters(state["q"])
+    for hit in page["hits"]:
+        hit["doc_url"] = with_filters(hit["doc_url"], state)
+    years = year_links(page, state)
+    dated = bool(years or state["from"] or state["to"] or state["sort"])
+    count = (lambda start: timefilter.count_since(page, bool(state["exact"]), start)) if dated else None
+    times = timefilter.time_links(state, lambda **changes: _url(state, page=None, **changes), count)
+    pages = page_links(page, state)
     return _render("results.html", url_for("api.search", **_api_params(state)), page=page,
                    query=state["q"], state=state, hidden=hidden_inputs(state),
-                   pages=page_links(page, state), kinds=kind_links(page, state, typed),
-                   facet_groups=facet_groups(page, state), year_links=year_links(page, state),
-                   times=time_links(state), sorts=option_links(state, "sort", SORT_LABELS, "relevance"),
+                   pages=pages, clicks=clicks.result_links(page, state["s"], pages["first"]),
+                   kinds=kind_links(page, state, typed),
+                   facet_groups=facet_groups(page, state), year_links=years, dated=dated,
+                   times=times, sorts=option_links(state, "sort", SORT_LABELS, "relevance"),
                    scopes=option_links(state, "in", SCOPE_LABELS, "all"),
                    chips=filter_chips(state), conflicts=typed_conflicts(state, typed),
                    exact_url=_url(state, q=page["query"], exact="1", page=None),
@@ -117,12 +132,29 @@ def document(doc_id: str):
     """A document (a long one a part at a time), highlighted for ``?q=``, with related documents."""
     page = data.document_page_data(doc_id, request.args)
     part = page["part"]["number"] if page["part"]["of"] > 1 else None
+    doc = page["document"]
     html, headers = _render("document.html", url_for("api.document_page", doc_id=doc_id,
                                                      q=page["query"] or None, part=part),
-                            page=page, query=page["query"], hidden_fields=HIDDEN_FIELDS,
-                            parts=part_links(page), values_shown=VALUES_SHOWN)
+                            page=page, query=page["query"], parts=part_links(page),
+                            fields=document_view.known_fields(doc), values_shown=VALUES_SHOWN,
+                            attachments=document_view.attachments(doc_id),
+                            parent=document_view.parent_page(doc), back_url=search_back_url(page["query"]))
     headers["Link"] += f', <{url_for("api.related", id=doc_id)}>; rel="related"; type="application/json"'
     return html, headers
+
+
+def search_back_url(q: str) -> str:
+    """The results page a document was opened from: its query with the filters and options
+    the result's link carried (:func:`with_filters`)."""
+    state = {name: [v for v in request.args.getlist(name) if v.strip()] for name in FILTERS}
+    state.update({name: request.args.get(name) or None for name in PASSED if name != "exact"})
+    return _url({**state, "q": q})
+
+
+def with_filters(doc_url: str, state: dict) -> str:
+    """A result's page address carrying the search's filters, for its 搜索“…” breadcrumb."""
+    pairs = hidden_inputs(state)
+    return doc_url + ("&" if "?" in doc_url else "?") + urlencode(pairs) if pairs else doc_url
 
 
 def search_state(page: dict) -> dict:
@@ -143,19 +175,20 @@ def search_state(page: dict) -> dict:
         state["sort"] = None
     if state["in"] == "all":
         state["in"] = None
-    if state["limit"] == str(data.DEFAULT_LIMIT):
+    if state["limit"] == str(params.LIMIT.default):
         state["limit"] = None
     return state
 
 
 def _url(state: dict, **changes) -> str:
     """The results URL for ``state`` with some parameters changed; empty values and page 1
-    are left out, lists repeat their parameter."""
+    are left out, lists repeat their parameter, and the search id (``s``) rides along: the
+    page it leads to refines the same search."""
     merged = {**state, **changes}
     if merged.get("page") == 1:
         merged["page"] = None
     pairs: list[tuple[str, str]] = [("q", merged.get("q") or "")]
-    for name in (*FILTERS, *PASSED, "page"):
+    for name in (*FILTERS, *PASSED, "page", "s"):
         value = merged.get(name)
         for item in value if isinstance(value, list) else [value]:
             if item not in (None, ""):
@@ -211,7 +244,7 @@ def typed_conflicts(state: dict, typed: dict[str, str]) -> list[str]:
 
 
 def _filter_label(name: str) -> str:
-    return {"kind": "类型", "year": "年份"}.get(name, FACETS.get(name, name))
+    return FILTER_LABELS.get(name, name)
 
 
 def facet_groups(page: dict, state: dict) -> list[dict]:
@@ -249,21 +282,6 @@ def year_links(page: dict, state: dict) -> list[dict]:
     return links
 
 
-def time_links(state: dict, today: date | None = None) -> dict:
-    """时间不限 / 一周内 / 一月内 / 一年内 as links on ``from``; 自定义 for other dates."""
-    today = today or date.today()
-    presets = [{"label": "时间不限", "url": _url(state, page=None, **{"from": None, "to": None}),
-                "active": not state["from"] and not state["to"]}]
-    matched = presets[0]["active"]
-    for _key, label, days in TIME_PRESETS:
-        start = (today - timedelta(days=days)).isoformat()
-        active = state["from"] == start and not state["to"]
-        matched = matched or active
-        presets.append({"label": label, "active": active,
-                        "url": _url(state, page=None, **{"from": start, "to": None})})
-    return {"presets": presets, "custom": not matched, "today": today.isoformat()}
-
-
 def option_links(state: dict, name: str, labels: dict[str, str], default: str) -> list[dict]:
     """One link per value of a single option (sort, scope); the current one marked."""
     current = state[name] or default
@@ -273,18 +291,21 @@ def option_links(state: dict, name: str, labels: dict[str, str], default: str) -
 
 
 def filter_chips(state: dict) -> list[dict]:
-    """Each filter in force, with a link that removes it."""
+    """Each filter in force, with a link that removes it and the control (its ``data-focus``)
+    that gets the focus on the page it leads to."""
     chips = []
     for name in FILTERS:
         for value in state[name]:
             shown = kind_label(value) if name == "kind" else value
-            chips.append({"label": f"{_filter_label(name)}：{shown}",
+            chips.append({"label": f"{_filter_label(name)}：{shown}", "focus": f"{name}:{value}",
                           "url": _url(state, **{name: [v for v in state[name] if v != value]}, page=None)})
     if state["from"] or state["to"]:
         chips.append({"label": f"时间：{state['from'] or '不限'} 至 {state['to'] or '今'}",
+                      "focus": "发布时间:时间不限",
                       "url": _url(state, page=None, **{"from": None, "to": None})})
     if state["in"] == "title":
-        chips.append({"label": "只搜标题", "url": _url(state, page=None, **{"in": None})})
+        chips.append({"label": "只搜标题", "focus": "搜索范围:全文",
+                      "url": _url(state, page=None, **{"in": None})})
     return chips
 
 
@@ -339,6 +360,20 @@ def pager(current: int, last: int, url: Callable[[int], str]) -> dict:
     }
 
 
+def template_names(page: dict) -> dict:
+    """The page's data with the names the templates read beside the API's: ``snippet`` for
+    ``snippet_html``, and the home page's ``vendors``, ``ranking_title``, ``ranking_source``,
+    ``sections`` and ``article_title`` from ``ranking`` and ``article``."""
+    named = {name: [{**hit, "snippet": hit["snippet_html"]} for hit in page[name]]
+             for name in ("hits", "mentions", "similar") if name in page}
+    ranking, article = page.get("ranking") or {}, page.get("article") or {}
+    if "documents" in page and "kinds" in page:  # the overview
+        named |= {"vendors": ranking.get("items", []), "ranking_title": ranking.get("title"),
+                  "ranking_source": ranking.get("source"), "sections": article.get("sections", []),
+                  "article_title": article.get("title")}
+    return {**page, **named}
+
+
 def _here() -> str:
     """This page's path and query, to come back to."""
     query = request.query_string.decode("utf-8", "replace")
@@ -347,5 +382,9 @@ def _here() -> str:
 
 def _render(template: str, json_url: str, **context):
     """The page, linking its JSON twin in the HTML and in a ``Link`` header."""
-    html = render_template(template, json_url=json_url, **context)
+    if "page" in context:
+        context["page"] = template_names(context["page"])
+    shown = examples.example_queries()
+    html = render_template(template, json_url=json_url, examples=shown,
+                           placeholder=examples.placeholder(shown), **context)
     return html, {"Link": f'<{json_url}>; rel="alternate"; type="application/json"', "Vary": "Cookie"}

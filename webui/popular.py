@@ -15,6 +15,7 @@ A query is shown once ``min_clients`` distinct clients (:mod:`.visitors`) search
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
@@ -26,12 +27,14 @@ import time
 import unicodedata
 import weakref
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.analysis.normalize import normalize_text
+from indexer.analysis.question import content_fragments
 
-from .querylog import DAY, Candidate, LogFile, Search
+from .querylog import DAY, Candidate, Click, Event, LogFile, Search
 from .throttle import RecentEvents
 from .visitors import Keys
 
@@ -88,8 +91,15 @@ def compact(text: str) -> str:
 
 
 def pairs(text: str) -> frozenset[str]:
-    """The two-character pieces of each word (two Han characters or more, or Latin and digits)."""
-    return frozenset(word[i:i + 2] for word in WORD.findall(text) for i in range(len(word) - 1))
+    """The two-character pieces of each word (two Han characters or more, or Latin and digits)
+    once a question's scaffolding and function words are taken out: 相关搜索 shares content,
+    so 医保怎么报销 and 怎么办理居住证 have nothing in common.
+
+    >>> sorted(pairs("医保怎么报销")), sorted(pairs("可以办理居住证吗"))
+    (['医保', '报销'], ['住证', '办理', '居住', '理居'])
+    """
+    return frozenset(word[i:i + 2] for part in content_fragments(text) for word in WORD.findall(part)
+                     for i in range(len(word) - 1))
 
 
 @dataclass(frozen=True)
@@ -119,9 +129,11 @@ class QueryLog:
         """Begin this process's state and thread (again after a fork: threads and files do not
         survive one)."""
         self._pid = os.getpid()
-        self._pending: deque[Search] = deque()
+        self._pending: deque[Event] = deque()
         self._dropped = 0
-        self._rate = RecentEvents(self.settings.rate_per_minute, 60, CLIENTS_REMEMBERED)
+        # searches (with their refinements) and clicks each have the rate per client
+        self._rates = {kind: RecentEvents(self.settings.rate_per_minute, 60, CLIENTS_REMEMBERED)
+                       for kind in ("searches", "clicks")}
         self._file = LogFile(self.settings.path)
         self._work = threading.Lock()
         self._refreshed = float("-inf")
@@ -134,19 +146,21 @@ class QueryLog:
                 if self._pid != os.getpid():
                     self._start()
 
-    def add(self, search: Search, address: str) -> bool:
-        """Queue a search from ``address`` to be written; ``False`` when that client is past its
-        rate or the queue is full (then it is not logged)."""
+    def add(self, event: Event, address: str) -> bool:
+        """Queue a search, a refinement or a click from ``address`` to be written; ``False`` when
+        that client is past its rate or the queue is full (then it is not logged)."""
         self._ready()
-        client = self.keys.client(address, search.at).hex()
-        if self._rate.retry_after(client):
+        client = self.keys.client(address, event.at).hex()
+        rate = self._rates["clicks" if isinstance(event, Click) else "searches"]
+        if rate.retry_after(client):
             return False
-        self._rate.add(client)
+        rate.add(client)
         if len(self._pending) >= MAX_PENDING:
             self._dropped += 1
             return False
-        visitor = self.keys.client(address, search.at, search.key)
-        self._pending.append(dataclasses.replace(search, visitor=visitor))
+        if isinstance(event, Search):
+            event = dataclasses.replace(event, visitor=self.keys.client(address, event.at, event.key))
+        self._pending.append(event)
         return True
 
     def popular(self) -> list[str]:
@@ -186,7 +200,7 @@ class QueryLog:
 
     def _flush(self) -> None:
         if self._dropped:
-            LOG.warning("query log %s: %d searches not logged (more than %d waiting)",
+            LOG.warning("query log %s: %d searches or clicks not logged (more than %d waiting)",
                         self.settings.path, self._dropped, MAX_PENDING)
             self._dropped = 0
         batch = list(self._pending)  # requests only append; taken off once written
@@ -253,6 +267,15 @@ class QueryLog:
         if self.settings.mode == "approved" and state != "approved":
             return "待批准"
         return "排名靠后"
+
+    @contextlib.contextmanager
+    def flushed(self) -> Iterator[sqlite3.Connection]:
+        """The file's connection with everything queued written, for the editor's report; the
+        log's thread waits until the block ends."""
+        self._ready()
+        with self._work:
+            self._flush()
+            yield self._file.db()
 
     def decide(self, query: str, state: str | None, now: float | None = None) -> str:
         """Record an editor's decision on ``query`` (approved, hidden, pinned; ``None`` forgets

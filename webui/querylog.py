@@ -1,16 +1,17 @@
 """The query log file: what one SQLite file keeps for 热门搜索, 相关搜索 and ``egov-search report``.
 
-Four tables. ``searches`` is the raw log for the report (the time, the query, its filters,
-the results found, the correction shown, 仍然搜索, the autocomplete); ``queries`` holds one
-row per normalised query, ``query_days`` its searches and distinct clients per day, and
-``visitors`` the clients already counted today, as keyed hashes of address and query that
-mean nothing without the key (:mod:`.visitors`), deleted once their day is over.
-``decisions`` holds what an editor decided (approved, hidden, pinned). No address, no
-cookie. Every statement here is indexed; the file is only ever used by one background thread
-per process (:mod:`.popular`) and by the CLI, never in a request.
+``searches`` is the raw log for the report (the time, the query, its filters, the results
+found, the correction shown, 仍然搜索, the autocomplete), each with an id that the results
+page carries; ``refinements`` (a facet, a sort, a page, the time filter, 仍然搜索 on that
+page) and ``clicks`` (a result opened: its position and document) refer to a search by that
+id. ``queries`` holds one row per normalised query, ``query_days`` its searches and distinct
+clients per day, and ``visitors`` the clients already counted today, as keyed hashes of
+address and query that mean nothing without the key (:mod:`.visitors`), deleted once their
+day is over. ``decisions`` holds what an editor decided (approved, hidden, pinned). No
+address, no cookie. Every statement here is indexed; the file is only ever used by one
+background thread per process (:mod:`.popular`) and by the CLI, never in a request.
 
-The schema is versioned with ``PRAGMA user_version``: :data:`MIGRATIONS` brings a file of any
-earlier version up to date in place, so a later change (clicks, per-index logs) adds one step.
+The schema and its migrations: :mod:`.logschema`.
 """
 
 from __future__ import annotations
@@ -19,65 +20,26 @@ import contextlib
 import json
 import logging
 import os
+import secrets
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from .logschema import migrate, transaction
+
 LOG = logging.getLogger("egov_search")
 DAY = 86400.0
 RETENTION_DAYS = 90  # raw searches older than this are deleted
-MAX_ROWS = 1_000_000  # raw searches kept at most, the oldest deleted first
-MIGRATIONS = (
-    # 1: the log before version 2 (a file from then has user_version 0 and this table).
-    """CREATE TABLE IF NOT EXISTS searches (
-        at REAL NOT NULL, query TEXT NOT NULL, filters TEXT NOT NULL, total INTEGER NOT NULL,
-        suggestion TEXT, kept_typed INTEGER NOT NULL DEFAULT 0,
-        from_autocomplete INTEGER NOT NULL DEFAULT 0);""",
-    # 2: an id per search (for clicks to refer to), the aggregates and the editor's decisions.
-    """CREATE TABLE searches_2 (
-        id INTEGER PRIMARY KEY,
-        at REAL NOT NULL,             -- Unix time
-        query TEXT NOT NULL,          -- as searched, trimmed
-        filters TEXT NOT NULL,        -- JSON: {"kind": [...], "from": "2021-01-01", ...}, only those set
-        total INTEGER NOT NULL,       -- results found
-        suggestion TEXT,              -- the correction shown instead, or NULL
-        kept_typed INTEGER NOT NULL DEFAULT 0,        -- 1: searched as typed (仍然搜索)
-        from_autocomplete INTEGER NOT NULL DEFAULT 0  -- 1: picked from the autocomplete list
-    );
-    INSERT INTO searches_2 (at, query, filters, total, suggestion, kept_typed, from_autocomplete)
-        SELECT at, query, filters, total, suggestion, kept_typed, from_autocomplete FROM searches;
-    DROP TABLE searches;
-    ALTER TABLE searches_2 RENAME TO searches;
-    CREATE INDEX searches_at ON searches (at);
-    CREATE TABLE queries (
-        id INTEGER PRIMARY KEY,
-        key TEXT NOT NULL UNIQUE,     -- normalised as search normalises (what is shown)
-        searches INTEGER NOT NULL,    -- since it was first kept
-        last_at REAL NOT NULL,
-        last_total INTEGER NOT NULL   -- results its last search found
-    );
-    CREATE INDEX queries_weight ON queries (searches, last_at);
-    CREATE TABLE query_days (
-        query_id INTEGER NOT NULL, day INTEGER NOT NULL,  -- days since 1970 (UTC)
-        searches INTEGER NOT NULL, clients INTEGER NOT NULL,
-        PRIMARY KEY (query_id, day)) WITHOUT ROWID;
-    CREATE INDEX query_days_day ON query_days (day);
-    CREATE TABLE visitors (
-        day INTEGER NOT NULL, query_id INTEGER NOT NULL,
-        client BLOB NOT NULL,         -- keyed hash of address and query, the key kept in memory only
-        PRIMARY KEY (day, query_id, client)) WITHOUT ROWID;
-    CREATE TABLE decisions (
-        key TEXT PRIMARY KEY,         -- a query as normalised
-        state TEXT NOT NULL CHECK (state IN ('approved', 'hidden', 'pinned')),
-        at REAL NOT NULL);""",
-)
+MAX_ROWS = 1_000_000  # raw searches (and clicks, and refinements) kept at most, the oldest deleted first
+ID_RANDOM_BITS = 10  # below the microsecond of a search id: two workers' searches in one microsecond differ
 STATES = ("approved", "hidden", "pinned")
 
 
 @dataclass(frozen=True)
 class Search:
     """One logged search, as the request saw it; ``visitor`` is the keyed hash of the client
-    and the query (``None``: not counted among the distinct clients)."""
+    and the query (``None``: not counted among the distinct clients); ``id`` is
+    :func:`new_search_id` (``None``: the file numbers it)."""
 
     at: float
     query: str
@@ -88,6 +50,52 @@ class Search:
     kept_typed: bool = False
     from_autocomplete: bool = False
     visitor: bytes | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Refinement:
+    """A results page of a logged search with other filters, sort, page or 仍然搜索."""
+
+    at: float
+    search_id: int
+    filters: dict
+    page: int
+    exact: bool
+
+
+@dataclass(frozen=True)
+class Click:
+    """A result opened from a logged search: its position in the list (from 1) and document."""
+
+    at: float
+    search_id: int
+    position: int
+    doc_id: str
+
+
+Event = Search | Refinement | Click
+
+
+def new_search_id(now: float) -> int:
+    """A search's id: the microsecond it was made, then random bits, so ids sort by time and
+    two processes practically never make the same one (a positive 63-bit integer until the
+    year 2255)."""
+    return first_search_id(now) | secrets.randbits(ID_RANDOM_BITS)
+
+
+def first_search_id(at: float) -> int:
+    """The smallest id a search made at ``at`` (Unix time) can have."""
+    return int(at * 1_000_000) << ID_RANDOM_BITS
+
+
+def search_time(search_id: int) -> float:
+    """When the search of an id from :func:`new_search_id` was made (Unix time).
+
+    >>> search_time(new_search_id(1_700_000_000.25))
+    1700000000.25
+    """
+    return (search_id >> ID_RANDOM_BITS) / 1_000_000
 
 
 @dataclass(frozen=True)
@@ -137,12 +145,12 @@ class LogFile:
             self._db.close()
         self._db, self._identity = None, None
 
-    def write(self, batch: list[Search]) -> None:
-        """Add ``batch`` in one transaction."""
+    def write(self, batch: list[Event]) -> None:
+        """Add ``batch`` (searches, refinements, clicks) in one transaction."""
         db = self.db()
         with transaction(db):
-            for search in batch:
-                _write(db, search)
+            for event in batch:
+                WRITERS[type(event)](db, event)
 
     def candidates(self, since_day: int, min_clients: int, limit: int) -> list[Candidate]:
         """Queries searched by at least ``min_clients`` distinct clients (a client counted once a
@@ -178,13 +186,18 @@ class LogFile:
         return found
 
     def maintain(self, now: float, today: int, keep_days: int, max_queries: int) -> None:
-        """Delete what is past its time: raw searches past :data:`RETENTION_DAYS` (and beyond
-        :data:`MAX_ROWS`), days past ``keep_days``, visitors of earlier days; then the least
-        searched queries beyond ``max_queries``. Each step is an indexed range."""
-        db = self.db()
+        """Delete what is past its time: raw searches, their refinements and clicks past
+        :data:`RETENTION_DAYS` (and beyond :data:`MAX_ROWS` each), days past ``keep_days``,
+        visitors of earlier days; then the least searched queries beyond ``max_queries``. Each
+        step is an indexed range (the searches' row bound walks their id index once a refresh)."""
+        db, cutoff = self.db(), now - RETENTION_DAYS * DAY
         with transaction(db):
-            db.execute("DELETE FROM searches WHERE at < ?", (now - RETENTION_DAYS * DAY,))
-            db.execute("DELETE FROM searches WHERE id <= (SELECT MAX(id) FROM searches) - ?", (MAX_ROWS,))
+            db.execute("DELETE FROM searches WHERE at < ?", (cutoff,))
+            db.execute("DELETE FROM searches WHERE id < (SELECT id FROM searches ORDER BY id DESC "
+                       "LIMIT 1 OFFSET ?)", (MAX_ROWS - 1,))
+            for table in ("refinements", "clicks"):  # their searches' ids are time-ordered: a range
+                db.execute(f"DELETE FROM {table} WHERE search_id < ?", (first_search_id(cutoff),))
+                db.execute(f"DELETE FROM {table} WHERE id <= (SELECT MAX(id) FROM {table}) - ?", (MAX_ROWS,))
             db.execute("DELETE FROM query_days WHERE day < ?", (today - keep_days,))
             db.execute("DELETE FROM visitors WHERE day < ?", (today,))
             excess = db.execute("SELECT COUNT(*) FROM queries").fetchone()[0] - max_queries
@@ -197,60 +210,13 @@ class LogFile:
                 db.execute("DELETE FROM queries WHERE id IN temp.dropped")
                 db.execute("DELETE FROM temp.dropped")
 
-    def report(self, since: float, top: int) -> dict[str, list]:
-        """For ``egov-search report``: the most searched queries, those that found nothing, the
-        corrections shown (and how often the typed query was kept), and the queries picked
-        from the autocomplete, since Unix time ``since``."""
-        db = self.db()
 
-        def rows(sql: str) -> list[tuple]:
-            return db.execute(sql, (since, top)).fetchall()
-
-        return {
-            "searches": db.execute("SELECT COUNT(*) FROM searches WHERE at >= ?", (since,)).fetchone()[0],
-            "top": rows("SELECT query, COUNT(*) n FROM searches WHERE at >= ? GROUP BY query "
-                        "ORDER BY n DESC, query LIMIT ?"),
-            "nothing": rows("SELECT query, COUNT(*) n FROM searches WHERE at >= ? AND total = 0 "
-                            "GROUP BY query ORDER BY n DESC, query LIMIT ?"),
-            "corrections": rows("SELECT query, suggestion, COUNT(*) n, SUM(kept_typed) FROM searches "
-                                "WHERE at >= ? AND (suggestion IS NOT NULL OR kept_typed = 1) "
-                                "GROUP BY query, suggestion ORDER BY n DESC, query LIMIT ?"),
-            "autocomplete": rows("SELECT query, COUNT(*) n FROM searches WHERE at >= ? AND "
-                                 "from_autocomplete = 1 GROUP BY query ORDER BY n DESC, query LIMIT ?"),
-        }
-
-
-def migrate(db: sqlite3.Connection) -> None:
-    """Bring the file's schema up to the last of :data:`MIGRATIONS`, in one transaction (several
-    processes opening one file at once: the first migrates, the others find it done)."""
-    with transaction(db):
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            for statement in filter(str.strip, script.split(";")):
-                db.execute(statement)
-            db.execute(f"PRAGMA user_version = {number}")
-
-
-class transaction:  # noqa: N801 - used like a function: ``with transaction(db):``
-    """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on error) on an autocommit connection."""
-
-    def __init__(self, db: sqlite3.Connection):
-        self.db = db
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.db.execute("BEGIN IMMEDIATE")
-        return self.db
-
-    def __exit__(self, kind, *_rest) -> None:
-        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
-
-
-def _write(db: sqlite3.Connection, search: Search) -> None:
+def _write_search(db: sqlite3.Connection, search: Search) -> None:
     """One search: its raw row, its query's totals, and its day's searches and distinct clients."""
-    db.execute("INSERT INTO searches (at, query, filters, total, suggestion, kept_typed, from_autocomplete) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?)",
-               (search.at, search.query, json.dumps(search.filters, ensure_ascii=False, sort_keys=True),
-                search.total, search.suggestion, int(search.kept_typed), int(search.from_autocomplete)))
+    db.execute("INSERT INTO searches (id, at, query, filters, total, suggestion, kept_typed, "
+               "from_autocomplete) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+               (search.id, search.at, search.query, _json(search.filters), search.total, search.suggestion,
+                int(search.kept_typed), int(search.from_autocomplete)))
     (query_id,) = db.execute(
         "INSERT INTO queries (key, searches, last_at, last_total) VALUES (?, 1, ?, ?) ON CONFLICT (key) "
         "DO UPDATE SET searches = searches + 1, last_at = excluded.last_at, last_total = excluded.last_total "
@@ -262,6 +228,25 @@ def _write(db: sqlite3.Connection, search: Search) -> None:
                                 (day, query_id, search.visitor)).rowcount
     db.execute("INSERT INTO query_days VALUES (?, ?, 1, ?) ON CONFLICT (query_id, day) DO UPDATE SET "
                "searches = searches + 1, clients = clients + excluded.clients", (query_id, day, new_client))
+
+
+def _write_refinement(db: sqlite3.Connection, refinement: Refinement) -> None:
+    db.execute("INSERT INTO refinements (search_id, at, filters, page, exact) VALUES (?, ?, ?, ?, ?)",
+               (refinement.search_id, refinement.at, _json(refinement.filters), refinement.page,
+                int(refinement.exact)))
+
+
+def _write_click(db: sqlite3.Connection, click: Click) -> None:
+    """A click; the same document opened again from the same search counts once."""
+    db.execute("INSERT OR IGNORE INTO clicks (search_id, at, position, doc_id) VALUES (?, ?, ?, ?)",
+               (click.search_id, click.at, click.position, click.doc_id))
+
+
+WRITERS = {Search: _write_search, Refinement: _write_refinement, Click: _write_click}
+
+
+def _json(filters: dict) -> str:
+    return json.dumps(filters, ensure_ascii=False, sort_keys=True)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

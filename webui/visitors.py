@@ -63,6 +63,14 @@ def typed_search(request: Request) -> bool:
     return not (headers.get("Sec-Fetch-Site") == "cross-site" and headers.get("Sec-Fetch-User") != "?1")
 
 
+def typed_click(request: Request) -> bool:
+    """Whether the request is a result a person opened: a navigation counted as a search is
+    (:func:`typed_search`), or a beacon the page sent (a POST not from another site)."""
+    if request.method == "POST":
+        return request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
+    return typed_search(request)
+
+
 class Keys:
     """The day's hashing keys, derived from ``secret``."""
 

@@ -69,15 +69,22 @@ SAME_UNIT = {"钱": "元", "块钱": "元", "元钱": "元", "人": "人|名", "
              "月": "个?月", "号": "日|号", "千米": "千米|公里", "公里": "千米|公里"}
 
 
+MONEY_ASKED = re.compile(r"(?:罚|补贴|补助|奖励|奖补|赔|报销|收费|缴|交|花|贷)"
+                         r"[了款得到能可以要给还共]*多少(?!次|人|天)")
+
+
 def asked_unit(text: str) -> str | None:
-    """The measure a 多少 or 几 question asks in, as a pattern of its forms (多少钱 → 元), or None.
+    """The measure a 多少 or 几 question asks in, as a pattern of its forms (多少钱 → 元; a sum
+    of money after 罚, 补贴, 报销 …), or None.
 
     >>> asked_unit("淮安的烂尾楼化解了多少个"), asked_unit("低保一个月给多少钱"), asked_unit("能取多少")
     ('个', '元', None)
+    >>> asked_unit("没验收就投运被罚了多少")
+    '元'
     """
     found = UNIT_ASKED.search(text)
     if found is None:
-        return None
+        return "元" if MONEY_ASKED.search(text) else None
     unit = found.group()[2:] if found.group().startswith("多少") else found.group()[1:]
     return SAME_UNIT.get(unit, unit)
 
@@ -95,6 +102,19 @@ def content_words(words: Iterable[str]) -> list[str]:
 def fragments(text: str) -> list[str]:
     """``text`` (normalised) without the scaffolding of a question: the stretches between."""
     return [part for part in SCAFFOLDING.split(text) if part.strip()]
+
+
+FILLER = re.compile("|".join(sorted((re.escape(word) for word in FUNCTION_WORDS if len(word) > 1),
+                                    key=len, reverse=True)))
+
+
+def content_fragments(text: str) -> list[str]:
+    """:func:`fragments` of ``text`` also cut at function words of two characters or more.
+
+    >>> content_fragments("可以办理居住证吗")
+    ['办理居住证']
+    """
+    return [piece for part in fragments(text) for piece in FILLER.split(part) if piece.strip()]
 
 
 def asks(text: str) -> bool:

@@ -97,6 +97,20 @@ class Synonyms:
             raise SynonymError(f"{path}: cannot read: {err}") from None
         return cls.parse(lines, str(path), abbreviations)
 
+    def members_in(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each Chinese member inside normalised ``text``, the longest at
+        each place, left to right and not overlapping."""
+        spans, start = [], 0
+        while start < len(text):
+            for end in range(min(len(text), start + self._longest), start + 1, -1):
+                if text[start:end] in self._alternatives and HAN_RUN.fullmatch(text[start:end]):
+                    spans.append((start, end))
+                    start = end
+                    break
+            else:
+                start += 1
+        return spans
+
     def expansions(self, term: str) -> list[str]:
         """Normalised alternatives of ``term``: whole, or of the longest member inside it."""
         key = exact_key(term)

@@ -28,11 +28,12 @@ def on_opensearch() -> bool:
 
 def open_engine(index_dir: Path | str | None = None) -> Engine:
     """The search engine of the chosen backend: the Whoosh index folder ``index_dir``
-    (default ``$EGOV_INDEX``), or the OpenSearch alias of ``$EGOV_OPENSEARCH_*``."""
+    (default ``$EGOV_INDEX``), or the OpenSearch alias of ``$EGOV_OPENSEARCH_*`` with the
+    editors' files beside ``index_dir``."""
     if on_opensearch():
         from .opensearch.engine import ClusterEngine
 
-        return ClusterEngine()
+        return ClusterEngine(index_dir=index_dir)
     return open_index(index_dir)
 
 

@@ -183,6 +183,12 @@ def report_csv(report: Report) -> str:
     rows += [[OUTCOMES[outcome], url, status or "", reason_zh(reason), "", ""]
              for outcome, url, status, reason in report.rows]
     rows += [["无法读取", url, "", reason_zh(reason), "", ""] for url, reason in report.unread]
+    return spreadsheet_csv(rows)
+
+
+def spreadsheet_csv(rows: list[list]) -> str:
+    """``rows`` as CSV that spreadsheet programs open safely: UTF-8 with a byte-order mark (so
+    they read the Chinese), and a text cell that opens like a formula quoted as text."""
     out = io.StringIO()
     out.write("\ufeff")
     csv.writer(out).writerows([[_cell(value) for value in row] for row in rows])

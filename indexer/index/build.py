@@ -16,6 +16,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import Index
+from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from .. import config
@@ -25,7 +26,8 @@ from ..readers import CorpusError, Document, Skipped, load_documents, parsed
 from ..readers.skipped import describe
 from ..whoosh_ext.codec import index_codec, term_count
 from ..whoosh_ext.writer import index_writer
-from . import sidecars, store
+from . import links, sidecars, store
+from .aliases import AliasError, Aliases
 from .schema import index_fields, make_schema
 
 ENTITY_KINDS = ("vendor",)  # titles of these kinds join the segmenter's dictionary
@@ -108,6 +110,7 @@ def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
     index_dir = config.index_dir(index_dir)
     started = time.perf_counter()
     userdict, synonyms, abbreviations = word_lists()
+    aliases = alias_table(index_dir)
     with Corpus(list(paths) or [config.seed_path()], base_url, procs, read_limits(), reading) as corpus:
         ids, entity_words = scan_corpus(corpus)  # before the lock: add and delete need not wait for it
         with storage_errors(index_dir), store.build_lock(index_dir):
@@ -115,7 +118,7 @@ def build_index(paths: Sequence[Path | str] = (), index_dir: Path | None = None,
             try:
                 sidecars.copy_word_lists(generation, synonyms, abbreviations)
                 counts = _write(generation, corpus, len(ids), read_userdict(userdict) + entity_words,
-                                progress, procs)
+                                progress, procs, aliases)
             except BaseException:
                 shutil.rmtree(generation, ignore_errors=True)
                 raise
@@ -138,6 +141,21 @@ def word_lists() -> tuple[Path, Path, Path]:
     except (config.ConfigError, SynonymError) as err:
         raise BuildError(str(err)) from None
     return userdict, synonyms, abbreviations
+
+
+def alias_table(index_dir: Path) -> Aliases:
+    """The editors' office names for ``index_dir`` (``<index>.aliases.txt``), checked before any
+    work: a bad line stops the build or update."""
+    try:
+        return Aliases.load(config.beside_index("aliases.txt", index_dir))
+    except AliasError as err:
+        raise BuildError(str(err)) from None
+
+
+def write_links(generation: Path, found: list[links.Reference]) -> None:
+    """Resolve the documents' references in the written ``generation`` and keep the links."""
+    with store.unmapped_reader(generation) as reader:
+        links.write(generation, links.resolve(Searcher(reader), found))
 
 
 @dataclass
@@ -244,18 +262,22 @@ def cancel_writer(writer: IndexWriter) -> None:
 
 
 def _write(generation: Path, corpus: Corpus, total: int, dictionary: list[str], progress: Progress | None,
-           procs: int) -> Counter:
+           procs: int, aliases: Aliases) -> Counter:
     """Stream the ``total`` documents of a scanned corpus into a Whoosh index in ``generation``,
-    segmented with ``dictionary``; return counts by kind."""
+    segmented with ``dictionary``, and the links they make beside it; return counts by kind."""
     index = whoosh_index.create_in(str(generation), make_schema(dictionary))
     writer = open_writer(index, procs, total)
     counts: Counter = Counter()
     documents, done = corpus.documents(), 0
+    found: list[links.Reference] = []
     if progress:
         progress(0, total)
     try:
         while batch := list(itertools.islice(documents, BATCH_DOCS)):
-            writer.add_documents([index_fields(doc) for doc in batch])
+            values = [index_fields(doc, aliases) for doc in batch]
+            found += [ref for doc, fields in zip(batch, values, strict=True)
+                      for ref in links.references(doc, fields)]
+            writer.add_documents(values)
             counts.update(doc.kind for doc in batch)
             done += len(batch)
             if progress and (done % PROGRESS_EVERY < len(batch) or done == total):
@@ -270,4 +292,5 @@ def _write(generation: Path, corpus: Corpus, total: int, dictionary: list[str], 
         if indexed != sum(counts.values()):  # a crashed sub-process loses its documents silently
             raise BuildError(f"only {indexed} of {sum(counts.values())} documents were indexed")
         sidecars.write_pinyin_words(reader, generation, dictionary)
+    write_links(generation, found)
     return counts

@@ -16,6 +16,9 @@ from ..analysis.normalize import exact_key
 from ..analysis.pinyin import title_pinyin
 from ..analysis.tokenizers import char_analyzer, word_analyzer
 from ..fields import FIELD_LIST, SEPARATOR, Field
+from .aliases import Aliases
+
+NO_ALIASES = Aliases()  # joint publishers are split all the same
 
 EXTRA = "extra"  # stored: what a reader knew beyond the table
 
@@ -30,14 +33,12 @@ def whoosh_fields(field: Field, words: wf.FieldType, chars: wf.FieldType) -> dic
         return made
     if field.type == "id":
         return {name: wf.ID(stored=True, unique=True)}
-    if field.type == "keyword":
+    if field.type in ("keyword", "derived"):
         if field.multi:
             return {name: wf.KEYWORD(stored=field.stored, commas=True, lowercase=False, scorable=False)}
         return {name: wf.ID(stored=field.stored, sortable=field.sortable)}
     if field.type in ("number", "date"):
         return {name: wf.NUMERIC(int, bits=64, stored=field.stored, sortable=field.sortable)}
-    if field.type == "derived":
-        return {name: wf.ID(stored=field.stored)}
     return {name: wf.STORED()}
 
 
@@ -52,13 +53,17 @@ def make_schema(dictionary: Iterable[str] = ()) -> wf.Schema:
     return wf.Schema(**made)
 
 
-def index_fields(doc) -> dict:
-    """The Whoosh fields of one :class:`~indexer.readers.Document`."""
+def index_fields(doc, aliases: Aliases = NO_ALIASES) -> dict:
+    """The Whoosh fields of one :class:`~indexer.readers.Document`, its publishers named as
+    the editors' ``aliases`` name them."""
+    doc = aliases.apply(doc)
     values: dict = {}
     for field in FIELD_LIST:
         if field.type == "derived" or field.gathers:
             continue
         value = field.to_index(doc.get(field.name))
+        if value is None and field.guess is not None:
+            value = field.to_index(field.guess(doc.title))
         if value is None:
             continue
         values[field.name] = value
@@ -66,7 +71,10 @@ def index_fields(doc) -> dict:
             values[f"{field.name}_chars"] = value
     for field in FIELD_LIST:
         if field.type == "derived" and values.get(field.source) is not None:
-            values[field.name] = field.derive(values[field.source])
+            derived = field.derive(values[field.source])
+            derived = field.to_index(derived) if field.multi else derived
+            if derived:
+                values[field.name] = derived
         elif field.gathers:
             text = "\n".join(str(values[name]).replace(SEPARATOR, "\n") for name in field.gathers
                              if values.get(name))

@@ -20,7 +20,6 @@ from pathlib import Path
 from ..analysis.normalize import HAN_RANGES, HAN_RUN, exact_key
 from ..analysis.pinyin import fuzzy_syllable, syllables
 from ..analysis.segment import read_userdict
-from ..analysis.synonyms import Synonyms
 from ..whoosh_ext import access
 
 DICTIONARY = "dictionary.txt"
@@ -57,14 +56,13 @@ def copy_word_lists(generation: Path, synonyms: Path, abbreviations: Path) -> No
     shutil.copyfile(abbreviations, generation / ABBREVIATIONS)
 
 
-def read_synonyms(generation: Path) -> Synonyms:
-    """The generation's synonym groups."""
-    return Synonyms.load(generation / SYNONYMS)
+def read_word_lines(generation: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The lines of the generation's synonyms and abbreviations (none for a missing file)."""
+    def lines(name: str) -> tuple[str, ...]:
+        path = generation / name
+        return tuple(path.read_text(encoding="utf-8").splitlines()) if path.exists() else ()
 
-
-def read_abbreviations(generation: Path) -> Synonyms:
-    """The generation's abbreviations (none for a generation without the file)."""
-    return Synonyms.load(generation / ABBREVIATIONS, abbreviations=True)
+    return lines(SYNONYMS), lines(ABBREVIATIONS)
 
 
 def write_pinyin_words(reader, generation: Path, dictionary: Iterable[str] = ()) -> None:

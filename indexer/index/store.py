@@ -39,10 +39,11 @@ DICTIONARY = "dictionary.txt"
 SYNONYMS = "synonyms.txt"
 PINYIN_WORDS = "pinyin-words.tsv"
 MANIFEST = "manifest.json"
+BUILD_LOCK = "build.lock"
 # The egov-search index format, recorded in each generation's manifest. Raise it whenever
 # the schema, a pickled class's module path or a sidecar file changes: an index of another
 # format is reported with "rebuild", never half-read.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 _PROCESS_LOCK = threading.Lock()  # builds in one process, one at a time
 
 
@@ -76,6 +77,11 @@ def live_name(index_dir: Path) -> str:
         raise IndexMissingError(
             f"no index at {index_dir}: run `egov-search build --index {index_dir}` "
             "(or `make run`, which builds it)") from None
+
+
+def is_index_folder(path: Path) -> bool:
+    """Whether ``path`` is an index folder: it has a live generation or a build has begun there."""
+    return os.path.islink(os.path.join(path, CURRENT)) or os.path.isfile(os.path.join(path, BUILD_LOCK))
 
 
 def unmapped_reader(generation: Path) -> IndexReader:
@@ -162,7 +168,7 @@ def build_lock(index_dir: Path) -> Iterator[None]:
     build waiting. Such locks are per process, so threads take a process lock first.
     """
     index_dir.mkdir(parents=True, exist_ok=True)
-    with _PROCESS_LOCK, open(index_dir / "build.lock", "w") as handle:
+    with _PROCESS_LOCK, open(index_dir / BUILD_LOCK, "w") as handle:
         fcntl.lockf(handle, fcntl.LOCK_EX)
         try:
             yield

@@ -21,8 +21,17 @@ from whoosh import index as whoosh_index
 from whoosh.writing import IndexWriter
 
 from .. import config
-from . import sidecars, store
-from .build import BuildError, Corpus, open_writer, read_limits, scan_corpus, storage_errors
+from . import links, sidecars, store
+from .build import (
+    BuildError,
+    Corpus,
+    alias_table,
+    open_writer,
+    read_limits,
+    scan_corpus,
+    storage_errors,
+    write_links,
+)
 from .schema import index_fields, make_schema
 
 
@@ -46,6 +55,7 @@ def add_documents(paths: Sequence[Path | str], index_dir: Path | None = None,
                   procs: int = 1) -> UpdateSummary:
     """Add the documents of ``paths`` (pages and attachments parsed by ``procs`` processes, once);
     a document whose id is already indexed is replaced."""
+    aliases = alias_table(config.index_dir(index_dir))
     with Corpus(list(paths), procs=procs, limits=read_limits()) as corpus:
         ids, entity_words = scan_corpus(corpus)
         with _next_generation(index_dir) as (generation, index, started):
@@ -56,10 +66,18 @@ def add_documents(paths: Sequence[Path | str], index_dir: Path | None = None,
             if new_words:  # the schema carries the dictionary into every process that opens it
                 index = _with_schema(generation, make_schema(dictionary + new_words))
             writer = open_writer(index)
-            _apply(writer, lambda: [writer.update_document(**index_fields(doc))
-                                    for doc in corpus.documents()])
+            found: list[links.Reference] = []
+
+            def change() -> None:
+                for doc in corpus.documents():
+                    values = index_fields(doc, aliases)
+                    found.extend(links.references(doc, values))
+                    writer.update_document(**values)
+
+            _apply(writer, change)
             sidecars.write_dictionary(generation, dictionary + new_words)
             _refresh_words(generation, dictionary + new_words)
+            _relink(generation, set(ids), found)
             summary = UpdateSummary(len(ids) - len(existing), len(existing), 0, 0, 0.0, generation)
     return _finished(summary, started)
 
@@ -76,6 +94,7 @@ def delete_documents(ids: Sequence[str], index_dir: Path | None = None) -> Updat
         writer = open_writer(index)
         _apply(writer, lambda: [writer.delete_by_term("id", doc_id) for doc_id in ids])
         _refresh_words(generation, sidecars.read_dictionary(generation))
+        _relink(generation, set(ids), [])
         summary = UpdateSummary(0, 0, len(set(ids)), 0, 0.0, generation)
     return _finished(summary, started)
 
@@ -107,6 +126,13 @@ def _refresh_words(generation: Path, dictionary: list[str]) -> None:
     """Rewrite the correction's word table from the changed index (a new file, not the link)."""
     with store.unmapped_reader(generation) as reader:
         sidecars.write_pinyin_words(reader, generation, dictionary)
+
+
+def _relink(generation: Path, changed: set[str], found: list[links.Reference]) -> None:
+    """Resolve again the references of the documents left alone and ``found`` (those of the
+    documents added), dropping those of ``changed`` documents (replaced or deleted)."""
+    kept = [ref for ref in links.read(generation).references if ref.source not in changed]
+    write_links(generation, kept + found)
 
 
 def _link_files(source: Path, target: Path) -> None:

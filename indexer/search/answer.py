@@ -33,8 +33,8 @@ CLAUSE = re.compile(r"[^。!?;\n,，]+[。!?;,，]*")  # a sentence's clauses, a
 QUESTION_LINE = re.compile(r"\s*(?:问|提问|记者)\s*[:：]")
 REPLY = re.compile(r"(?:^|\n)\s*答\s*[:：]\s*")
 CUES = {  # what the question expects, as the passage that answers it holds it
-    "amount": re.compile(r"\d|%|比例|[一二三四五六七八九十百千万亿两]+"
-                         r"(?:个|家|项|名|人|元|万|亿|倍|类|次|条|所)"),
+    "amount": re.compile(r"(?<!\d)\d+(?:\.\d+)?(?![\d.]|\s*[年月日号时])"  # a number, not a date's
+                         r"|%|比例|[一二三四五六七八九十百千万亿两]+(?:个|家|项|名|人|元|万|亿|倍|类|次|条|所)"),
     "time": re.compile(r"\d{1,4}\s*(?:年|月|日|天|个月|周|小时|个工作日)"
                        r"|[一二三四五六七八九十]+个?(?:月|日|天|年|周|工作日)|之前|以前|前完成|截止"),
     "ruling": re.compile(r"可以|不得|应当|须|不能|不可|禁止|允许|不予|予以|不需要|需要|免于|免予|不再"),

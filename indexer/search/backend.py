@@ -19,6 +19,8 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
+    from ..editors.state import Editions
+    from ..index.links import LinkTable
     from .explain import Explanation
     from .logical import Node
     from .notices import Notice
@@ -104,13 +106,29 @@ class Context(Protocol):
 
 
 class IndexView(Protocol):
-    """One generation of the index as the searches of one request read it."""
+    """One generation of the index as the searches of one request read it, with the editors'
+    additions of now (``editions``, :mod:`indexer.editors`) planned in."""
 
     planner: Planner
+    editions: Editions
+
+    @property
+    def name(self) -> str:
+        """The generation's name (a Whoosh generation's folder, an OpenSearch build's index)."""
 
     @property
     def words(self) -> PinyinWords:
         """The correction's candidates."""
+
+    @property
+    def links(self) -> LinkTable:
+        """The 解读 links and the validity declared in the generation's documents."""
+
+    def planner_for(self, editions: Editions, kept: bool = True) -> Planner:
+        """The generation's planner for ``editions`` (a new one kept by no one unless ``kept``)."""
+
+    def annotated(self, doc: dict) -> dict:
+        """Stored document ``doc`` with its validity now and its 解读 links."""
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, once for this generation and ``key``."""
@@ -141,6 +159,10 @@ class IndexView(Protocol):
     def prefixed(self, fieldname: str, prefix: str, limit: int) -> list[str]:
         """The first ``limit`` indexed terms of ``fieldname`` that start with ``prefix``, in
         term order."""
+
+    def frequent_words(self, fieldname: str, count: int) -> list[tuple[str, float]]:
+        """The ``count`` words of text field ``fieldname`` (``title`` or ``body``) indexed most
+        often, with how many times, most first (then the last in term order)."""
 
     def term_stats(self, fieldname: str, words: Iterable[str]) -> dict[str, tuple[int, int]]:
         """(documents, occurrences) of each of ``words`` the index has in text field

@@ -23,10 +23,11 @@ from . import collect, reference
 from .collect import Part, Results
 from .explain import Explanation
 from .explain import explain as explain_node
-from .logical import NOTHING, Node
+from .logical import NOTHING, AllOf, Node
 from .notices import Notice
 from .segment import Expired, Segment, segments
 from .tree import Filter
+from .validity import FIELD as VALIDITY
 
 BUDGET_SECONDS = 1.0  # CPU seconds one search may spend before it answers with what it has
 FREQUENCY_FIELDS = ("title", "body")  # where a word's document frequency is counted
@@ -156,14 +157,18 @@ class SearchContext:
     def facet_counts(self, node: Node, plan, results, limit: int) -> dict[str, dict[str, int]]:
         """Each facet's counts of ``results`` (the matches of ``node``), or, for a field
         ``plan`` filters, of ``node``'s matches as if that field were not filtered; most first:
-        the first ``limit`` values, and any value filtered on after them (to be unticked)."""
+        the first ``limit`` values, and any value filtered on after them (to be unticked).
+        Validity, where some documents' is not the index's, is counted as it is now."""
         counted = {}
         for facet in facets():
-            source = results
-            if facet.name in plan.filters and self.time_left:
-                source = self.search(node, plan.restriction(without=facet.name), limit=1)
-            groups = {str(name): count for name, count in source.groups(facet.name).items()
-                      if name is not None}
+            if facet.name == VALIDITY and plan.planner.overrides.values:
+                groups = overridden_counts(self, node, plan)
+            else:
+                source = results
+                if facet.name in plan.filters and self.time_left:
+                    source = self.search(node, plan.restriction(without=facet.name), limit=1)
+                groups = {str(name): count for name, count in source.groups(facet.name).items()
+                          if name is not None}
             counted[facet.name] = most_first(facet.name, groups, plan, limit)
         return counted
 
@@ -206,6 +211,21 @@ def sort_order(sort: str) -> tuple[str, bool]:
     if found is None or not found.sortable:
         raise ValueError(f"cannot sort by {name!r}")
     return name, sort.startswith("-")
+
+
+def overridden_counts(context, node: Node, plan) -> dict[str, int]:
+    """Each validity → the matches of ``node`` that have it now (under the overrides of
+    ``plan``'s planner), the plan's other filters applied; on either backend's ``context``."""
+    restriction = plan.restriction(without=VALIDITY)
+    having = plan.planner.overrides.having
+    found = {}
+    for value in FIELDS[VALIDITY].values:
+        if not context.time_left:
+            break
+        count = len(context.search(AllOf((node, having((value,)))), restriction, limit=1))
+        if count:
+            found[value] = count
+    return found
 
 
 def most_first(fieldname: str, groups: dict[str, int], plan, limit: int) -> dict[str, int]:

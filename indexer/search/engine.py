@@ -1,11 +1,13 @@
 """The index handle: the live generation of an index, a view of it per thread, stored
-documents. :class:`Engine` is what the app, the CLI and the tools search through, whatever
-the backend; :class:`SearchEngine` is the Whoosh one, on an index folder (it follows rebuilds
-without a restart). Searching itself is :mod:`.pipeline`."""
+documents, and what the editors set beside the index (:mod:`indexer.editors`).
+:class:`Engine` is what the app, the CLI and the tools search through, whatever the backend;
+:class:`SearchEngine` is the Whoosh one, on an index folder. Both follow rebuilds and the
+editors' changes without a restart; searching itself is :mod:`.pipeline`."""
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import threading
 from collections.abc import Callable, Hashable
 from pathlib import Path
@@ -13,12 +15,13 @@ from typing import TypeVar
 
 from .. import config, whoosh_ext
 from ..analysis.normalize import exact_key
+from ..editors.state import Editions, EditorFiles
 from ..index import store
 from . import pipeline, suggest
 from .backend import IndexView
 from .explain import Explanation
 from .parse import parse, scrub
-from .results import SearchResult
+from .results import Pinned, SearchResult
 from .view import Generation, View
 
 T = TypeVar("T")
@@ -27,11 +30,14 @@ __all__ = ["Engine", "Generation", "SearchEngine", "View", "open_index"]
 
 class Engine:
     """Searches the live generation of an index, through one view per thread
-    (:class:`~.backend.IndexView`); a backend gives :meth:`_live_view`."""
+    (:class:`~.backend.IndexView`), with the editors' files beside the index folder
+    ``index_dir`` (default ``$EGOV_INDEX``); a backend gives :meth:`_live_view`."""
 
-    def __init__(self):
+    def __init__(self, index_dir: Path | str | None = None):
+        self.index_dir = config.index_dir(index_dir)
         self.facet_values = config.facet_values()
         self._local = threading.local()
+        self.editors = EditorFiles(self.index_dir)
 
     def _live_view(self) -> IndexView:
         """The live generation's view for this thread."""
@@ -64,14 +70,27 @@ class Engine:
             if not pinned:
                 self.unpin()
 
+    def generation(self) -> str:
+        """What this thread's answers are made of: the name of the generation it reads (a new
+        one with every build or update) and a tag of the editors' additions (pins, validity,
+        word groups), which change answers without a new generation."""
+        view = self.view()
+        editions = hashlib.sha256(repr(view.editions).encode()).hexdigest()[:12]
+        return f"{view.name}:{editions}"
+
     def doc_count(self) -> int:
         """Documents in the live index."""
         return self.view().doc_count()
 
     def document(self, doc_id: str) -> dict | None:
         """The stored document with this id, or ``None``."""
-        doc_id = scrub(doc_id)
-        return self.view().first_documents("id", [doc_id]).get(doc_id)
+        view = self.view()
+        doc = _by_id(view, scrub(doc_id))
+        return view.annotated(doc) if doc else None
+
+    def declared_validity(self) -> dict[str, str]:
+        """Each document another of the index declares repealed, expired or amended: id → validity."""
+        return dict(self.view().links.validity)
 
     def titled(self, titles: list[str]) -> dict[str, dict]:
         """The first stored document titled as each of ``titles`` (as normalised, see
@@ -100,8 +119,19 @@ class Engine:
         ``correct=False`` searches the query as typed, never its homophone correction;
         ``answer=False`` looks for no 最佳答案 (a question's answering passage)."""
         filters = {**(filters or {}), **({"kind": [kind]} if kind else {})}
-        return pipeline.run(self._scoped(scope), q, page, per_page, filters, sort, correct, answer=answer,
-                            facet_values=self.facet_values)
+        view = self._scoped(scope)
+        result = pipeline.run(view, q, page, per_page, filters, sort, correct, answer=answer,
+                              facet_values=self.facet_values)
+        if page == 1:
+            result.pinned = _pinned(view, result.query)
+        return result
+
+    def search_as_if(self, q: str, editions: Editions, per_page: int = 10) -> SearchResult:
+        """Results for ``q`` as if the editors' additions were ``editions``: a change tried
+        before it is made (``egov-search synonyms check``)."""
+        view = self.view()
+        view = dataclasses.replace(view, planner=view.planner_for(editions, kept=False), editions=editions)
+        return pipeline.run(view, q, 1, per_page, {}, correct=False, answer=False)
 
     def explain(self, q: str, doc_id: str, filters: dict[str, list[str]] | None = None,
                 scope: str = "all") -> Explanation | None:
@@ -123,9 +153,8 @@ class SearchEngine(Engine):
     """Searches the live generation of a Whoosh index folder; follows rebuilds without a restart."""
 
     def __init__(self, index_dir: Path | str | None = None):
-        super().__init__()
+        super().__init__(index_dir)
         whoosh_ext.install()
-        self.index_dir = config.index_dir(index_dir)
         self._lock = threading.Lock()
         self._generation: Generation | None = None
         self.view()  # fail now, with a clear message, if there is no usable index
@@ -149,11 +178,31 @@ class SearchEngine(Engine):
             except Exception as err:  # a file went missing under us: OSError, EmptyIndexError, …
                 raise store.unreadable(generation.path, err) from None
             local.generation = generation
-        return View(generation, local.searcher, generation.planner)
+        editions = self.editors.current()
+        return View(generation, local.searcher, generation.planner_for(editions), editions)
 
     def searcher(self):
         """This thread's Whoosh searcher on the live index, for Whoosh-only tools and tests."""
         return self.view().searcher
+
+
+def _by_id(view: IndexView, doc_id: str) -> dict | None:
+    """The stored document of ``view`` with this id, or ``None``."""
+    return view.first_documents("id", [doc_id]).get(doc_id)
+
+
+def _pinned(view: IndexView, q: str) -> list[Pinned]:
+    """The editors' pinned answers for ``q`` today; a pinned document no longer in the index
+    is left out."""
+    shown = []
+    for pin in view.editions.pinned(q):
+        if pin.doc_id is None:
+            shown.append(Pinned(pin.id, pin.title, pin.description or "", pin.url))
+            continue
+        doc = _by_id(view, pin.doc_id)
+        if doc:
+            shown.append(Pinned.of_document(pin.id, pin.description, view.annotated(doc)))
+    return shown
 
 
 def open_index(path: Path | str | None = None) -> SearchEngine:

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from whoosh import query as wq
 
-from ..whoosh_ext.queries import BoundedPrefix, MinimumMatch
-from .matches import EMPTY, Matches, boosted, both, constant, union, with_bonus, without
+from ..whoosh_ext.queries import BoundedPrefix, MinimumMatch, ScaledWhere
+from .matches import EMPTY, Matches, boosted, both, constant, scaled, union, with_bonus, without
 
 if TYPE_CHECKING:
     from .segment import Segment
@@ -365,7 +365,20 @@ class Excluding(Node):
         return wq.AndNot(self.kept.to_whoosh(), self.excluded.to_whoosh())
 
 
-class Constant(Node):
+class Wrapping(Node):
+    """A node over one ``child``, matching where it may match."""
+
+    __slots__ = ()
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        return (self.child,)
+
+    def may_match(self, has_term: HasTerm, has_prefix: HasPrefix) -> bool:
+        return self.child.may_match(has_term, has_prefix)
+
+
+class Constant(Wrapping):
     """The documents of ``child``, each scoring ``score`` (sorted by a field, as Whoosh does,
     the child's own score)."""
 
@@ -378,13 +391,6 @@ class Constant(Node):
     def __repr__(self) -> str:
         return f"Constant({self.child!r}, {self.score})"
 
-    @property
-    def children(self) -> tuple[Node, ...]:
-        return (self.child,)
-
-    def may_match(self, has_term: HasTerm, has_prefix: HasPrefix) -> bool:
-        return self.child.may_match(has_term, has_prefix)
-
     def evaluate(self, segment: Segment, scored: bool, within: np.ndarray | None) -> Matches:
         if segment.needs_current and scored:
             return segment.run(self.child, scored, within)
@@ -393,3 +399,26 @@ class Constant(Node):
     def to_whoosh(self) -> wq.Query:
         return wq.ConstantScoreQuery(self.child.to_whoosh(), self.score)
 
+
+class Demoted(Wrapping):
+    """The documents of ``child``, each of those that ``where`` matches too scoring ``factor``
+    times its score there (a repealed document below a valid one for the same match)."""
+
+    __slots__ = ("child", "where", "factor")
+
+    def __init__(self, child: Node, where: Node, factor: float, signal: str | None = None):
+        self.child, self.where, self.factor = child, where, factor
+        self._keep(child, where, factor, signal=signal)
+
+    def __repr__(self) -> str:
+        return f"Demoted({self.child!r}, where={self.where!r}, ×{self.factor:g})"
+
+    def evaluate(self, segment: Segment, scored: bool, within: np.ndarray | None) -> Matches:
+        found = segment.run(self.child, scored, within)
+        if not len(found) or not scored:
+            return found
+        segment.check_time()
+        return scaled(found, segment.run(self.where, False, found.docs).docs, self.factor)
+
+    def to_whoosh(self) -> wq.Query:
+        return ScaledWhere(self.child.to_whoosh(), self.where.to_whoosh(), self.factor)

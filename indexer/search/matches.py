@@ -81,6 +81,13 @@ def with_bonus(required: Matches, bonus: Matches) -> Matches:
     return Matches(required.docs, scores)
 
 
+def scaled(matches: Matches, docs: np.ndarray, factor: float) -> Matches:
+    """``matches`` with the scores of ``docs`` (ascending, among its documents) times ``factor``."""
+    scores = matches.scores.copy()
+    scores[locate(matches.docs, docs)[1]] *= factor
+    return Matches(matches.docs, scores)
+
+
 def without(kept: Matches, excluded: np.ndarray) -> Matches:
     """``kept`` without the documents ``excluded`` (ascending, among ``kept``'s)."""
     dropped = np.zeros(len(kept), dtype=bool)

@@ -78,6 +78,9 @@ def restriction(field: Field, value: str) -> Filter | Range | None:
     value = value.strip()
     if not value:
         return None
+    if field.values:  # a closed vocabulary: what the reader's text would have been read as
+        value = field.clean(value) if field.clean else value
+        return Filter(field.name, value) if value in field.values else None
     if field.type in ("keyword", "derived"):
         return Filter(field.name, value)
     if field.type == "number":

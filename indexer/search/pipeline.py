@@ -55,7 +55,7 @@ def run(view: IndexView, q: str, page: int, per_page: int, filters: dict[str, li
     notices += context.notices()
     shown = found.results[(page - 1) * per_page:page * per_page]
     hit_marks = page_marks(view.planner, found.plan.query)
-    hits = [Hit(doc_id, relevance(hit), functools.partial(context.stored, hit), hit_marks)
+    hits = [Hit(doc_id, relevance(hit), functools.partial(annotated, view, context, hit), hit_marks)
             for doc_id, hit in zip(context.ids(shown), shown, strict=True)]
     best = best_answer_of(view, context, found) if answer and page == 1 and not sort else None
     return SearchResult(searched.q, len(found.results), page, per_page, hits, counted,
@@ -110,9 +110,9 @@ def search(view: IndexView, q: str, filters: dict[str, list[str]], sort: str | N
 
         found = policy.correct(context, found, q, replan, view.words)
     notices += found.notices
-    if found.minimum:
-        notices.append(Notice("any_term") if found.minimum == 1 else
-                       Notice("partial_match", {"minimum": found.minimum}))
+    if found.partial:
+        notices.append(Notice("any_term") if found.partial == 1 else
+                       Notice("partial_match", {"minimum": found.partial}))
     return Searched(q, context, found, notices)
 
 
@@ -166,3 +166,7 @@ def page_marks(planner: Planner, query: Query) -> Callable[[str], list[str]]:
 
     return of_title
 
+
+def annotated(view: IndexView, context: Context, hit) -> dict:
+    """A ranked hit's stored document with its validity now and links (:meth:`.view.Viewed.annotated`)."""
+    return view.annotated(context.stored(hit))

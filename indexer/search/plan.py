@@ -45,6 +45,8 @@ from .signals import field_signal, weight
 from .tree import Concept, DocNumber, Filter, Query, Series
 from .tree import Phrase as QuotedPhrase
 from .tree import Term as TypedTerm
+from .validity import FIELD as VALIDITY
+from .validity import Overrides
 
 TEXT_FIELDS = ("title", "body", "meta")
 CJK_GAP = re.compile(rf"(?<=[{HAN}])\s+(?=[{HAN}])")
@@ -115,7 +117,10 @@ class Plan:
         return self._excluding(WithBonus(required, bonus))
 
     def _excluding(self, matches: Node) -> Node:
-        return matches if self.excluded is None else Excluding(matches, self.excluded)
+        """What no result may match left out; what is no longer in force below the rest, unless
+        it is titled exactly as asked (a repealed document asked for by its title)."""
+        kept = matches if self.excluded is None else Excluding(matches, self.excluded)
+        return self.planner.overrides.demoted(kept, Term("title_exact", exact_key(join_cjk(self.query.text))))
 
     def restriction(self, without: str | None = None) -> Node | None:
         """The filters (of every field but ``without``) as one node, or ``None``: values of one
@@ -154,14 +159,17 @@ class Plan:
 
 
 class Planner:
-    """Turns query trees into logical trees with one generation's segmenter and word lists;
-    ``fields`` are the text fields searched (the title alone for a title-only search).
-    Concepts it planned are remembered (planning is pure: the same text, the same tree)."""
+    """Turns query trees into logical trees with one generation's segmenter and word lists, and
+    the validity ``overrides`` of now; ``fields`` are the text fields searched (the title alone
+    for a title-only search). Concepts it planned are remembered (planning is pure: the same
+    text, the same tree), so new word lists or overrides need a new planner."""
 
     def __init__(self, words: JiebaTokenizer, synonyms: Synonyms, abbreviations: Synonyms | None = None,
-                 fields: tuple[str, ...] = TEXT_FIELDS, profile: dict[str, str] | None = None):
+                 fields: tuple[str, ...] = TEXT_FIELDS, profile: dict[str, str] | None = None,
+                 overrides: Overrides | None = None):
         self.words, self.synonyms = words, synonyms
         self.abbreviations = abbreviations or Synonyms()
+        self.overrides = overrides or Overrides()
         self.fields = fields
         self.profile = profile or {}  # a field's signal, where it is not the field's own
         self.chars = char_analyzer()
@@ -175,14 +183,15 @@ class Planner:
 
     def scoped(self, fields: tuple[str, ...]) -> Planner:
         """The same planner searching only ``fields``."""
-        return Planner(self.words, self.synonyms, self.abbreviations, fields, self.profile)
+        return Planner(self.words, self.synonyms, self.abbreviations, fields, self.profile, self.overrides)
 
     @functools.cached_property
     def questioning(self) -> Planner:
         """This planner with a question's field weights (:data:`QUESTION_PROFILE`): a title
         match counts little more than a body match, since the words of a question spread
         over the answer, and its everyday words are in many titles."""
-        return Planner(self.words, self.synonyms, self.abbreviations, self.fields, QUESTION_PROFILE)
+        return Planner(self.words, self.synonyms, self.abbreviations, self.fields, QUESTION_PROFILE,
+                       self.overrides)
 
     def signal(self, fieldname: str) -> str:
         """The signal of a match in ``fieldname``."""
@@ -208,7 +217,7 @@ class Planner:
         required = tuple(self.clause(c) for c in needed or concepts)
         key = pinyin_key(query.text) if required else None
         return Plan(query, required, pinyin_query(key) if key else None, self.bonus(query),
-                    self.excluded(query), filters(query), self, self.asked(query))
+                    self.excluded(query), self.filters(query), self, self.asked(query))
 
     def asked(self, query: Query) -> Asked | None:
         """The question ``query`` asks, if it reads as one; else ``None`` (a keyword query). It
@@ -251,18 +260,34 @@ class Planner:
         """A question's content words: its dictionary words without function words, and the
         characters of a word the dictionary lacks (大班额 → 大 班 额) joined again."""
         words = content_words(self.words.segmenter.dictionary_words(join_cjk(text)))
-        joined: list[str] = []
-        for word, previous in zip(words, [None, *words], strict=False):
-            if len(word) == 1 and previous is not None and len(previous) == 1 and joined and \
-                    text.find(joined[-1] + word) >= 0:
-                joined[-1] += word  # single characters side by side in the text
-            else:
-                joined.append(word)
-        return list(dict.fromkeys(TypedTerm(word) for word in joined))
+        return list(dict.fromkeys(TypedTerm(word) for word in singles_joined(words, text)))
+
+    def spelled(self, text: str) -> list[str]:
+        """``text`` as dictionary words, characters the dictionary lacks joined again:
+        what a correction tries word by word (医保报消 → 医保 报消)."""
+        return singles_joined(self.words.segmenter.dictionary_words(join_cjk(text)), text)
 
     def _pieces(self, text: str) -> list[TypedTerm]:
         words = self.parts(text) or [t.text for t in self.words(join_cjk(text), mode="query")]
+        words = self.with_members(words)
         return list(dict.fromkeys(TypedTerm(word) for word in content_words(words)))[:MAX_CONCEPTS]
+
+    def with_members(self, words: list[str]) -> list[str]:
+        """``words`` with those that spell a synonym group's member side by side joined into
+        it (生 孩子 → 生孩子), so that the piece finds its group (生育)."""
+        text = "".join(words)
+        ends = set(itertools.accumulate(len(word) for word in words))
+        spans = {start: end for start, end in self.synonyms.members_in(exact_key(text))
+                 if (start == 0 or start in ends) and end in ends}
+        joined, at, covered = [], 0, 0
+        for word in words:
+            if at in spans:
+                joined.append(text[at:spans[at]])
+                covered = spans[at]
+            elif at >= covered:
+                joined.append(word)
+            at += len(word)
+        return joined
 
     def clause(self, concept: Concept) -> Node:
         """The logical tree of one concept of the query tree."""
@@ -385,18 +410,20 @@ class Planner:
                     bonus.append(phrase)
         return AnyOf(tuple(bonus))
 
-
-def filters(query: Query) -> dict[str, Node]:
-    """Each restricted field's filter: its values ORed."""
-    by_field: dict[str, list[Node]] = {}
-    for clause in query.restrictions:
-        if isinstance(clause, Filter):
-            made: Node = Term(clause.field, clause.value)
-        else:
-            made = Range(clause.field, clause.low, clause.high)
-        by_field.setdefault(clause.field, []).append(made)
-    return {name: options[0] if len(options) == 1 else AnyOf(tuple(options))
-            for name, options in by_field.items()}
+    def filters(self, query: Query) -> dict[str, Node]:
+        """Each restricted field's filter: its values ORed (validity's as overridden now)."""
+        by_field: dict[str, list[Node]] = {}
+        for clause in query.restrictions:
+            if isinstance(clause, Filter):
+                made: Node = Term(clause.field, clause.value)
+            else:
+                made = Range(clause.field, clause.low, clause.high)
+            by_field.setdefault(clause.field, []).append(made)
+        made_of = {name: options[0] if len(options) == 1 else AnyOf(tuple(options))
+                   for name, options in by_field.items()}
+        if VALIDITY in by_field:
+            made_of[VALIDITY] = self.overrides.having(tuple(node.text for node in by_field[VALIDITY]))
+        return made_of
 
 
 def bounded(tokens: list[str]) -> list[str]:
@@ -445,3 +472,20 @@ def pinyin_query(key: str) -> Node:
                for prefix, signal in zip((START + key, key), signals, strict=True)]
     clauses.append((Term("title_pinyin", WHOLE + key), "whole_syllables"))
     return AnyOf(tuple(Constant(clause, weight(signal), signal=signal) for clause, signal in clauses))
+
+
+def singles_joined(words: list[str], text: str) -> list[str]:
+    """``words`` of ``text`` with single characters that stand side by side in it joined
+    (大 班 额 → 大班额): a word the dictionary lacks, cut into its characters.
+
+    >>> singles_joined(["医保", "报", "消"], "医保报消")
+    ['医保', '报消']
+    """
+    joined: list[str] = []
+    for word, previous in zip(words, [None, *words], strict=False):
+        if len(word) == 1 and previous is not None and len(previous) == 1 and joined and \
+                text.find(joined[-1] + word) >= 0:
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined

@@ -24,8 +24,9 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..analysis.pinyin import pinyin_key
 from .backend import Context, PinyinWords
-from .correct import HAN_CHAR, correct_query
+from .correct import HAN_CHAR, correct_query, spelled_in_words
 from .logical import AnyOf, AtLeast, Node
 from .notices import Notice
 from .parse import MAX_CONCEPTS
@@ -47,8 +48,13 @@ class Units:
     def found(self) -> list[tuple[object, Node]]:
         """(unit, its tree), see :func:`fallback_units`."""
         if self._found is None:
-            self._found = fallback_units(self.context, self.plan)
+            self._found, self.unmatched = fallback_units(self.context, self.plan)
         return self._found
+
+    def needed(self, minimum: int) -> int:
+        """``minimum`` if a result needing that many units may lack a content word, else 0:
+        some unit may be missing, or a content word matched nowhere and was left out."""
+        return minimum if minimum < len(self.found) or self.unmatched else 0
 
 
 @dataclass(frozen=True)
@@ -127,13 +133,15 @@ QUESTIONS = (Attempt("question", informative_core), Attempt("question", any_piec
 class Answer:
     """What the policy found: the results, the tree that found them, the plan it came from,
     the attempt that found them, how many units it needed (0: every concept, or a question),
-    and the correction it shows."""
+    the same when a result may lack a content word (a missing 怎么 or 多少 is no partial
+    match), and the correction it shows."""
 
     results: object
     tree: Node
     plan: Plan
     attempt: str = "all"
     minimum: int = 0
+    partial: int = 0
     suggestion: str | None = None
     notices: list[Notice] = field(default_factory=list)
 
@@ -160,41 +168,56 @@ def answer(context: Context, plan: Plan) -> Answer:
             continue
         tree, minimum = made
         tried.add(tree)
-        found = Answer(context.search(tree, restriction), tree, plan, attempt.name, minimum)
+        found = Answer(context.search(tree, restriction), tree, plan, attempt.name, minimum,
+                       units.needed(minimum) if minimum else 0)
         if not found.results.is_empty():
             return found
         first = first or found
     return first or Answer(context.search(plan.everything(), restriction), plan.everything(), plan)
 
 
-def fallback_units(context: Context, plan: Plan) -> list[tuple[object, Node]]:
+def fallback_units(context: Context, plan: Plan) -> tuple[list[tuple[object, Node]], bool]:
     """(unit, its tree) of the fallback (see the module's doc), or ``[]`` when the units
-    would be the query's one concept, so that no fallback differs from ``all``."""
+    would be the query's one concept, so that no fallback differs from ``all``; and whether
+    a content word was left out, matching nowhere."""
     units: dict[object, Node] = {}
+    unmatched = False
     for unit in plan.units:
         found = [(unit.concept, unit.clause)]
         if unit.pieces and not (context.time_left and context.matches(unit.clause)):
             pieces = [(piece, clause) for piece, clause in unit.pieces
                       if context.time_left and context.matches(clause)]
             found = [pair for pair in pieces if len(pair[0].text) > 1] or pieces or found
+            unmatched = unmatched or len(found) < len(unit.pieces)
         for piece, clause in found:
             units.setdefault(piece, clause)
     kept = list(units.items())[:MAX_CONCEPTS]
     differs = len(kept) > 1 or [unit for unit, _ in kept] != plan.query.concepts
-    return kept if differs else []
+    return (kept, unmatched or len(units) > MAX_CONCEPTS) if differs else ([], False)
 
 
 def correct(context: Context, found: Answer, q: str, replan: Callable[[str], Plan],
             words: PinyinWords) -> Answer:
     """The correction's attempt: when ``found`` is weak (nothing, or not every concept), each
     Chinese term of query string ``q`` that finds nothing as written replaced by the title
-    part or frequent word that sounds the same, ``replan``-ned and answered; kept only if it
-    finds something, else ``found``."""
+    part or frequent word that sounds the same (a pinyin query that finds nothing: the
+    indexed words it spells), ``replan``-ned and answered; kept only if it finds something,
+    else ``found``."""
     weak = found.results.is_empty() or bool(found.minimum)
     plan = found.plan
     unfound = [text for text in plan.query.terms + plan.query.phrases
                if HAN_CHAR.search(text) and not written(context, plan, text, weak)]
-    suggestion = correct_query(q, unfound, context, words) if unfound else None
+
+    def unfound_parts(text: str) -> list[str]:
+        return [part for part in plan.planner.spelled(text)
+                if part != text and HAN_CHAR.search(part) and not context.matches(plan.as_written(part))]
+
+    if unfound:
+        suggestion = correct_query(q, unfound, context, words, unfound_parts)
+    elif plan.pinyin is not None and found.results.is_empty():
+        suggestion = spelled_in_words(pinyin_key(q) or "", words)  # yibaobaoxiao → 医保报销
+    else:
+        suggestion = None
     if not suggestion or not context.time_left:
         return found
     better = answer(context, replan(suggestion))

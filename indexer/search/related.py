@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Collection
 
+from ..analysis.question import is_function_word
 from ..index.build import ENTITY_KINDS
 from .backend import IndexView
 from .engine import Engine
@@ -20,11 +21,44 @@ KEY_TEXT_CHARS = 5_000  # of the body, read for them: a document's opening says 
 COMMON = 0.3  # a word in more than this share of documents says nothing about similarity
 WORD_FIELDS = ("title", "body")  # where the key terms are looked for
 QUOTE_MARKS = re.compile(r'["“”「」『』]')
+HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,6}")
 
 
 def documents_of_kind(engine: Engine, kind: str, limit: int = 500) -> list[dict]:
     """Up to ``limit`` documents of ``kind`` in corpus order."""
     return engine.view().documents("kind", kind, limit)
+
+
+def attachments_by_page(engine: Engine) -> dict[str, list[dict]]:
+    """Each page's attachments (``id``, ``title``, ``url``, ``format``), by the id of the page
+    that first links them (their ``parent``), in corpus order."""
+    view = engine.view()
+    found: dict[str, list[dict]] = {}
+    for doc in view.documents("kind", "attachment", view.doc_count()):
+        if doc.get("parent"):
+            found.setdefault(doc["parent"], []).append(
+                {name: doc.get(name) for name in ("id", "title", "url", "format")})
+    return found
+
+
+def top_title_words(engine: Engine, limit: int = 5, common: float = 0.2) -> list[str]:
+    """The collection's ``limit`` most frequent title words (Chinese, two to six characters,
+    a longer word counting more), leaving out function words, words in more than ``common``
+    of the titles (关于, 通知) and a word overlapping one already taken (公积 after 公积金):
+    examples of what the collection holds."""
+    view = engine.view()
+    most = max(1, int(view.doc_count() * common))
+    frequent = view.frequent_words("title", 200)
+    documents = view.term_stats("title", [word for word, _ in frequent])
+    taken: list[str] = []
+    for term, _ in sorted(frequent, key=lambda pair: -pair[1] * len(pair[0])):
+        if len(taken) == limit:
+            break
+        if (HAN_WORD.fullmatch(term) and not is_function_word(term)
+                and documents[term][0] <= most
+                and not any(term in word or word in term for word in taken)):
+            taken.append(term)
+    return taken
 
 
 def mentions(engine: Engine, doc: dict, limit: int = 10) -> list[Hit]:

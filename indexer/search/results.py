@@ -14,6 +14,8 @@ from .notices import Notice
 
 SNIPPET_CHARS = 120
 SHOWN = ("id", "kind", "title", "rank", "score", "snippet", "title_html")  # to_dict's first keys
+LINKED = ("interpretations", "interprets")  # a policy's 解读, and what a 解读 interprets: [{id, title}]
+DESCRIPTION_CHARS = 80  # of a pinned document's text, when the editor wrote no description
 
 
 class once:
@@ -71,6 +73,16 @@ class Hit:
         """The hit fields beyond kind and rank."""
         return {f.name: self.document.get(f.name) for f in hit_fields() if f.name not in ("kind", "rank")}
 
+    @property
+    def interpretations(self) -> list[dict]:
+        """The 解读 of this document (相关解读): ``{"id", "title"}`` each."""
+        return self.document.get("interpretations") or []
+
+    @property
+    def interprets(self) -> list[dict]:
+        """What this 解读 interprets (解读的文件): ``{"id", "title"}`` each."""
+        return self.document.get("interprets") or []
+
     @once
     def marks(self) -> list[str]:
         """What is marked in this hit's title and snippet."""
@@ -88,7 +100,33 @@ class Hit:
 
     def to_dict(self) -> dict:
         """JSON-ready data, the extra fields at the top level."""
-        return {**{name: getattr(self, name) for name in SHOWN}, **self.fields}
+        return {**{name: getattr(self, name) for name in SHOWN}, **self.fields,
+                **{name: getattr(self, name) for name in LINKED}}
+
+
+@dataclass
+class Pinned:
+    """An editor's pinned answer (服务直达) for the query: an outside service link (``url``), or
+    a document of the index (``doc_id``, with the address it was published at, if known)."""
+
+    pin: int
+    title: str
+    description: str
+    url: str | None
+    doc_id: str | None = None
+    validity: str | None = None
+
+    @classmethod
+    def of_document(cls, pin: int, description: str | None, doc: dict) -> Pinned:
+        """A pinned document: its title, the editor's description or the start of its text."""
+        body = " ".join(doc["body"].split())
+        cut = body if len(body) <= DESCRIPTION_CHARS else body[:DESCRIPTION_CHARS - 1] + "…"
+        shown = description or cut
+        return cls(pin, doc["title"], shown, doc.get("url"), doc["id"], doc.get("validity"))
+
+    def to_dict(self) -> dict:
+        """JSON-ready data."""
+        return asdict(self)
 
 
 def with_pinyin(marks: list[str], title: str, key: str | None) -> list[str]:
@@ -113,10 +151,12 @@ class SearchResult:
     notices: list[Notice] = field(default_factory=list)
     suggestion: str | None = None
     answer: Answer | None = None  # 最佳答案: for a question, the passage that answers it
+    pinned: list[Pinned] = field(default_factory=list)  # 服务直达: the editors' answers, page 1 only
 
     def to_dict(self) -> dict:
         """JSON-ready data."""
-        return {**asdict(replace(self, hits=[], notices=[], answer=None)),
+        return {**asdict(replace(self, hits=[], notices=[], answer=None, pinned=[])),
                 "hits": [hit.to_dict() for hit in self.hits],
                 "notices": [notice.to_dict() for notice in self.notices],
-                "answer": self.answer.to_dict() if self.answer else None}
+                "answer": self.answer.to_dict() if self.answer else None,
+                "pinned": [pinned.to_dict() for pinned in self.pinned]}

@@ -58,6 +58,8 @@ SIGNALS = {signal.name: signal for signal in [
     Signal("initials_start", 0.3, "the title's initials start with the query"),
     Signal("initials_anywhere", 0.1, "the title's initials hold the query"),
     Signal("whole_syllables", 0.1, "the query spells the title's syllables exactly"),
+    # validity: a document no longer in force, below one in force for the same match
+    Signal("validity", 0.5, "a document repealed or expired (已废止, 已失效): its score halved"),
 ]}
 
 

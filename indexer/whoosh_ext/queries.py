@@ -4,7 +4,9 @@
 - :class:`MinimumMatch`, a minimum-should-match OR, which Whoosh's ``Or(minmatch=…)`` leaves
   "not yet implemented": documents that match at least ``minimum`` of the subqueries, scored
   by the sum of those that match (as Whoosh's OR scores);
-- :class:`BoundedPrefix`, a prefix that expands to at most ``limit`` terms.
+- :class:`BoundedPrefix`, a prefix that expands to at most ``limit`` terms;
+- :class:`ScaledWhere`, a query's matches with the score of those another query matches
+  too multiplied by a factor.
 
 >>> from whoosh import fields, index, query
 >>> from whoosh.filedb.filestore import RamStorage
@@ -23,7 +25,7 @@ from __future__ import annotations
 import itertools
 
 from whoosh import query as wq
-from whoosh.matching import Matcher, NullMatcher
+from whoosh.matching import Matcher, NullMatcher, WrappingMatcher
 
 
 class MinimumMatchMatcher(Matcher):
@@ -135,3 +137,54 @@ class BoundedPrefix(wq.Prefix):
 
     def _btexts(self, ixreader):
         return itertools.islice(ixreader.expand_prefix(self.fieldname, self.text), self.limit)
+
+
+class ScaledMatcher(WrappingMatcher):
+    """The child's matches, scoring ``factor`` times as much on the documents of ``where`` (a
+    set of document numbers)."""
+
+    def __init__(self, child: Matcher, where: frozenset[int], factor: float, boost: float = 1.0):
+        super().__init__(child, boost)
+        self._where, self._factor = where, factor
+
+    def _replacement(self, newchild: Matcher) -> ScaledMatcher:
+        return ScaledMatcher(newchild, self._where, self._factor, self.boost)
+
+    def copy(self) -> ScaledMatcher:
+        return ScaledMatcher(self.child.copy(), self._where, self._factor, self.boost)
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+    def score(self) -> float:
+        score = self.child.score() * self.boost
+        return score * self._factor if self.child.id() in self._where else score
+
+
+class ScaledWhere(wq.WrappingQuery):
+    """Matches the documents of ``child``; those ``where`` matches too score ``factor`` times
+    as much."""
+
+    def __init__(self, child: wq.Query, where: wq.Query, factor: float):
+        super().__init__(child)
+        self.where, self.factor = where, factor
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.child!r}, {self.where!r}, {self.factor})"
+
+    def __eq__(self, other: object) -> bool:
+        return (type(other) is type(self) and self.child == other.child and self.where == other.where
+                and self.factor == other.factor)
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.child, self.where, self.factor))
+
+    def _rewrap(self, child: wq.Query) -> ScaledWhere:
+        return ScaledWhere(child, self.where, self.factor)
+
+    def matcher(self, searcher, context=None) -> Matcher:
+        found = self.child.matcher(searcher, context)
+        if not found.is_active():
+            return found
+        where = frozenset(self.where.docs(searcher))
+        return ScaledMatcher(found, where, self.factor) if where else found

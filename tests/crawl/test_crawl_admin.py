@@ -61,7 +61,7 @@ def test_the_report_as_json_and_csv(gov_crawl):
 
 def test_before_any_crawl_the_report_is_a_404(tmp_path):
     answer = _client(tmp_path).get("/api/admin/crawl", headers={"Authorization": f"Bearer {TOKEN}"})
-    assert answer.status_code == 404 and "no crawl yet" in answer.get_json()["error"]
+    assert answer.status_code == 404 and "还没有抓取记录" in answer.get_json()["error"]["message"]
     assert not (tmp_path / "crawl").exists()  # reading the report never makes a store
 
 

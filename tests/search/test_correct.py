@@ -50,6 +50,24 @@ def test_a_term_found_only_as_its_words_apart_is_weak(engine):
     assert result.suggestion == "智能审批" and titles(result) == ["“一网通享”格局初定"]
 
 
+@pytest.mark.parametrize("query, suggestion", [
+    ("智慧成市建设", "智慧城市建设"),  # 成市 is no word: its characters are corrected together
+    ("神州数马智慧城市", "神州数码智慧城市"),  # no title or word sounds like the whole term
+])
+def test_a_typo_inside_a_longer_term_is_corrected_word_by_word(engine, query, suggestion):
+    result = engine.search(query)
+    assert result.suggestion == suggestion and result.mode == "corrected"
+
+
+@pytest.mark.parametrize("query, suggestion, first", [
+    ("jiankangma", "健康码", "“一网通享”格局初定"),  # a word of the text that no title holds
+    ("yidong zhengwu", "移动政务", "案例一 深圳市政府、平安智慧城：“深圳市统一政务服务APP”"),
+])
+def test_pinyin_that_no_title_matches_is_spelled_in_indexed_words(engine, query, suggestion, first):
+    result = engine.search(query)
+    assert (result.suggestion, result.mode, titles(result)[0]) == (suggestion, "corrected", first)
+
+
 def test_only_the_term_that_finds_nothing_is_corrected(engine):
     result = engine.search("政务 云计蒜")
     assert result.suggestion == "政务 云计算" and result.mode == "corrected"

@@ -58,7 +58,7 @@ def test_filters_facets_and_sorting(gov):
     publishers = everything.facets["publisher"]
     publisher = next(iter(publishers))
     only = gov.search("公积金", filters={"publisher": [publisher]})
-    assert only.total == publishers[publisher] and all(h.fields["publisher"] == publisher for h in only.hits)
+    assert only.total == publishers[publisher] and all(publisher in h.fields["publisher"] for h in only.hits)
     assert only.facets["publisher"] == publishers  # a facet is counted without its own filter
     years = everything.facets["year"]
     assert sum(years.values()) <= everything.total
@@ -93,8 +93,8 @@ def test_json_api_filters_sort_and_scope(api):
     assert (data["sort"], data["in"]) == ("-published", "title")
     hit = data["hits"][0]
     assert {"url", "doc_url", "published", "written", "publisher", "doc_number", "topic", "column",
-            "site"} <= set(hit)
-    assert set(data["facets"]) == {"kind", "year", "publisher", "topic", "column", "site"}
+            "site", "validity", "interpretations", "interprets"} <= set(hit)
+    assert set(data["facets"]) == {"kind", "year", "publisher", "topic", "column", "site", "validity"}
     dated = api.get("/api/search?q=公积金&from=2022-01-01&to=2022-12-31").get_json()
     assert dated["total"] and all(h["published"].startswith("2022") for h in dated["hits"])
     two = api.get("/api/search?q=公积金&year=2021&year=2023").get_json()
@@ -102,11 +102,11 @@ def test_json_api_filters_sort_and_scope(api):
 
 
 @pytest.mark.parametrize("query, message", [
-    ("from=2021-13-01", "from must be a date"), ("sort=newest", "sort must be one of"),
-    ("in=body", "in must be one of")])
+    ("from=2021-13-01", "参数 from 必须是日期"), ("sort=newest", "参数 sort 只能是"),
+    ("in=body", "参数 in 只能是")])
 def test_json_api_rejects_bad_parameters(api, query, message):
     response = api.get(f"/api/search?q=公积金&{query}")
-    assert response.status_code == 400 and message in response.get_json()["error"]
+    assert response.status_code == 400 and message in response.get_json()["error"]["message"]
 
 
 def test_cli_filters(gov_index):
@@ -127,7 +127,7 @@ def test_an_attachment_is_found_by_the_text_of_the_links_to_it(gov):
 def test_too_many_filter_values_or_a_bad_one_are_refused(api, gov_index):
     many = "&".join(f"publisher=机构{n}" for n in range(21))
     response = api.get(f"/api/search?q=公积金&{many}")
-    assert response.status_code == 400 and "at most 20" in response.get_json()["error"]
+    assert response.status_code == 400 and "最多 20 个" in response.get_json()["error"]["message"]
     result = CliRunner().invoke(main, ["search", "公积金", "--index", str(gov_index), "--from", "2021-02-30"])
     assert result.exit_code == 2 and "is not a value of 'published'" in result.output
 

@@ -38,7 +38,7 @@ def test_a_hit_shows_its_stored_document_marked(engine):
     for hit in engine.search("华宇 软件").hits:
         docnum = searcher.document_number(id=hit.id)
         doc = stored_document(searcher.stored_fields(docnum))
-        assert hit.document == doc
+        assert hit.document == {**doc, "interpretations": [], "interprets": []}  # the seed links nothing
         shown = hit.to_dict()
         assert list(shown)[:7] == ["id", "kind", "title", "rank", "score", "snippet", "title_html"]
         assert (shown["kind"], shown["title"], shown["rank"]) == (doc["kind"], doc["title"], doc["rank"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indexer import documents_of_kind, mentions, similar
+from indexer import attachments_by_page, documents_of_kind, mentions, similar, top_title_words
 
 
 def test_documents_of_kind_in_corpus_order(engine):
@@ -28,3 +28,25 @@ def test_similar_shares_telling_words_and_excludes_itself(engine):
     assert found[0].title == "神州数码" and "section-4" not in {hit.id for hit in found}
     assert len(similar(engine, engine.document("vendor-1"), limit=3)) == 3
     assert "vendor-13" not in {hit.id for hit in similar(engine, section, exclude=["vendor-13"])}
+
+
+def test_each_page_lists_the_attachments_it_links(gov):
+    by_page = attachments_by_page(gov)
+    attachments = documents_of_kind(gov, "attachment")
+    assert sum(len(listed) for listed in by_page.values()) == len(attachments) > 0
+    for page_id, listed in by_page.items():
+        assert gov.document(page_id)["kind"] == "page"
+        for item in listed:
+            stored = gov.document(item["id"])
+            assert stored["parent"] == page_id and item["title"] == stored["title"]
+            assert item["url"] == stored["url"] and item["format"] in ("pdf", "docx")
+
+
+def test_top_title_words_are_the_collections_own(gov, engine):
+    words = top_title_words(gov, 5)
+    assert len(words) == 5 and len(set(words)) == 5
+    for word in words:  # each finds titles, is no function word, and no other one's part
+        assert gov.search(word, scope="title").total > 0
+        assert word not in ("关于", "通知", "的")
+        assert not any(word in other for other in words if other != word)
+    assert "智慧" not in words and "智慧" in top_title_words(engine, 8)  # the seed's are the seed's

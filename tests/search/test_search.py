@@ -54,6 +54,12 @@ def test_falls_back_to_any_term_and_says_so(engine):
     assert titles(result)[0] == "华宇软件"
 
 
+def test_a_missing_function_word_is_no_partial_match(engine):
+    # 华宇软件怎么样 matches nowhere as typed, yet every content word of it matches: no notice
+    result = engine.search("华宇软件怎么样")
+    assert result.mode == "any" and result.notices == [] and titles(result)[0] == "华宇软件"
+
+
 def test_a_compound_no_document_holds_falls_back_like_its_words_typed_apart(engine):
     joined, apart = engine.search("手机办事", per_page=100), engine.search("手机 办事", per_page=100)
     assert joined.mode == apart.mode == "any" and joined.notices
@@ -150,3 +156,10 @@ def test_suggest_completes_titles_then_words(engine):
     assert engine.suggest("qing") == ["青云QingCloud", "qingcloud"]
     assert len(engine.suggest("数", limit=3)) == 3
     assert engine.suggest("") == [] and engine.suggest("   ") == []
+
+
+def test_a_fallback_piece_keeps_a_synonym_member_whole(engine):
+    # jieba cuts 生 孩子 and 智能 城市; joined again they find their groups (生育, 智慧城市)
+    planner = engine.view().planner
+    assert [piece.text for piece in planner.pieces("生孩子报销")] == ["生孩子", "报销"]
+    assert [piece.text for piece in planner.pieces("搞智能城市建设")] == ["搞", "智能城市", "建设"]

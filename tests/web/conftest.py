@@ -56,3 +56,14 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def api_server(gov_index: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A real ``egov-search serve`` over the government index that lets one origin (``origin``)
+    read the API from a browser."""
+    folder = tmp_path_factory.mktemp("api-live")
+    origin = "https://www.example.gov.cn"
+    env = {"EGOV_QUERY_LOG": str(folder / "queries.sqlite3"), "EGOV_CORS_ORIGINS": origin}
+    with running_server(gov_index, folder / "serve.log", env=env, workers=1) as server:
+        yield {**server, "origin": origin}

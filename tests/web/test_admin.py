@@ -31,7 +31,7 @@ def _bearer(token: str) -> dict:
 
 def _error(response) -> str:
     assert response.headers["Content-Type"].startswith("application/json")
-    return response.get_json()["error"]
+    return response.get_json()["error"]["message"]
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE"])
@@ -63,7 +63,7 @@ def test_only_post(index, method):
 def test_wrong_or_missing_token_is_refused_and_nothing_is_built(index, headers):
     live = os.readlink(index / "current")
     response = _client(index, ADMIN_TOKEN=TOKEN).post("/api/admin/rebuild", headers=headers)
-    assert response.status_code == 401 and "token" in _error(response)
+    assert response.status_code == 401 and "EGOV_ADMIN_TOKEN" in _error(response)
     assert os.readlink(index / "current") == live
 
 

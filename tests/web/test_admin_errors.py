@@ -53,7 +53,7 @@ def test_bad_corpus_is_a_422_with_file_and_line(index, tmp_path, case):
     live = os.readlink(index / "current")
     client, response = rebuild(index, corpus)
     assert response.status_code == 422, response.get_data(as_text=True)[:300]
-    assert f"live index untouched: {corpus}:2: {reason}" in response.get_json()["error"]
+    assert f"当前索引未改动：{corpus}:2: {reason}" in response.get_json()["error"]["message"]
     assert_live_index_answers(client, index, live)
 
 
@@ -62,7 +62,7 @@ def test_rank_past_32_bits_is_indexed(index, tmp_path):
     corpus.write_text('{"id": "b", "title": "大数", "body": "y", "rank": 2147483648}\n', encoding="utf-8")
     client, response = rebuild(index, corpus)
     assert response.status_code == 200
-    assert client.get("/api/documents/b").get_json()["rank"] == 2**31
+    assert client.get("/api/documents/b").get_json()["document"]["rank"] == 2**31
 
 
 @pytest.mark.parametrize("failure", WRITE_FAILURES)
@@ -73,6 +73,6 @@ def test_unwritable_index_folder_is_an_operator_error(index, tmp_path, monkeypat
     reason = break_writes(monkeypatch, failure)
     client, response = rebuild(index, corpus)
     assert response.status_code == STATUS[failure]
-    error = response.get_json()["error"]
-    assert f"live index untouched: {index}: cannot write the index: {reason}" in error
+    error = response.get_json()["error"]["message"]
+    assert f"当前索引未改动：{index}: cannot write the index: {reason}" in error
     assert_live_index_answers(client, index, live)

@@ -33,12 +33,13 @@ def test_wrong_tokens_are_logged_then_throttled_per_address(server):
     for attempt in range(5):
         status, headers, body = rebuild(port, f"guess-{attempt}-x", source="127.0.0.3")
         assert status == 401 and headers["www-authenticate"].startswith("Bearer")
-        assert "token" in json_body(body)["error"]
+        assert json_body(body)["error"]["code"] == "unauthorized"
     assert log_shows(server["log"], "wrong or missing admin token from 127.0.0.3 (5 in 60 s)")
     assert "guess-" not in server["log"].read_text()
     status, headers, body = rebuild(port, TOKEN, source="127.0.0.3")  # even the right one waits
     assert status == 429 and 1 <= int(headers["retry-after"]) <= 60
-    assert headers["content-type"] == "application/json" and json_body(body)["error"]
+    assert headers["content-type"] == "application/json"
+    assert json_body(body)["error"]["code"] == "too_many_requests"
     assert rebuild(port, "guess-elsewhere", source="127.0.0.4")[0] == 401  # other addresses may still try
 
 

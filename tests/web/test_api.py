@@ -12,7 +12,7 @@ from indexer import build_index
 from webui import create_app
 
 CONTRACT = {"query", "total", "page", "limit", "took_ms", "hits", "facets", "suggestion"}
-HIT_KEYS = {"id", "kind", "title", "rank", "score", "snippet", "url", "doc_url"}
+HIT_KEYS = {"id", "kind", "title", "rank", "score", "snippet_html", "url", "doc_url"}
 # ids with a "." or ".." segment are refused at build time (browsers resolve them away)
 ODD_IDS = ["man/zh_CN/ls.1#2", "a b/中文?x=1&y=2", "..etc/.passwd", "<script>x</script>", "/abs//x/", "100%"]
 
@@ -72,15 +72,14 @@ def test_limit_bounds(client):
     ("page", "9" * 5000), ("kind", "<script>"), ("kind", "a" * 65),
 ])
 def test_invalid_parameters_are_a_clear_400(client, name, value):
-    data = get_json(client, "/api/search", 400, q="华宇", **{name: value})
-    message = data["error"]
-    assert name in message and " / " in message
-    assert any("\u4e00" <= char <= "\u9fff" for char in message)  # Chinese, then English
+    error = get_json(client, "/api/search", 400, q="华宇", **{name: value})["error"]
+    assert (error["code"], error["param"]) == ("invalid_parameter", name) and name in error["message"]
+    assert any("\u4e00" <= char <= "\u9fff" for char in error["message"])  # in Chinese
 
 
 def test_missing_query_is_400(client):
-    assert "q" in get_json(client, "/api/search", 400)["error"]
-    assert "q" in get_json(client, "/api/suggest", 400)["error"]
+    assert get_json(client, "/api/search", 400)["error"]["param"] == "q"
+    assert get_json(client, "/api/suggest", 400)["error"]["param"] == "q"
 
 
 @pytest.mark.parametrize("q", ["", "\x00", "%ff", "AND OR NOT", '"', "kind:", "rank:abc", "-", "*",
@@ -118,14 +117,15 @@ def test_suggest(client):
     assert len(data["suggestions"]) <= 8
     assert len(get_json(client, "/api/suggest", q="数", limit=3)["suggestions"]) == 3
     assert get_json(client, "/api/suggest", q="")["suggestions"] == []
-    assert "limit" in get_json(client, "/api/suggest", 400, q="数", limit=9)["error"]
+    assert get_json(client, "/api/suggest", 400, q="数", limit=9)["error"]["param"] == "limit"
 
 
 def test_document(client):
-    doc = get_json(client, "/api/documents/vendor-49")
+    answer = get_json(client, "/api/documents/vendor-49")
+    doc = answer["document"]
     assert {k: doc[k] for k in ("id", "kind", "title", "rank")} == \
         {"id": "vendor-49", "kind": "vendor", "title": "联科集团", "rank": 49}
-    assert doc["body"] and doc["source"] == "&eNet研究院"
+    assert answer["body"] and doc["source"] == "&eNet研究院" and "body" not in doc
 
 
 @pytest.mark.parametrize("doc_id", ["nope", "vendor-999", "../vendor-1", "%2e%2e/vendor-1", "vendor-1/"])
@@ -146,25 +146,26 @@ def test_related_finds_mentions_and_similar_documents(client):
 
 
 def test_related_errors(client):
-    assert "id" in get_json(client, "/api/related", 400)["error"]
+    assert get_json(client, "/api/related", 400)["error"]["param"] == "id"
     assert "error" in get_json(client, "/api/related", 404, id="nope")
 
 
 def test_overview_sorts_the_ranking(client):
     by_rank = get_json(client, "/api/overview")
-    assert [v["rank"] for v in by_rank["vendors"]] == list(range(1, 51))
-    assert by_rank["documents"] == 57 and by_rank["ranking_title"] == "2020电子政务提供商50强"
-    assert [s["id"] for s in by_rank["sections"]] == [f"section-{n}" for n in range(1, 8)]
+    assert [v["rank"] for v in by_rank["ranking"]["items"]] == list(range(1, 51))
+    assert by_rank["documents"] == 57 and by_rank["ranking"]["title"] == "2020电子政务提供商50强"
+    assert [s["id"] for s in by_rank["article"]["sections"]] == [f"section-{n}" for n in range(1, 8)]
     reverse = get_json(client, "/api/overview", sort="-rank")
-    assert [v["rank"] for v in reverse["vendors"]] == list(range(50, 0, -1))
-    names = [v["title"] for v in get_json(client, "/api/overview", sort="name")["vendors"]]
+    assert [v["rank"] for v in reverse["ranking"]["items"]] == list(range(50, 0, -1))
+    names = [v["title"] for v in get_json(client, "/api/overview", sort="name")["ranking"]["items"]]
     assert names[0] == "安元科技" and names.index("华宇软件") < names.index("浪潮软件") < names.index("用友")
-    assert "sort" in get_json(client, "/api/overview", 400, sort="bogus")["error"]
+    assert get_json(client, "/api/overview", 400, sort="bogus")["error"]["param"] == "sort"
 
 
 def test_api_root_lists_the_endpoints(client):
-    endpoints = get_json(client, "/api")["endpoints"]
-    assert any(path.startswith("/api/search") for path in endpoints)
+    root = get_json(client, "/api")
+    assert "/api/search" in root["endpoints"] and all(root["endpoints"].values())
+    assert root["openapi"] == "/api/openapi.json" and get_json(client, root["openapi"])["paths"]
 
 
 def test_healthz(client):
@@ -173,13 +174,13 @@ def test_healthz(client):
 
 @pytest.mark.parametrize("url", ["/api/nope", "/api/search/extra", "/api/", "/healthz/x"])
 def test_unknown_api_route_is_404_json(client, url):
-    assert "not found" in get_json(client, url, 404)["error"]
+    assert get_json(client, url, 404)["error"]["code"] == "not_found"
 
 
 def test_wrong_method_is_405_json(client):
     response = client.post("/api/search", data={"q": "华宇"})
     assert response.status_code == 405 and "GET" in response.headers["Allow"]
-    assert "method" in response.get_json()["error"]
+    assert response.get_json()["error"]["code"] == "method_not_allowed"
 
 
 def test_unexpected_error_is_500_json_without_traceback(app):
@@ -190,7 +191,7 @@ def test_unexpected_error_is_500_json_without_traceback(app):
     response = app.test_client().get("/api/broken")
     assert response.status_code == 500
     assert "secret" not in response.get_data(as_text=True)
-    assert "internal" in response.get_json()["error"]
+    assert response.get_json()["error"]["code"] == "internal_error"
 
 
 @pytest.mark.parametrize("url", ["/api/search?q=华宇", "/api/suggest?q=华", "/api/documents/vendor-1",
@@ -198,7 +199,7 @@ def test_unexpected_error_is_500_json_without_traceback(app):
 def test_missing_index_is_503_json_naming_the_fix(tmp_path, url):
     client = create_app({"TESTING": True, "INDEX": str(tmp_path / "none")}).test_client()
     data = get_json(client, url, 503)
-    assert "egov-search build" in data["error"] and str(tmp_path) not in data["error"]
+    assert "egov-search build" in data["error"]["message"] and str(tmp_path) not in json.dumps(data)
 
 
 def test_damaged_index_is_503_json(tmp_path):
@@ -209,7 +210,7 @@ def test_damaged_index_is_503_json(tmp_path):
     for toc in generation.glob("*.toc"):
         toc.write_bytes(b"garbage")
     client = create_app({"TESTING": True, "INDEX": str(tmp_path)}).test_client()
-    assert "egov-search build" in get_json(client, "/api/search", 503, q="华宇")["error"]
+    assert "egov-search build" in get_json(client, "/api/search", 503, q="华宇")["error"]["message"]
 
 
 def test_index_deleted_under_a_running_app_is_503(tmp_path):
@@ -262,7 +263,7 @@ def test_ids_with_slashes_and_symbols_round_trip_through_urls(odd_client):
         page = odd_client.get(hit["doc_url"])
         assert page.status_code == 200, hit["doc_url"]
         api_url = hit["doc_url"].split("?")[0].replace("/doc/", "/api/documents/", 1)
-        assert get_json(odd_client, api_url)["id"] == hit["id"]
+        assert get_json(odd_client, api_url)["document"]["id"] == hit["id"]
 
 
 def test_a_question_is_answered_with_a_passage_unless_turned_off(gov_client):

@@ -30,7 +30,7 @@ def test_other_methods_are_405_with_allow(client, method, url):
     assert response.status_code == 405
     assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD"}
     if url.startswith("/api/"):
-        assert response.get_json()["code"] == "method_not_allowed"
+        assert response.get_json()["error"]["code"] == "method_not_allowed"
 
 
 @pytest.fixture
@@ -73,9 +73,9 @@ def test_kind_is_found_however_it_is_written(gov_api):
 ])
 def test_a_bad_parameter_is_a_400_naming_it(client, url, param, code):
     response = client.get(url)
-    answer = response.get_json()
-    assert response.status_code == 400 and (answer["param"], answer["code"]) == (param, code)
-    assert param in answer["error"] and " / " in answer["error"]  # Chinese, then English
+    error = response.get_json()["error"]
+    assert response.status_code == 400 and (error["param"], error["code"]) == (param, code)
+    assert param in error["message"] and any("\u4e00" <= char <= "\u9fff" for char in error["message"])
 
 
 def test_a_full_width_year_is_a_year(client):
@@ -84,8 +84,8 @@ def test_a_full_width_year_is_a_year(client):
 
 def test_errors_without_a_parameter_carry_a_code(client):
     answer = client.get("/api/nothing-here")
-    assert answer.status_code == 404 and answer.get_json()["code"] == "not_found"
-    assert "param" not in answer.get_json()
+    assert answer.status_code == 404 and answer.get_json()["error"]["code"] == "not_found"
+    assert answer.get_json()["error"]["param"] is None
 
 
 @pytest.fixture
@@ -97,6 +97,7 @@ def test_a_large_document_is_sent_a_part_at_a_time(large_api):
     first = large_api.get("/api/documents/large-1")
     answer = first.get_json()
     part = answer["part"]
+    assert answer["document"]["id"] == "large-1" and "body" not in answer["document"]
     assert part["number"] == 1 and part["chars"] > 1_000_000 and part["of"] > part["chars"] // PART_CHARS
     assert len(answer["body"]) <= PART_CHARS and len(first.data) < 200_000  # one part, not 1 MB
     assert part["previous"] is None and part["next"] == "/api/documents/large-1?part=2"
@@ -115,7 +116,7 @@ def test_a_url_full_of_parameters_is_refused_before_any_work(client, monkeypatch
         response = client.get(url + flood)
         assert response.status_code == 400
     assert response.status_code == 400 and searched == []
-    assert client.get("/api/search?q=华宇&" + flood).get_json()["code"] == "too_many_parameters"
+    assert client.get("/api/search?q=华宇&" + flood).get_json()["error"]["code"] == "too_many_parameters"
     assert client.get("/api/search?q=华宇&" + "&".join(["x=1"] * (MAX_PARAMETERS - 2))).status_code == 200
 
 

@@ -40,12 +40,12 @@ SETTINGS = settings(max_examples=150, deadline=None,
 
 
 def assert_answered(status: int, body: bytes, headers: dict) -> None:
-    """A 200 with JSON, or a 4xx JSON whose ``error`` says what is wrong."""
+    """A 200 with JSON, or a 4xx JSON whose ``error`` says what is wrong, with a code."""
     assert status < 500, body[:300]
     assert headers.get("Content-Type", "").startswith("application/json"), (status, body[:300])
     data = json.loads(body)
     if status >= 400:
-        assert isinstance(data.get("error"), str) and len(data["error"]) > 5
+        assert set(data["error"]) == {"code", "param", "message"} and len(data["error"]["message"]) > 3
 
 
 def _query_path(endpoint: str, q: str, page: str | None, limit: str | None, kind: str | None) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -80,12 +81,17 @@ def test_axe_finds_nothing_on_government_filters_and_care_mode(browser, gov_serv
     tab = context.new_page()
     found = {}
     for name, path in {"filters": "/?q=医疗", "filtered": "/?q=医疗&sort=-published&in=title&from=2021-01-01",
-                       "document": "/?q=医疗", "answer": "/?q=租房能取公积金吗"}.items():
+                       "document": "/?q=医疗", "answer": "/?q=租房能取公积金吗",
+                       "attachment": "/?q=公积金&kind=attachment"}.items():
         tab.goto(path)
-        if name == "document":
+        if name in ("document", "attachment"):
             tab.locator(".hit-title a").first.click()
             tab.wait_for_url("**/doc/**")
         found[name] = axe_violations(tab, axe_source)
+        if name == "attachment":  # and the page it belongs to, which lists its attachments
+            tab.locator(".parent-page a").click()
+            tab.wait_for_selector(".attachments")
+            found["page with attachments"] = axe_violations(tab, axe_source)
         if name == "answer":  # and its passage in the document page
             tab.locator(".best-answer a").click()
             tab.wait_for_url("**#answer")
@@ -118,6 +124,35 @@ def test_axe_finds_nothing_on_a_long_document_shown_in_parts(browser, large_inde
     found = axe_at_each_size(browser, large_index, tmp_path, "/doc/large-1?q=打印机", ready, axe_source)
     assert found == {size: [] for size in SIZES}
 
+
+EDITED_POLICY = "www.ndrc.gov.cn/xxgk/zcfb/fzggwl/201803/t20180330_960918.html"
+
+
+@pytest.fixture
+def edited_gov(gov_index, tmp_path) -> Path:
+    """A copy of the government index with a pinned link and a policy an editor set 已废止."""
+    from indexer import config
+    from indexer.editors.store import EditorsFile
+
+    shutil.copytree(gov_index, tmp_path / "gov", symlinks=True)
+    editors = EditorsFile(config.beside_index("editors.sqlite3", tmp_path / "gov"))
+    editors.add_pin("必须招标的工程项目规定", title="工程建设项目招标网上办理", url="https://example.gov.cn/zb",
+                    description="在线提交招标文件")
+    editors.set_validity(EDITED_POLICY, "已废止")
+    return tmp_path / "gov"
+
+
+@pytest.mark.parametrize("path", [
+    "/?q=必须招标的工程项目规定",  # 服务直达, a 已废止 badge and 相关解读 under the policy
+    f"/doc/{EDITED_POLICY}",  # its badge and 相关解读
+    "/doc/www.ndrc.gov.cn/xxgk/jd/jd/201806/t20180606_962013.html",  # 解读的文件
+])
+def test_axe_finds_nothing_on_what_editors_set(browser, edited_gov, tmp_path, axe_source, path):
+    def ready(tab):
+        assert tab.locator(".validity, section.interprets").count() >= 1
+
+    found = axe_at_each_size(browser, edited_gov, tmp_path, path, ready, axe_source)
+    assert found == {size: [] for size in SIZES}
 
 def lighthouse(url: str, mobile: bool, out: Path) -> dict:
     """One Lighthouse run on Debian's Chromium; its JSON report."""
@@ -168,5 +203,12 @@ def test_lighthouse_scores(live_server, tmp_path, name, size):
 
 def test_lighthouse_scores_on_government_filters(gov_server, tmp_path):
     report = lighthouse(gov_server["url"] + "/?q=医疗保险&from=2021-01-01", False, tmp_path / "report.json")
+    got = {category: report["categories"][category]["score"] for category in CATEGORIES}
+    assert min(got.values()) >= THRESHOLD, (got, failing(report))
+
+
+def test_lighthouse_scores_on_what_editors_set(edited_gov, tmp_path):
+    with running_server(edited_gov, tmp_path / "log", env={"EGOV_QUERY_LOG": "0"}, workers=1) as server:
+        report = lighthouse(server["url"] + "/?q=必须招标的工程项目规定", True, tmp_path / "report.json")
     got = {category: report["categories"][category]["score"] for category in CATEGORIES}
     assert min(got.values()) >= THRESHOLD, (got, failing(report))

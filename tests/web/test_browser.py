@@ -12,6 +12,7 @@ import urllib.request
 
 import pytest
 from browser_setup import SCREENSHOTS
+from test_citizens import TABS, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -98,7 +99,12 @@ def test_autocomplete_is_keyboard_navigable(page, live_server):
     options = page.locator(".suggestions [role=option]")
     expected = api(live_server, "/api/suggest", q="华")["items"]
     assert options.locator(".text").all_inner_texts() == [item["text"] for item in expected]
-    assert options.locator(".type").all_inner_texts() == [item["type"] for item in expected]
+    actions = {"title": "打开文档", "section": "打开段落", "word": "搜索此词"}
+    assert options.locator(".type").all_inner_texts() == [actions[item["type"]] for item in expected]
+    # each option is read as its text, a pause, then what choosing it does; never glued together
+    names = [option.evaluate("e => e.getAttribute('aria-label')") for option in options.all()]
+    assert names == [f"{item['text']}，{actions[item['type']]}" for item in expected]
+    assert set(options.locator(".type").evaluate_all("all => all.map(e => e.ariaHidden)")) == {"true"}
     assert box.get_attribute("aria-expanded") == "true"
     status = page.locator(".search [role=status]")
     assert status.get_attribute("aria-live") == "polite"
@@ -120,6 +126,7 @@ def test_autocomplete_is_keyboard_navigable(page, live_server):
 
     box.press("Escape")
     assert page.locator(".suggestions").is_hidden() and box.input_value() == "华"
+    assert status.inner_text() == ""  # no 有 8 条搜索建议 left behind
     assert page.events == []
 
 
@@ -127,7 +134,7 @@ def test_choosing_a_title_opens_its_document_and_a_word_searches(page, live_serv
     page.goto("/")
     open_suggestions(page, "华")
     items = api(live_server, "/api/suggest", q="华")["items"]
-    title = next(i for i, item in enumerate(items) if item["type"] == "名称")
+    title = next(i for i, item in enumerate(items) if item["type"] == "title")
     box = page.locator("input[name=q]").first
     for _ in range(title + 1):
         box.press("ArrowDown")
@@ -139,7 +146,7 @@ def test_choosing_a_title_opens_its_document_and_a_word_searches(page, live_serv
     page.goto("/")
     open_suggestions(page, "服")
     items = api(live_server, "/api/suggest", q="服")["items"]
-    index, word = next((i, item) for i, item in enumerate(items) if item["type"] == "词")
+    index, word = next((i, item) for i, item in enumerate(items) if item["type"] == "word")
     page.locator(".suggestions [role=option]").nth(index).dispatch_event("mousedown")
     page.wait_for_url("**/?q=*")
     assert page.input_value("input[name=q]") == word["text"] and "sug=1" in page.url
@@ -331,13 +338,7 @@ def test_best_answer_is_a_labelled_region_reached_by_keyboard(browser, gov_serve
     tab.goto("/?q=" + urllib.parse.quote("在南京租房子住，一年最多能取多少公积金？"))
     region = tab.get_by_role("region", name="最佳答案")
     assert "18000元" in region.inner_text()
-    tab.focus(".search input[name=q]")
-    for _ in range(120):  # Tab on until the answer's link has the focus
-        tab.keyboard.press("Tab")
-        if tab.evaluate("document.activeElement.closest('.best-answer') !== null"):
-            break
-    else:
-        pytest.fail("the 最佳答案 link is not reached by Tab")
+    assert tab_to(tab, ".best-answer a") <= TABS  # from the search box, through 跳到搜索结果
     tab.keyboard.press("Enter")
     tab.wait_for_url("**#answer")
     passage = tab.locator("#answer")

@@ -31,7 +31,7 @@ PAUSE = 0.02  # seconds each client waits between requests, so that the CLI gets
 SERVER_THREADS = 8
 SEED_DOCUMENTS = 57
 KIND = "chaos"
-PATHS = [f"/api/search?q={quote('华宇')}", f"/api/search?q=&kind={KIND}&limit=100",
+PATHS = [f"/api/search?q={quote('华宇')}", "/api/search?q=&kind=vendor&limit=100",
          f"/api/suggest?q={quote('华')}", "/api/documents/vendor-10", f"/?q={quote('混沌')}",
          "/doc/section-1", "/healthz", f"/api/search?q={quote('混沌 测试')}"]
 
@@ -103,10 +103,13 @@ def assert_documents(port: int, changes: Changes) -> None:
                                                 "documents": SEED_DOCUMENTS + len(changes.expected)})
     for doc_id, title in changes.expected.items():
         status, doc = get_json(port, f"/api/documents/{quote(doc_id)}")
-        assert (status, doc["title"]) == (200, title), doc_id
+        assert (status, doc["document"]["title"]) == (200, title), doc_id
     for doc_id in changes.deleted - set(changes.expected):
         assert request(port, f"/api/documents/{quote(doc_id)}")[0] == 404, doc_id
     status, found = get_json(port, f"/api/search?q=&kind={KIND}&limit=100")
+    if not changes.expected:  # a kind the index does not hold is refused
+        assert (status, found["error"]["param"]) == (400, "kind")
+        return
     assert status == 200 and found["total"] == len(changes.expected)
     assert sorted(hit["id"] for hit in found["hits"]) == sorted(changes.expected)
 

@@ -72,7 +72,7 @@ def test_document_page_shows_everything_as_text(client, doc_id, query):
 
 
 def test_an_address_that_is_not_http_is_never_kept(client):
-    document = client.get("/api/documents/xss-script").get_json()
+    document = client.get("/api/documents/xss-script").get_json()["document"]
     assert document["url"] is None and document["source"] == JS_URL
     hits = client.get("/api/search?q=智慧政务").get_json()["hits"]
     assert all(hit["url"] is None for hit in hits)
@@ -86,7 +86,7 @@ def test_snippets_hold_only_marks(client):
     hits = client.get(f"/api/search?q={quote('智慧政务')}").get_json()["hits"]
     assert len(hits) == len(DOCUMENTS)
     for hit in hits:
-        for html in (hit["snippet"], hit["title_html"]):
+        for html in (hit["snippet_html"], hit["title_html"]):
             assert {tag for tag, _ in Tags(html).tags} <= {"mark"}, html
 
 

@@ -45,7 +45,7 @@ def test_odd_names_get_ids_that_open_their_page_and_a_deep_tree_builds(site, tmp
             status, body, _ = request(server["port"], hit["doc_url"])
             assert status == 200 and f"<title>{title} - 政务搜索</title>" in body.decode()
             status, body, _ = request(server["port"], f"/api/documents/{quote(doc_id, safe='/')}")
-            assert status == 200 and json.loads(body)["title"] == title
+            assert status == 200 and json.loads(body)["document"]["title"] == title
 
 
 def test_a_bad_record_in_a_file_with_a_newline_in_its_name_is_one_escaped_line(site, tmp_path):

@@ -9,14 +9,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from indexer import SearchEngine, build_index
-from webui import create_app, data
+from webui import create_app
+from webui import overview as home
 
 
 def test_the_overview_is_computed_once_per_generation_and_again_after_a_rebuild(tmp_path: Path, monkeypatch):
     index = tmp_path / "index"
     build_index(index_dir=index)
     listed, searched = [], []
-    real_listing, real_search = data.documents_of_kind, SearchEngine.search
+    real_listing, real_search = home.documents_of_kind, SearchEngine.search
 
     def listing(engine, kind, *args, **kwargs):
         listed.append(kind)
@@ -26,7 +27,7 @@ def test_the_overview_is_computed_once_per_generation_and_again_after_a_rebuild(
         searched.append(q)
         return real_search(self, q, *args, **kwargs)
 
-    monkeypatch.setattr(data, "documents_of_kind", listing)
+    monkeypatch.setattr(home, "documents_of_kind", listing)
     monkeypatch.setattr(SearchEngine, "search", search)
     client = create_app({"TESTING": True, "INDEX": str(index), "QUERY_LOG": "0"}).test_client()
 
@@ -35,9 +36,10 @@ def test_the_overview_is_computed_once_per_generation_and_again_after_a_rebuild(
     assert {page.status_code for page in pages} == {200}
     for sort in ("rank", "-rank", "name", "-name"):
         overview = client.get(f"/api/overview?sort={sort}").get_json()
-        assert overview["sort"] == sort and len(overview["vendors"]) == 50
+        assert overview["sort"] == sort and len(overview["ranking"]["items"]) == 50
     def titles(sort: str) -> list[str]:
-        return [vendor["title"] for vendor in client.get(f"/api/overview?sort={sort}").get_json()["vendors"]]
+        ranking = client.get(f"/api/overview?sort={sort}").get_json()["ranking"]
+        return [vendor["title"] for vendor in ranking["items"]]
 
     assert titles("-name") == titles("name")[::-1] != titles("rank")
     assert listed == ["vendor", "section"] and searched == [""]
@@ -48,6 +50,6 @@ def test_the_overview_is_computed_once_per_generation_and_again_after_a_rebuild(
     build_index([corpus], index)
     overview = client.get("/api/overview").get_json()
     assert overview["documents"] == 3 and overview["facets"]["kind"] == {"page": 3}
-    assert overview["vendors"] == []
+    assert overview["kinds"] == {"page": 3} and "ranking" not in overview and "article" not in overview
     client.get("/")
     assert listed == ["vendor", "section"] * 2 and searched == ["", ""]

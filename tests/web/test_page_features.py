@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 from test_pages import Tags, hrefs, page
 
-from webui import pages
+from webui import pages, timefilter
 
 SEED_PAGES = ["/", "/?q=智慧城市", "/?q=服务&page=2", "/?q=量子纠缠xyz", "/?q=華雨軟件",
               "/doc/vendor-10?q=华宇", "/doc/section-4", "/nope"]
@@ -109,16 +109,26 @@ def test_time_presets_map_to_from(app):
     today = date(2024, 3, 10)
     with app.test_request_context("/?q=x"):
         state = pages.search_state({"query": "x", "page": 1})
-        links = pages.time_links(state, today)
+
+        def url(**changes):
+            return pages._url(state, page=None, **changes)
+
+        links = timefilter.time_links(state, url, today=today)
         week = params(links["presets"][1]["url"])
         assert links["presets"][0]["active"] and week["from"] == [(today - timedelta(days=7)).isoformat()]
         assert "to" not in week
         state["from"] = (today - timedelta(days=31)).isoformat()
-        links = pages.time_links(state, today)
+        links = timefilter.time_links(state, url, today=today)
         assert [p["active"] for p in links["presets"]] == [False, False, True, False]
         assert not links["custom"]
         state["from"], state["to"] = "2021-01-01", "2021-06-30"
-        assert pages.time_links(state, today)["custom"]
+        assert timefilter.time_links(state, url, today=today)["custom"]
+        # with counts, a preset that would find nothing has no link
+        counted = timefilter.time_links(state, url, {"2024-03-03": 0}.get, today=today)["presets"]
+        assert counted[1]["url"] is None and counted[2]["url"] and counted[2]["count"] is None
+        asked = []  # nothing in the last year: the month and the week are not searched
+        counted = timefilter.time_links(state, url, lambda start: asked.append(start) or 0, today=today)
+        assert asked == ["2023-03-11"] and [p["count"] for p in counted["presets"]] == [None, 0, 0, 0]
 
 
 def test_related_results_do_not_use_the_match_colour(client):
@@ -172,13 +182,15 @@ def test_care_switch_goes_back_only_to_this_site(client, target):
 def test_suggest_items_say_what_they_are(client):
     data = client.get("/api/suggest?q=华").get_json()
     assert [item["text"] for item in data["items"]] == data["suggestions"]
-    titles = {item["text"]: item for item in data["items"] if item["type"] == "名称"}
+    titles = {item["text"]: item for item in data["items"] if item["type"] == "title"}
+    assert {item["type_label"] for item in titles.values()} == {"名称"}
     assert titles["华宇软件"]["url"] == "/doc/vendor-10"
     assert client.get(titles["华宇软件"]["url"]).status_code == 200
-    words = [item for item in client.get("/api/suggest?q=服").get_json()["items"] if item["type"] == "词"]
+    words = [item for item in client.get("/api/suggest?q=服").get_json()["items"] if item["type"] == "word"]
     assert words and all(item["url"] is None for item in words)
     sections = client.get("/api/suggest?q=案例").get_json()["items"]
-    assert any(item["type"] == "段落标题" and item["url"].startswith("/doc/section-") for item in sections)
+    assert any((item["type"], item["type_label"]) == ("section", "段落标题")
+               and item["url"].startswith("/doc/section-") for item in sections)
 
 
 def test_no_results_tips_teach_filters_in_words(client):
@@ -255,8 +267,9 @@ def test_government_hits_show_date_publisher_and_doc_number(gov_client):
     assert numbered, "the collection has documents with a 文号"
     for hit in api["hits"]:
         for field in ("published", "publisher", "doc_number"):
-            if hit[field]:
-                assert f">{hit[field]}</span>" in html.replace("&amp;", "&")
+            if hit[field]:  # a joint document's publishers are listed with 、
+                shown = "、".join(hit[field]) if isinstance(hit[field], list) else hit[field]
+                assert f">{shown}</span>" in html.replace("&amp;", "&")
         assert hit["doc_url"] in html.replace("&amp;", "&")
 
 

@@ -45,6 +45,18 @@ def hrefs(tags: Tags, pattern: str) -> list[str]:
     return [a["href"] for a in tags.find("a") if re.search(pattern, a.get("href", ""))]
 
 
+def addresses(tags: Tags, pattern: str) -> list[str]:
+    """Like :func:`hrefs`, but a result's link by the address it shows where JavaScript runs
+    (``data-href``; without JavaScript it goes through ``/go``)."""
+    found = (a.get("data-href", a.get("href", "")) for a in tags.find("a"))
+    return [address for address in found if re.search(pattern, address)]
+
+
+def search_id(tags: Tags) -> str:
+    """The id of the logged search that a results page's links carry."""
+    return next(re.search(r"[?&]s=(\d+)", href).group(1) for href in hrefs(tags, r"[?&]s=\d"))
+
+
 @pytest.mark.parametrize("url", PAGES + ["/static/style.css", "/static/suggest.js", "/api/search?q=x",
                                          "/api/search?q=x&page=0", "/healthz"])
 def test_security_headers_on_every_response(client, url):
@@ -103,14 +115,17 @@ def test_results_page_shows_count_facets_badges_and_marks(client):
     api = client.get("/api/search?q=智慧城市").get_json()
     assert f"找到 <strong>{api['total']}</strong> 条结果" in html and "毫秒" in html
     facets = {a["data-kind"]: a["href"] for a in tags.find("a") if "data-kind" in a}
-    assert facets == {"": "/?q=%E6%99%BA%E6%85%A7%E5%9F%8E%E5%B8%82",
-                      "vendor": "/?q=%E6%99%BA%E6%85%A7%E5%9F%8E%E5%B8%82&kind=vendor",
-                      "section": "/?q=%E6%99%BA%E6%85%A7%E5%9F%8E%E5%B8%82&kind=section"}
+    logged = search_id(tags)  # a refinement of this search: the same search in the query log
+    assert facets == {"": f"/?q=%E6%99%BA%E6%85%A7%E5%9F%8E%E5%B8%82&s={logged}",
+                      "vendor": f"/?q=%E6%99%BA%E6%85%A7%E5%9F%8E%E5%B8%82&kind=vendor&s={logged}",
+                      "section": f"/?q=%E6%99%BA%E6%85%A7%E5%9F%8E%E5%B8%82&kind=section&s={logged}"}
     text = "".join(tags.text)
     for kind, label in (("vendor", "提供商"), ("section", "文章段落")):
         assert f"{label}{api['facets']['kind'][kind]}" in text.replace(" ", "").replace("\n", "")
-    assert "第 3 名" in text and '<span class="badge badge-vendor">提供商</span>' in html
-    link = '<a href="/doc/vendor-3?q=%E6%99%BA%E6%85%A7%E5%9F%8E%E5%B8%82">平安<mark>智慧城市</mark></a>'
+    assert "第 3 名" in text and re.search(r'<span class="badge badge-vendor"[^>]*>提供商</span>', html)
+    q = "q=%E6%99%BA%E6%85%A7%E5%9F%8E%E5%B8%82"
+    link = (f'<a href="/go?s={logged}&amp;p=1&amp;d=vendor-3&amp;{q}" data-href="/doc/vendor-3?{q}">'
+            "平安<mark>智慧城市</mark></a>")
     assert link in html
 
 
@@ -125,12 +140,12 @@ def test_pagination_links_and_pages(client):
     total = client.get("/api/search?q=服务").get_json()["total"]
     last = -(-total // 10)
     _, first = page(client, "/?q=服务")
-    numbers = hrefs(first, r"[?&]page=\d")
-    assert f"/?q=%E6%9C%8D%E5%8A%A1&page={last}" in numbers
-    assert first.find("a", rel="next")[0]["href"] == "/?q=%E6%9C%8D%E5%8A%A1&page=2"
-    _, second = page(client, "/?q=服务&page=2")
-    assert second.find("a", rel="prev")[0]["href"] == "/?q=%E6%9C%8D%E5%8A%A1"
-    first_ids, second_ids = set(hrefs(first, r"^/doc/")), set(hrefs(second, r"^/doc/"))
+    numbers, logged = hrefs(first, r"[?&]page=\d"), search_id(first)
+    assert f"/?q=%E6%9C%8D%E5%8A%A1&page={last}&s={logged}" in numbers
+    assert first.find("a", rel="next")[0]["href"] == f"/?q=%E6%9C%8D%E5%8A%A1&page=2&s={logged}"
+    _, second = page(client, f"/?q=服务&page=2&s={logged}")
+    assert second.find("a", rel="prev")[0]["href"] == f"/?q=%E6%9C%8D%E5%8A%A1&s={logged}"
+    first_ids, second_ids = set(addresses(first, r"^/doc/")), set(addresses(second, r"^/doc/"))
     assert len(second_ids) == 10 and not first_ids & second_ids
     html, _ = page(client, "/?q=服务&page=99")
     assert "第 99 页没有结果" in html
@@ -142,7 +157,8 @@ def test_page_and_json_twin_hold_the_same_data(client):
     data = client.get(twin).get_json()
     assert (data["query"], data["kind"], data["page"]) == ("服务", "vendor", 2)
     tags = Tags(response.get_data(as_text=True))
-    assert hrefs(tags, r"^/doc/") == [hit["doc_url"] for hit in data["hits"]]
+    # each result's page is the twin's, carrying the filters for its 搜索“…” breadcrumb
+    assert hrefs(tags, r"^/doc/") == [hit["doc_url"] + "&kind=vendor" for hit in data["hits"]]
 
 
 @pytest.mark.parametrize("query", ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>',
@@ -196,7 +212,7 @@ def test_correction_says_what_was_searched_and_links_the_typed_query(client):
     html, tags = page(client, "/?q=華雨軟件")
     assert "以下是“<strong>华宇软件</strong>”的结果 · 仍然搜索：" in html
     typed = tags.find("a", **{"class": "as-typed"})[0]["href"]
-    assert typed == "/?q=%E8%8F%AF%E9%9B%A8%E8%BB%9F%E4%BB%B6&exact=1"
+    assert typed == f"/?q=%E8%8F%AF%E9%9B%A8%E8%BB%9F%E4%BB%B6&exact=1&s={search_id(tags)}"
     assert "没有找到“" not in html and "no good match" not in html  # no doubled, no English notice
     exact = client.get(typed.replace("/?", "/api/search?")).get_json()
     assert exact["mode"] != "corrected" and exact["suggestion"] is None

@@ -1,5 +1,5 @@
 """The query log: what it keeps (and does not), retention and bounds, 热门搜索 and 相关搜索 among
-distinct clients, the block list, and ``egov-search report``."""
+distinct clients, and the block list (the report: ``test_search_report.py``)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from test_pages import Tags, hrefs
 
 from webui import create_app, popular, querylog
-from webui.cli import main
 
 CLIENTS = popular.Settings.min_clients
 
@@ -198,6 +196,13 @@ def test_related_searches_share_a_word(site):
     assert set(shown_related(site, "智慧城市")) == {link("智慧政务"), link("城市大脑")}
 
 
+def test_related_searches_share_content_not_the_question_words(site):
+    for query in ("智慧城市怎么建设", "政务服务怎么办理", "城市大脑是什么"):
+        search(site, "/?q=" + query, clients=CLIENTS)
+    assert set(shown_related(site, "智慧城市有哪些")) == {link("智慧城市怎么建设"), link("城市大脑是什么")}
+    assert shown_related(site, "政务服务怎么样") == [link("政务服务怎么办理")]
+
+
 def test_lists_can_be_switched_off(index_dir, log, monkeypatch):
     monkeypatch.setenv("EGOV_POPULAR", "0")
     site = create_app({"TESTING": True, "INDEX": str(index_dir), "QUERY_LOG": str(log)}).test_client()
@@ -223,34 +228,6 @@ def test_an_unusable_log_never_fails_a_search(index_dir, tmp_path, caplog):
     search(site, "/?q=服务")
     site.application.extensions["querylog"].tick()
     assert site.get("/").status_code == 200 and "unusable" in caplog.text
-
-
-def test_report_prints_top_nothing_and_suggestions(site, log):
-    search(site, "/?q=服务", clients=3)
-    search(site, "/?q=智慧城市", clients=2)
-    search(site, "/?q=量子纠缠xyz", clients=2)
-    search(site, "/?q=華雨軟件")
-    search(site, "/?q=华宇软件&sug=1")
-    refresh(site)
-    old = time.time() - 40 * querylog.DAY
-    querylog.LogFile(log).write([querylog.Search(old, "很久以前", "很久以前", {}, 0)])
-    result = CliRunner().invoke(main, ["report", "--log", str(log), "--days", "30"])
-    assert result.exit_code == 0, result.output
-    out = result.output
-    assert "9 searches in the last 30 days" in out
-    top = out.split("top queries:", 1)[1].split("\n\n", 1)[0].splitlines()[2:]
-    assert [line.split()[-1] for line in top][:3] == ["服务", "智慧城市", "量子纠缠xyz"]
-    nothing = out.split("top queries that found nothing:", 1)[1].split("\n\n", 1)[0]
-    assert "量子纠缠xyz" in nothing and "服务" not in nothing and "很久以前" not in nothing
-    assert "華雨軟件 | 华宇软件" in out.split("corrections shown", 1)[1]
-    assert "华宇软件" in out.split("queries picked from the autocomplete:", 1)[1]
-    longer = CliRunner().invoke(main, ["report", "--log", str(log), "--days", "60"]).output
-    assert "很久以前" in longer
-
-
-def test_report_without_a_log_says_where_it_looked(tmp_path):
-    result = CliRunner().invoke(main, ["report", "--log", str(tmp_path / "none.sqlite3")])
-    assert result.exit_code != 0 and "no query log" in result.output
 
 
 def test_related_searches_leave_the_results_marks_alone(site):

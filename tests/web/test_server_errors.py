@@ -38,8 +38,8 @@ def test_api_errors_from_waitress_are_json(server, case, path):
     code, raw = CASES[case]
     status, headers, body = exchange(server["port"], raw.format(path=path).encode())
     assert status == code and headers["content-type"] == "application/json"
-    chinese, _, english = json_body(body)["error"].partition(" / ")
-    assert any("\u4e00" <= char <= "\u9fff" for char in chinese) and english.isascii()
+    error = json_body(body)["error"]
+    assert any("\u4e00" <= char <= "\u9fff" for char in error["message"]) and error["code"].isascii()
     assert_secured(headers)
 
 

@@ -2,10 +2,12 @@
 // Without JavaScript the form simply submits; with it, /api/suggest fills a listbox that
 // works with the mouse and with ArrowUp/ArrowDown/Enter/Escape. ArrowUp/ArrowDown put the
 // choice in the box (going past either end brings back what was typed); each item says what
-// it is (名称 / 段落标题 / 词), and choosing a document's title opens that document.
+// it does (a document's title opens it, a word is searched for), read after a pause, and
+// Escape closes the list and clears what the status said.
 (function () {
   "use strict";
   var DELAY_MS = 150;
+  var ACTIONS = { title: "打开文档", section: "打开段落", word: "搜索此词" };  // by the API's type code
   var counter = 0;
 
   function attach(form) {
@@ -113,11 +115,14 @@
           label.textContent = entry.text;
         }
         item.appendChild(label);
-        if (entry.type) {
+        var action = ACTIONS[entry.type] || entry.type_label;
+        if (action) {
           var type = document.createElement("span");
           type.className = "type";
-          type.textContent = entry.type;
+          type.setAttribute("aria-hidden", "true");
+          type.textContent = action;
           item.appendChild(type);
+          item.setAttribute("aria-label", entry.text + "，" + action);
         }
         item.addEventListener("mousedown", function (event) {
           event.preventDefault();  // keep focus in the box
@@ -169,9 +174,12 @@
         var keep = typed;
         close();
         input.value = keep;
+        status.textContent = "";
       }
     });
-    input.addEventListener("blur", function () { setTimeout(close, 100); });
+    input.addEventListener("blur", function () {
+      setTimeout(function () { close(); status.textContent = ""; }, 100);
+    });
   }
 
   document.querySelectorAll("form.search").forEach(attach);

@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ...fields import facets
-from ...search.context import FREQUENCY_FIELDS, most_first, sort_order
+from ...search.context import FREQUENCY_FIELDS, most_first, overridden_counts, sort_order
 from ...search.explain import Explanation, written
 from ...search.logical import Node
 from ...search.notices import Notice
+from ...search.validity import FIELD as VALIDITY
 from .query import dsl, leaves, restricted
 from .tokens import SEQUENCE, STORED
 
@@ -193,8 +194,9 @@ class ClusterContext:
 
     def facet_counts(self, node: Node, plan, results: Results, limit: int) -> dict[str, dict[str, int]]:
         """Each facet's counts of ``results``; a field ``plan`` filters is counted over
-        ``node``'s matches with every filter but its own, in one more request; the first
-        ``limit`` values of each, most first, and any filtered on after them."""
+        ``node``'s matches with every filter but its own, in one more request; validity,
+        where some documents' is not the index's, as it is now; the first ``limit`` values of
+        each, most first, and any filtered on after them."""
         recounted: dict[str, dict[str, int]] = {}
         filtered = [facet.name for facet in facets() if facet.name in plan.filters]
         if filtered and self.time_left:
@@ -207,7 +209,10 @@ class ClusterContext:
             recounted = {name: buckets(answer["aggregations"][name]["values"]) for name in filtered}
         counted = {}
         for facet in facets():
-            groups = recounted[facet.name] if facet.name in recounted else results.groups(facet.name)
+            if facet.name == VALIDITY and plan.planner.overrides.values:
+                groups = overridden_counts(self, node, plan)
+            else:
+                groups = recounted[facet.name] if facet.name in recounted else results.groups(facet.name)
             counted[facet.name] = most_first(facet.name, groups, plan, limit)
         return counted
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 from ... import config
 from ...index.store import IndexMissingError
@@ -20,10 +21,12 @@ ALIAS_SECONDS = 1.0
 
 
 class ClusterEngine(Engine):
-    """Searches the build behind the alias of ``settings`` (default: ``$EGOV_OPENSEARCH_*``)."""
+    """Searches the build behind the alias of ``settings`` (default: ``$EGOV_OPENSEARCH_*``),
+    with the editors' files beside the index folder ``index_dir`` (default ``$EGOV_INDEX``)."""
 
-    def __init__(self, settings: config.OpenSearchSettings | None = None):
-        super().__init__()
+    def __init__(self, settings: config.OpenSearchSettings | None = None,
+                 index_dir: Path | str | None = None):
+        super().__init__(index_dir)
         self.settings = settings or config.opensearch_settings()
         self.client = connect(self.settings)
         self.where = f"OpenSearch at {', '.join(self.settings.hosts)}, index {self.settings.alias!r}"
@@ -55,4 +58,6 @@ class ClusterEngine(Engine):
                     with search_errors(self.where):
                         self._generation = ClusterGeneration.open(self.client, index)
                 generation = self._generation
-        return ClusterView(generation, self.client, generation.planner, self.settings.budget, self.where)
+        editions = self.editors.current()
+        return ClusterView(generation, self.client, generation.planner_for(editions), self.settings.budget,
+                           self.where, editions)

@@ -16,6 +16,8 @@ title's pinyin):
 - ``WithBonus`` → ``bool.must`` + ``should``; ``Excluding`` → ``must_not``;
 - ``Constant`` → ``constant_score``, or, in a search sorted by a field, its child (Whoosh
   then ranks by the child's score);
+- ``Demoted`` → ``function_score``: the documents ``where`` matches score ``factor`` times
+  their score (no function matches elsewhere: the score as it was);
 - ``Every`` → ``match_all``; ``Nothing`` → ``match_none``.
 
 A new node needs its translation here; :func:`dsl` names the class it does not know.
@@ -118,11 +120,17 @@ def _constant(node: logical.Constant, sort: bool) -> dict:
     return {"constant_score": {"filter": dsl(node.child, sort), "boost": float(node.score or 1.0)}}
 
 
+def _demoted(node: logical.Demoted, sort: bool) -> dict:
+    return {"function_score": {"query": dsl(node.child, sort),
+                               "functions": [{"filter": dsl(node.where, sort), "weight": node.factor}],
+                               "score_mode": "multiply", "boost_mode": "multiply"}}
+
+
 TRANSLATIONS: dict[type, Callable[[Node, bool], dict]] = {
     logical.Term: _term, logical.Phrase: _phrase, logical.Prefix: _prefix, logical.Range: _range,
     logical.Every: _every, logical.Nothing: _nothing, logical.AnyOf: _any_of, logical.AllOf: _all_of,
     logical.AtLeast: _at_least, logical.WithBonus: _with_bonus, logical.Excluding: _excluding,
-    logical.Constant: _constant,
+    logical.Constant: _constant, logical.Demoted: _demoted,
 }
 
 

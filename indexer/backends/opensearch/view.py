@@ -1,86 +1,83 @@
 """One build of an OpenSearch index as a search reads it (:class:`indexer.search.backend.IndexView`):
 the build's index (the one its alias pointed to when the view was made), the planner made
 from the dictionary and word lists the build kept in its ``_meta`` (so that a query is
-analysed as the build analysed the documents), and its word table (:mod:`.words`)."""
+analysed as the build analysed the documents) with the editors' additions, and its word table
+(:mod:`.words`). The build has no links table (:mod:`indexer.index.links`): no 解读 links,
+and no validity declared by other documents."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
 
 from opensearchpy import OpenSearch
 
-from ...analysis.synonyms import Synonyms
-from ...analysis.tokenizers import word_analyzer
+from ...analysis.tokenizers import JiebaTokenizer, word_analyzer
+from ...editors.state import NO_EDITIONS, Editions
+from ...index.links import LinkTable
 from ...index.schema import stored_document
 from ...index.sidecars import WORD_FIELDS
 from ...index.store import IndexUnavailableError
 from ...search.plan import Planner
+from ...search.view import Planned, Viewed
 from . import words
 from .connection import search_errors
 from .context import SEARCH_SECONDS, ClusterContext
 from .tokens import SEQUENCE, STORED
 
-T = TypeVar("T")
 PAGE = 1000  # documents or values read in one request when all are listed
 DFS = "dfs_query_then_fetch"  # term statistics of the whole index, not of each shard
 
 
-@dataclass
-class ClusterGeneration:
-    """One build's index, its planner and word table, and what is computed once for it."""
+@dataclass(eq=False)
+class ClusterGeneration(Planned):
+    """One build's index, its analyzer, word lists and word table, its shards, and what is
+    computed once for it (:class:`~indexer.search.view.Planned`); its links table is empty."""
 
     index: str
-    planner: Planner
+    analyzer: JiebaTokenizer
+    word_lines: tuple[tuple[str, ...], tuple[str, ...]]
     words: words.PinyinWords
     shards: int
-    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
-    _memo_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    links: LinkTable = field(default_factory=LinkTable)
 
-    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()``, once for this build and ``key``."""
-        with self._memo_lock:
-            if key not in self._memo:
-                self._memo[key] = compute()
-            return self._memo[key]
+    @property
+    def name(self) -> str:
+        """The build's index."""
+        return self.index
 
     @classmethod
     def open(cls, client: OpenSearch, index: str) -> ClusterGeneration:
-        """The build of ``index``, planned with the word lists of its ``_meta``."""
+        """The build of ``index``, with the dictionary and word lists of its ``_meta``."""
         meta = client.indices.get_mapping(index=index)[index]["mappings"]["_meta"]["egov_search"]
         settings = client.indices.get_settings(index=index)[index]["settings"]["index"]
-        planner = Planner(word_analyzer(meta["dictionary"]),
-                          Synonyms.parse(meta["synonyms"].splitlines(), f"{index} synonyms"),
-                          Synonyms.parse(meta["abbreviations"].splitlines(), f"{index} abbreviations",
-                                         abbreviations=True))
-        return cls(index, planner, words.PinyinWords(client, index), int(settings["number_of_shards"]))
+        lines = (tuple(meta["synonyms"].splitlines()), tuple(meta["abbreviations"].splitlines()))
+        return cls(index, word_analyzer(meta["dictionary"]), lines, words.PinyinWords(client, index),
+                   int(settings["number_of_shards"]))
 
 
 @dataclass
-class ClusterView:
-    """A build, the client and the planner: what one search reads; ``budget`` is a search's
-    wall-clock seconds, ``where`` names the cluster and the index in errors."""
+class ClusterView(Viewed):
+    """A build, the client, the planner and the editors' additions: what one search reads;
+    ``budget`` is a search's wall-clock seconds, ``where`` names the cluster and the index in
+    errors."""
 
     generation: ClusterGeneration
     client: OpenSearch
     planner: Planner
     budget: float
     where: str
+    editions: Editions = NO_EDITIONS
 
     @property
     def index(self) -> str:
+        """The build's index."""
         return self.generation.index
 
     @property
-    def words(self) -> words.PinyinWords:
-        """The correction's candidates, looked up in the word table."""
-        return self.generation.words
-
-    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()``, once for this build and ``key``."""
-        return self.generation.memo(key, compute)
+    def name(self) -> str:
+        """The build's index: a new one with every build (not with ``add`` or ``delete``)."""
+        return self.generation.index
 
     def context(self, limit: int, sort: str | None = None, whoosh: bool = False) -> ClusterContext:
         """A new search's context on the cluster."""
@@ -142,22 +139,27 @@ class ClusterView:
 
     def documents(self, fieldname: str, value: str, limit: int) -> list[dict]:
         """Up to ``limit`` documents with ``value`` in ``fieldname``, in the order they were added."""
-        body = {"query": {"term": {fieldname: value}}, "sort": [{SEQUENCE: "asc"}], "size": limit,
-                "_source": [STORED]}
-        return [hit["_source"][STORED] for hit in self.search(body)["hits"]["hits"]]
+        return self._in_order({"term": {fieldname: value}}, limit)
 
     def all_documents(self) -> list[dict]:
-        """Every stored document, in the order they were added, a page of :data:`PAGE` at a time."""
+        """Every stored document, in the order they were added."""
+        return self._in_order({"match_all": {}})
+
+    def _in_order(self, query: dict, limit: int | None = None) -> list[dict]:
+        """The stored documents ``query`` matches (the first ``limit``), in the order they were
+        added, a page of :data:`PAGE` at a time."""
         found: list[dict] = []
         after = None
-        while True:
-            body = {"query": {"match_all": {}}, "sort": [{SEQUENCE: "asc"}], "size": PAGE,
-                    "_source": [STORED], **({"search_after": after} if after else {})}
+        while limit is None or len(found) < limit:
+            size = PAGE if limit is None else min(PAGE, limit - len(found))
+            body = {"query": query, "sort": [{SEQUENCE: "asc"}], "size": size, "_source": [STORED],
+                    **({"search_after": after} if after else {})}
             hits = self.search(body)["hits"]["hits"]
             found += [hit["_source"][STORED] for hit in hits]
-            if len(hits) < PAGE:
-                return found
+            if len(hits) < size:
+                break
             after = hits[-1]["sort"]
+        return found
 
     def holds(self, fieldname: str, value: str) -> bool:
         """Whether a document has ``value`` in ``fieldname``."""
@@ -187,6 +189,12 @@ class ClusterView:
         body = {"size": 0, "query": {"prefix": {fieldname: prefix}},
                 "aggs": {"keys": {"terms": {"field": fieldname, "size": limit, "order": {"_key": "asc"}}}}}
         return [bucket["key"] for bucket in self.search(body)["aggregations"]["keys"]["buckets"]]
+
+    def frequent_words(self, fieldname: str, count: int) -> list[tuple[str, float]]:
+        """The ``count`` words of ``fieldname`` (``title`` or ``body``) indexed most often,
+        from the word table."""
+        with search_errors(self.where):
+            return words.frequent(self.client, self.index, fieldname, count)
 
     def term_stats(self, fieldname: str, words_: Iterable[str]) -> dict[str, tuple[int, int]]:
         """(documents, occurrences) of each of ``words_`` in ``fieldname`` (``title`` or

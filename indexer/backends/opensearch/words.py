@@ -125,6 +125,15 @@ def prefixed(client: OpenSearch, index: str, field: str, prefix: str, limit: int
     return [hit["_id"] for hit in client.search(index=words_index(index), body=body)["hits"]["hits"]]
 
 
+def frequent(client: OpenSearch, index: str, field: str, count: int) -> list[tuple[str, int]]:
+    """The ``count`` words of ``field`` that occur most often there, with their occurrences,
+    most first, then the last in word order (as Whoosh's ``most_frequent_terms``)."""
+    body = {"query": {"range": {f"{field}_total": {"gte": 1}}}, "size": count, "_source": [f"{field}_total"],
+            "sort": [{f"{field}_total": "desc"}, {"word": "desc"}]}
+    hits = client.search(index=words_index(index), body=body)["hits"]["hits"]
+    return [(hit["_id"], hit["_source"][f"{field}_total"]) for hit in hits]
+
+
 def term_stats(client: OpenSearch, index: str, field: str,
                words: Iterable[str]) -> dict[str, tuple[int, int]]:
     """(documents, occurrences) in ``field`` of each of ``words`` that some document has there."""
