@@ -101,7 +101,7 @@ class Field:
         if self.type == "date":
             text = f"{int(value):08d}"
             return f"{text[:4]}-{text[4:6]}-{text[6:]}"
-        if self.type == "keyword" and self.multi:
+        if self.type in ("keyword", "derived") and self.multi:
             return value.split(SEPARATOR)
         return value
 

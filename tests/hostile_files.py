@@ -36,17 +36,22 @@ def _pdf(objects: list[bytes]) -> bytes:
     return bytes(out)
 
 
-def _stream(marker: str, size: int) -> bytes:
-    """A compressed content stream of about ``size`` bytes of text operators, ``marker`` first."""
+TEXT_LINE = b"BT /F1 9 Tf 40 780 Td (Shared template line of the notice) Tj ET\n"
+DRAWN_LINE = b"40 780 m 555 780 l 40 760 m 555 760 l 40 740 m 555 740 l S\n"  # parsed, no text
+
+
+def _stream(marker: str, size: int, line: bytes = TEXT_LINE) -> bytes:
+    """A compressed content stream of about ``size`` bytes of ``line`` operators, ``marker`` first."""
     ops = b"BT /F1 9 Tf 40 800 Td (%s) Tj ET\n" % marker.encode("ascii")
-    ops += b"BT /F1 9 Tf 40 780 Td (Shared template line of the notice) Tj ET\n" * (size // 64)
+    ops += line * (size // len(line))
     content = zlib.compress(ops, 9)
     return b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream"
 
 
 def heavy_pdf(pages: int, stream_bytes: int, marker: str, shared: bool = True) -> bytes:
     """A PDF of ``pages`` pages drawing a content stream of about ``stream_bytes`` each: one
-    stream for all (``shared``), else one of their own (each costs a parse to read)."""
+    stream of text for all (``shared``), else one of their own (each costs a parse to read) that
+    draws lines and little text, so that the text budget never ends the read before the time does."""
     first = 5 if shared else 4
     kids = b" ".join(b"%d 0 R" % (first + n) for n in range(pages))
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -59,7 +64,7 @@ def heavy_pdf(pages: int, stream_bytes: int, marker: str, shared: bool = True) -
     else:
         streams = first + pages
         objects += [b"<< /Type /Page /Parent 2 0 R /Contents %d 0 R >>" % (streams + n) for n in range(pages)]
-        objects += [_stream(f"{marker} {n}", stream_bytes) for n in range(pages)]
+        objects += [_stream(f"{marker} {n}", stream_bytes, DRAWN_LINE) for n in range(pages)]
     return _pdf(objects)
 
 

@@ -112,7 +112,7 @@ def test_table_metadata_page(tmp_path: Path) -> None:
     assert doc.fields["publisher"] == "北京市人民政府"
     assert doc.fields["written"] == "2021-03-01" and doc.fields["published"] == "2021-03-05"
     assert doc.fields["doc_number"] == "京政发〔2021〕12号"
-    assert doc.fields["keywords"] == ["营商环境", "改革"] and doc.fields["validity"] == "有效"
+    assert doc.fields["keywords"] == ["营商环境", "改革"] and doc.fields["validity"] == "现行有效"
     assert doc.fields["column"] == "政策文件" and doc.fields["doctype"] == "政策文件"
     assert doc.fields["cites"] == ["国办发〔2020〕3号", "国家发展改革委令第10号"]
     assert "索引号" not in doc.body and "000014349" not in doc.body and doc.body.startswith(BODY)

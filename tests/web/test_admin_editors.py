@@ -57,14 +57,14 @@ def test_an_outside_link_is_pinned_to_queries_holding_a_term(client):
 def test_a_bad_pin_is_a_400_naming_the_parameter(client, body, param):
     response = client.post("/api/admin/pins", json=body, headers=AUTH)
     assert response.status_code == 400
-    error = response.get_json()
-    assert error["param"] == param and error["code"] and error["error"]
+    error = response.get_json()["error"]
+    assert error["param"] == param and error["code"] and error["message"]
     assert client.get("/api/admin/pins", headers=AUTH).get_json()["pins"] == []
 
 
 def test_a_body_that_is_not_an_object_is_a_400(client):
     response = client.post("/api/admin/pins", data="[1, 2]", content_type="application/json", headers=AUTH)
-    assert response.status_code == 400 and response.get_json()["code"] == "invalid_body"
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid_body"
 
 
 @pytest.mark.parametrize(("method", "path"), [("GET", "/api/admin/pins"), ("POST", "/api/admin/pins"),
@@ -96,12 +96,12 @@ def test_validity_set_shown_and_cleared(client):
 ])
 def test_a_bad_validity_is_refused(client, path, body, status):
     response = client.put(path, json=body, headers=AUTH)
-    assert response.status_code == status and response.get_json()["error"]
+    assert response.status_code == status and response.get_json()["error"]["message"]
     assert client.get("/api/admin/validity", headers=AUTH).get_json()["set"] == {}
 
 
 def test_a_validity_filter_outside_the_four_values_is_a_400(client):
     response = client.get("/api/search?q=华宇&validity=差不多")
-    assert response.status_code == 400 and response.get_json()["code"]
+    assert response.status_code == 400 and response.get_json()["error"]["code"]
     assert client.get("/?q=华宇&validity=差不多").status_code == 400
     assert client.get("/api/search?q=华宇&validity=废止").status_code == 200  # read as 已废止

@@ -79,6 +79,7 @@ def sources(schema: wf.Schema, documents: list[dict], first: int = 0,
 
 def _exact(name: str, value):
     """A field of exact values as OpenSearch takes it: dates in ISO form, several keywords as a
-    list (the table's own reading of what it indexed); pinyin tokens and the rest as they are."""
+    list (the table's own reading of what it indexed, derived names too); pinyin tokens and the
+    rest as they are."""
     row = FIELDS.get(name)
-    return row.from_index(value) if row is not None and row.type in ("date", "keyword") else value
+    return row.from_index(value) if row is not None and row.type in ("date", "keyword", "derived") else value
