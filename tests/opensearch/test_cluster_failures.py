@@ -148,8 +148,8 @@ def assert_unavailable(port: int) -> None:
                  "/healthz"):
         status, body, headers = request(port, path)
         assert status == 503, (path, status, body)
-        answer = json.loads(body)
-        assert answer["code"] == "search_unavailable" and answer["error"].startswith("搜索服务暂时不可用")
+        error = json.loads(body)["error"]
+        assert error["code"] == "search_unavailable" and error["message"].startswith("搜索服务暂时不可用")
         assert headers["Retry-After"] == "10"
     for path in (f"/?q={q}", "/doc/vendor-10", "/"):
         status, body, _ = request(port, path)

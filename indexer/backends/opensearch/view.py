@@ -7,10 +7,10 @@ and no validity declared by other documents."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from opensearchpy import OpenSearch
+from opensearchpy import OpenSearch, exceptions
 
 from ...analysis.tokenizers import JiebaTokenizer, word_analyzer
 from ...editors.state import NO_EDITIONS, Editions
@@ -27,6 +27,8 @@ from .tokens import SEQUENCE, STORED
 
 PAGE = 1000  # documents or values read in one request when all are listed
 DFS = "dfs_query_then_fetch"  # term statistics of the whole index, not of each shard
+SHARDS_LOST = 500  # a node left between a search's phases: its shards failed; the next try
+                   # finds their copies
 
 
 @dataclass(eq=False)
@@ -90,15 +92,17 @@ class ClusterView(Viewed):
         so several shards score with the whole index's statistics."""
         multiple = ranked and self.generation.shards > 1
         with search_errors(self.where):
-            return self.client.search(index=self.index, body=body, search_type=DFS if multiple else None,
-                                      request_timeout=SEARCH_SECONDS)
+            return _once_more(lambda: self.client.search(index=self.index, body=body,
+                                                         search_type=DFS if multiple else None,
+                                                         request_timeout=SEARCH_SECONDS))
 
     def msearch(self, bodies: list[dict], ranked: bool = False) -> list[dict]:
         """The cluster's answers to several search ``bodies`` on this build, in one request."""
         header = {"search_type": DFS} if ranked and self.generation.shards > 1 else {}
         lines = [line for body in bodies for line in (header, body)]
         with search_errors(self.where):
-            answers = self.client.msearch(index=self.index, body=lines, request_timeout=SEARCH_SECONDS)
+            answers = _once_more(lambda: self.client.msearch(index=self.index, body=lines,
+                                                             request_timeout=SEARCH_SECONDS))
         for answer in answers["responses"]:
             if "error" in answer:
                 raise IndexUnavailableError(f"{self.where}: {answer.get('status')} {answer['error']}")
@@ -203,3 +207,14 @@ class ClusterView(Viewed):
             raise ValueError(f"the word table counts the words of {WORD_FIELDS}, not {fieldname!r}")
         with search_errors(self.where):
             return words.term_stats(self.client, self.index, fieldname, words_)
+
+
+def _once_more(search: Callable[[], dict]) -> dict:
+    """``search()``, tried again once if every shard failed on a node that left while it ran
+    (a search's later phase goes to the copy its first phase used, not to the replica)."""
+    try:
+        return search()
+    except exceptions.TransportError as err:
+        if err.status_code != SHARDS_LOST:
+            raise
+    return search()
