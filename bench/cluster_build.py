@@ -1,14 +1,17 @@
-"""The OpenSearch backend's build beside the Whoosh build, measured in the same run.
+"""The OpenSearch backend's build and searches beside the Whoosh backend's, in the same run.
 
 ``python -m bench.cluster_build [--corpus ../shared/bench/gov-dev.jsonl.gz] [--procs 2]
-[--rounds 1]`` starts a fresh local cluster of its own (``opensearch/cluster.py``, two nodes,
-on ports beside the usual ones, so a cluster already running is left alone) and times the
-start; then, round after round, builds the corpus into a Whoosh index and into an OpenSearch
-index of 2 shards and 1 replica (the test cluster's layout), each with ``--procs`` analysing
-processes. It prints a Markdown table: documents per second, the index size (OpenSearch's
-primary shards as the build leaves them, and after a merge to one segment a shard; Whoosh's
-build writes a segment a process), the start time and the nodes' memory, with OpenSearch's
-ratio to Whoosh.
+[--rounds 1]`` (or ``python -m bench --backend opensearch [--corpus …] [--smoke]``) starts a
+fresh local cluster of its own (``opensearch/cluster.py``, two nodes, on ports beside the
+usual ones, so a cluster already running is left alone) and times the start; then, round
+after round, builds the corpus into a Whoosh index and into an OpenSearch index of 2 shards
+and 1 replica (the test cluster's layout), each with ``--procs`` analysing processes. It
+prints Markdown tables: documents per second, the index size (OpenSearch's primary shards as
+the build leaves them, and after a merge to one segment a shard; Whoosh's build writes a
+segment a process), the start time and the nodes' memory; then the latency of the
+benchmark's 300 queries (:mod:`.queries`) on each backend's last build (after a warm-up pass;
+the two take turns query by query; a search's whole first page, as the API shows it) and how
+many of them have the same ten documents first; with OpenSearch's ratio to Whoosh.
 """
 
 from __future__ import annotations
@@ -23,15 +26,17 @@ from pathlib import Path
 
 import click
 
-from indexer import build_index, config
+from indexer import build_index, config, load_documents, open_index
 from indexer.backends.opensearch import aliases
 from indexer.backends.opensearch.build import build_index as build_cluster_index
 from indexer.backends.opensearch.connection import connect
+from indexer.backends.opensearch.engine import ClusterEngine
 from indexer.index.store import folder_size
 
 from .corpora import GOV_DEV, shared
 from .measure import tree_rss
-from .run import machine
+from .queries import sample_queries
+from .run import machine, percentile
 
 CLUSTER_SCRIPT = Path(__file__).parents[1] / "opensearch" / "cluster.py"
 ALIAS = "egov-bench"
@@ -75,6 +80,23 @@ def leases_past_load(client, index: str) -> bool:
                for lease in copy["retention_leases"]["leases"])
 
 
+def timed_searches(engines: dict[str, object], queries: list[str]) -> dict[str, tuple[list[float], list]]:
+    """Each engine's milliseconds for each query's first page (``to_dict``) and its ten ids,
+    after one untimed pass; the engines take turns query by query."""
+    for engine in engines.values():
+        for query in queries:
+            engine.search(query)
+    found: dict[str, tuple[list[float], list]] = {name: ([], []) for name in engines}
+    for query in queries:
+        for name, engine in engines.items():
+            started = time.perf_counter()
+            result = engine.search(query)
+            result.to_dict()
+            found[name][0].append((time.perf_counter() - started) * 1000)
+            found[name][1].append([hit.id for hit in result.hits])
+    return found
+
+
 def node_rss(folder: Path) -> int:
     """Resident bytes of the cluster's JVMs."""
     return sum(tree_rss(int(pid.read_text())) for pid in folder.glob("node-*/pid"))
@@ -91,7 +113,12 @@ def node_rss(folder: Path) -> int:
 @click.option("--transport-port", default=9320, show_default=True, help="Node 1's transport port.")
 def main(corpus: Path, procs: int, rounds: int, http_port: int, transport_port: int) -> None:
     """Build CORPUS into Whoosh and into a fresh two-node OpenSearch cluster; print the table."""
-    corpus = corpus or shared(GOV_DEV)
+    click.echo(run(corpus or shared(GOV_DEV), procs, rounds, http_port, transport_port))
+
+
+def run(corpus: Path, procs: int = 2, rounds: int = 1, http_port: int = 9220,
+        transport_port: int = 9320) -> str:
+    """The report of :func:`main`: both backends built and searched in one run."""
     with tempfile.TemporaryDirectory(prefix="egov-cluster-bench-") as work:
         folder = Path(work) / "cluster"
         started = time.perf_counter()
@@ -115,10 +142,27 @@ def main(corpus: Path, procs: int, rounds: int, http_port: int, transport_port: 
                 docs = sum(summary.documents.values())
                 click.echo(f"round {round_number + 1}: Whoosh {whoosh[-1][0]:.1f} s, "
                            f"OpenSearch {seconds:.1f} s", err=True)
+            queries = [query for _, query in sample_queries(list(load_documents([corpus])))]
+            engines = {"whoosh": open_index(whoosh_dir), "opensearch": ClusterEngine(settings)}
+            searched = timed_searches(engines, queries)
             rss = node_rss(folder)
         finally:
             cluster(folder, "stop")
-    click.echo(report(corpus, docs, procs, rounds, (start_seconds, archived), whoosh, opensearch, rss))
+    return report(corpus, docs, procs, rounds, (start_seconds, archived), whoosh, opensearch, rss) + \
+        "\n" + search_report(searched)
+
+
+def search_report(searched: dict[str, tuple[list[float], list]]) -> str:
+    """The latency rows, and the queries whose ten first documents are the same."""
+    (w_times, w_ids), (o_times, o_ids) = searched["whoosh"], searched["opensearch"]
+    lines = ["", f"| {len(w_times)} queries, whole first page | Whoosh | OpenSearch | OpenSearch / Whoosh |",
+             "|---|---|---|---|"]
+    for label, share in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99)):
+        w, o = percentile(w_times, share), percentile(o_times, share)
+        lines.append(f"| {label}, ms | {w:.1f} | {o:.1f} | {o / w:.1f}× |")
+    same = sum(left == right for left, right in zip(w_ids, o_ids, strict=True))
+    lines.append(f"| the same ten documents first | | {same} of {len(w_ids)} | |")
+    return "\n".join(lines)
 
 
 def report(corpus: Path, docs: int, procs: int, rounds: int, start: tuple[float, bool],

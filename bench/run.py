@@ -24,7 +24,7 @@ from indexer.evaluate.baselines import timed_answers
 from indexer.index.store import current_generation, folder_size
 
 from . import http
-from .corpora import MODERN, POEMS, MissingCorpus, shared
+from .corpora import GOV_DEV, MODERN, POEMS, MissingCorpus, shared
 from .measure import run_measured
 from .peers import available, run_peer
 from .queries import sample_queries, sample_questions
@@ -361,10 +361,20 @@ def write_results(report: str, output: Path) -> None:
               help="HTTP requests to send [default: 3000, smoke 200].")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=RESULTS,
               show_default="bench/RESULTS.md", help="Where to write the report.")
+@click.option("--backend", type=click.Choice(["whoosh", "opensearch"]), default="whoosh", show_default=True,
+              help="opensearch: our Whoosh and OpenSearch backends side by side instead, on a cluster "
+                   "of their own (bench.cluster_build; gov-dev, or the seed with --smoke; printed, "
+                   "not written).")
 def bench(corpus: Path | None, limit: int | None, poems: int | None, smoke: bool, rounds: int | None,
-          procs: int, requests: int | None, output: Path) -> None:
+          procs: int, requests: int | None, output: Path, backend: str) -> None:
     """Benchmark segmentation, build, query latency, HTTP and cold start against plain Whoosh,
-    SQLite FTS5 and Tantivy."""
+    SQLite FTS5 and Tantivy (or, with ``--backend opensearch``, our two backends)."""
+    if backend == "opensearch":
+        from . import cluster_build
+
+        seed_or_gov = config.seed_path() if smoke else shared(GOV_DEV)
+        click.echo(cluster_build.run(corpus or seed_or_gov, min(procs, 8), rounds or 1))
+        return
     if poems is not None:
         if corpus is not None:
             raise click.UsageError("--poems and --corpus: give one")

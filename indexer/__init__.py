@@ -10,13 +10,14 @@ Data flows through the sub-packages in this order: ``readers`` → ``analysis`` 
 → ``search``; ``fields`` is the table they share and ``config`` the settings.
 """
 
+from . import backends
 from .config import ConfigError
 from .fields import FIELDS, Field, facets
 from .index.build import BuildError, BuildSummary, StorageError, build_index
-from .index.store import IndexDamagedError, IndexMissingError, is_index_folder
+from .index.store import IndexDamagedError, IndexMissingError, IndexUnavailableError, is_index_folder
 from .index.update import UpdateSummary, add_documents, delete_documents
 from .readers import CorpusError, Document, load_documents
-from .search.engine import SearchEngine, open_index
+from .search.engine import Engine, SearchEngine, open_index
 from .search.highlight import first_match, highlight, marked_lines
 from .search.pipeline import MAX_FILTER_VALUES, MAX_QUERY_CHARS, SORTS, date_range
 from .search.related import attachments_by_page, documents_of_kind, mentions, similar, top_title_words
@@ -24,9 +25,10 @@ from .search.results import Hit, Pinned, SearchResult
 
 __all__ = [
     "FIELDS", "MAX_FILTER_VALUES", "MAX_QUERY_CHARS", "BuildError", "BuildSummary", "ConfigError",
-    "CorpusError", "Document",
-    "Field", "Hit", "IndexDamagedError", "Pinned", "IndexMissingError", "SearchEngine", "SearchResult",
-    "StorageError", "UpdateSummary", "add_documents", "build_index", "delete_documents",
+    "CorpusError", "Document", "Engine",
+    "Field", "Hit", "IndexDamagedError", "IndexMissingError", "IndexUnavailableError", "Pinned",
+    "SearchEngine", "SearchResult",
+    "StorageError", "UpdateSummary", "add_documents", "backends", "build_index", "delete_documents",
     "is_index_folder",
     "SORTS", "attachments_by_page", "date_range", "documents_of_kind", "facets", "first_match", "highlight",
     "marked_lines", "load_documents", "mentions", "open_index", "similar", "top_title_words",

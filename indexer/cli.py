@@ -13,17 +13,16 @@ from pathlib import Path
 
 import click
 
-from . import config
+from . import backends, config
 from .crawl.command import crawl_options, run_crawl
 from .editors.commands import pins_group, validity_group
 from .editors.wordcommands import aliases_group, synonyms_group
 from .fields import facets
-from .index.build import BuildError, build_index
+from .index.build import BuildError
 from .index.progress import progress_reporter
-from .index.store import IndexMissingError
-from .index.update import add_documents, delete_documents
+from .index.store import IndexMissingError, IndexUnavailableError
 from .readers import CorpusError
-from .search.engine import open_index
+from .search.engine import Engine
 from .search.pipeline import SORTS, date_range
 
 CONTROL = re.compile("[\x00-\x01\x04-\x09\x0b-\x1f\x7f-\x9f]")  # all but \n and the mark stand-ins
@@ -56,17 +55,12 @@ for _editors in (pins_group, validity_group, synonyms_group, aliases_group):
 def build(corpus_paths: tuple[Path, ...], procs: int, base_url: str | None, index_dir: Path | None) -> None:
     """Build a new index and swap it in atomically (with EGOV_BACKEND=opensearch: a new
     OpenSearch index, then its alias)."""
-    index_dir = config.index_dir(index_dir)
+    on_opensearch()
     with progress_reporter("reading", unit="file", short="file") as reading, \
             progress_reporter("indexing") as progress:
         try:
-            if on_opensearch():
-                from .backends.opensearch.build import build_index as build_cluster_index
-
-                summary = build_cluster_index(corpus_paths, progress=progress, procs=procs, base_url=base_url)
-            else:
-                summary = build_index(corpus_paths, index_dir, progress=progress, procs=procs,
-                                      base_url=base_url, reading=reading)
+            summary = backends.build(corpus_paths, index_dir, progress=progress, procs=procs,
+                                     base_url=base_url, reading=reading)
         except (CorpusError, BuildError) as err:
             raise click.ClickException(f"build aborted, live index untouched: {err}") from None
     click.echo(str(summary))
@@ -75,21 +69,19 @@ def build(corpus_paths: tuple[Path, ...], procs: int, base_url: str | None, inde
 def on_opensearch() -> bool:
     """Whether ``$EGOV_BACKEND`` chooses OpenSearch; a bad setting is the command's error."""
     try:
-        if config.backend() != "opensearch":
-            return False
-        config.opensearch_settings()
+        return backends.on_opensearch()
     except config.ConfigError as err:
         raise click.ClickException(str(err)) from None
-    return True
 
 
-def whoosh_only() -> None:
-    """Stop a command that reads the index through the search engine, which reads Whoosh only
-    so far, when ``$EGOV_BACKEND`` chooses OpenSearch."""
-    if on_opensearch():
-        raise click.ClickException("EGOV_BACKEND=opensearch: this command does not search an OpenSearch "
-                                   "index yet (build, add and delete do); unset EGOV_BACKEND to use "
-                                   "the Whoosh index")
+def open_engine(index_dir: Path | None) -> Engine:
+    """The chosen backend's engine; an index that is missing or cannot be reached is the
+    command's error."""
+    on_opensearch()
+    try:
+        return backends.open_engine(index_dir)
+    except (IndexMissingError, IndexUnavailableError) as err:
+        raise click.ClickException(str(err)) from None
 
 
 def _facet_options(command):
@@ -118,15 +110,14 @@ def _facet_options(command):
 def search(query: str, start: str | None, end: str | None, sort: str, scope: str, limit: int,
            as_json: bool, explain: bool, index_dir: Path | None, **chosen: tuple[str, ...]) -> None:
     """Search the index and print ranked results."""
-    whoosh_only()
     filters = {name: list(values) for name, values in chosen.items() if values}
     if start or end:
         filters["published"] = [date_range(start, end)]
+    engine = open_engine(index_dir)
     try:
-        engine = open_index(index_dir)
         result = engine.search(query, per_page=limit, filters=filters, scope=scope,
                                sort=None if sort == "relevance" else sort)
-    except IndexMissingError as err:
+    except (IndexMissingError, IndexUnavailableError) as err:
         raise click.ClickException(str(err)) from None
     except ValueError as err:
         raise click.BadParameter(str(err)) from None
@@ -181,7 +172,6 @@ def _plain(html: str) -> str:
 def eval_command(qrels: Path, details: bool, index_dir: Path | None) -> None:
     """Score egov-search and two baselines on a judgments file (query, doc id, grade 0-3), or
     egov-search and jieba + BM25 on a file of judged questions (.jsonl)."""
-    whoosh_only()
     from .evaluate import QrelsError, by_category, evaluate, format_table, read_qrels
 
     if qrels.suffix == ".jsonl":
@@ -189,8 +179,8 @@ def eval_command(qrels: Path, details: bool, index_dir: Path | None) -> None:
         return
     try:
         judgments = read_qrels(qrels)
-        results = evaluate(open_index(index_dir), judgments)
-    except (QrelsError, IndexMissingError) as err:
+        results = evaluate(open_engine(index_dir), judgments)
+    except (QrelsError, IndexMissingError, IndexUnavailableError) as err:
         raise click.ClickException(str(err)) from None
     judged = len(results[0].per_query)
     click.echo(f"{judged} queries with relevant documents "
@@ -214,9 +204,9 @@ def _eval_questions(path: Path, details: bool, index_dir: Path | None) -> None:
     from .evaluate import answerable as answered_by
 
     try:
-        engine = open_index(index_dir)
+        engine = open_engine(index_dir)
         questions = answered_by(engine, read_questions([path]))
-    except (QrelsError, IndexMissingError) as err:
+    except (QrelsError, IndexMissingError, IndexUnavailableError) as err:
         raise click.ClickException(str(err)) from None
     if not questions:
         raise click.ClickException(f"{path}: no question is answered by a document of this index")
@@ -237,6 +227,9 @@ def _eval_questions(path: Path, details: bool, index_dir: Path | None) -> None:
 def crawl(index_dir: Path | None, **options) -> None:
     """Fetch a site (or a site group: several URLs) politely and build or update the index from it;
     again with --recrawl: only what changed is fetched and re-indexed. Limits: docs/crawling.md."""
+    if on_opensearch():
+        raise click.ClickException("EGOV_BACKEND=opensearch: crawl indexes into the Whoosh index only so "
+                                   "far; crawl without it, then `egov-search build --corpus` its files")
     run_crawl(index_dir, **options)
 
 
@@ -246,12 +239,8 @@ def crawl(index_dir: Path | None, **options) -> None:
 @INDEX_OPTION
 def add(corpus_paths: tuple[Path, ...], procs: int, index_dir: Path | None) -> None:
     """Add documents to the live index, replacing any with the same id."""
-    if on_opensearch():
-        from .backends.opensearch.update import add_documents as add_to_cluster
-
-        _update(lambda index: add_to_cluster(corpus_paths), index_dir)
-    else:
-        _update(lambda index: add_documents(corpus_paths, index, procs=procs), index_dir)
+    on_opensearch()
+    _update(lambda: backends.add(corpus_paths, index_dir, procs=procs))
 
 
 @main.command()
@@ -259,18 +248,14 @@ def add(corpus_paths: tuple[Path, ...], procs: int, index_dir: Path | None) -> N
 @INDEX_OPTION
 def delete(ids: tuple[str, ...], index_dir: Path | None) -> None:
     """Delete documents by id from the live index (all or none)."""
-    if on_opensearch():
-        from .backends.opensearch.update import delete_documents as delete_from_cluster
-
-        _update(lambda index: delete_from_cluster(ids), index_dir)
-    else:
-        _update(lambda index: delete_documents(ids, index), index_dir)
+    on_opensearch()
+    _update(lambda: backends.delete(ids, index_dir))
 
 
-def _update(change, index_dir: Path | None) -> None:
+def _update(change) -> None:
     """Apply an incremental change, turning its errors into a message and exit code 1."""
     try:
-        summary = change(config.index_dir(index_dir))
+        summary = change()
     except (CorpusError, BuildError, IndexMissingError) as err:
         raise click.ClickException(f"update aborted, live index untouched: {err}") from None
     click.echo(str(summary))

@@ -180,6 +180,7 @@ class OpenSearchSettings:
     alias: str = DEFAULT_ALIAS  # searches and updates go through it; builds swap it
     shards: int = 1
     replicas: int = 1
+    budget: float = 1.0  # seconds a search may take, on the wall clock (its requests' timeout)
 
 
 def opensearch_settings(environ: Mapping[str, str] | None = None) -> OpenSearchSettings:
@@ -215,7 +216,8 @@ def opensearch_settings(environ: Mapping[str, str] | None = None) -> OpenSearchS
     return OpenSearchSettings(
         tuple(hosts), user, password, environ.get("EGOV_OPENSEARCH_CA") or None, verify == "1", alias,
         max(1, whole_number("EGOV_OPENSEARCH_SHARDS", 1, environ)),
-        max(0, whole_number("EGOV_OPENSEARCH_REPLICAS", 1, environ)))
+        max(0, whole_number("EGOV_OPENSEARCH_REPLICAS", 1, environ)),
+        max(0.01, decimal_number("EGOV_OPENSEARCH_BUDGET", 1.0, environ)))
 
 
 @dataclasses.dataclass(frozen=True)

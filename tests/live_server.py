@@ -29,9 +29,10 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(index: Path, log_path: Path, env: dict | None = None,
-                   threads: int = 4, workers: int | None = None) -> Iterator[dict]:
+                   threads: int = 4, workers: int | None = None, ready: int = 200) -> Iterator[dict]:
     """``egov-search serve`` over ``index`` until the block ends: its url, port, log and process
-    (``workers`` processes, by default as many as the machine's cores, at most 4)."""
+    (``workers`` processes, by default as many as the machine's cores, at most 4); it is up
+    once ``/healthz`` answers ``ready``."""
     port = free_port()
     args = [*COMMAND, "serve", "--index", str(index), "--port", str(port), "--threads", str(threads)]
     if workers is not None:
@@ -43,7 +44,7 @@ def running_server(index: Path, log_path: Path, env: dict | None = None,
     deadline = time.monotonic() + 120  # a bound for a hung start, not a measurement
     while True:
         try:
-            if request(port, "/healthz")[0] == 200:
+            if request(port, "/healthz")[0] == ready:
                 break
         except OSError:
             pass

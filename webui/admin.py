@@ -24,7 +24,7 @@ import logging
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request
 
-from indexer import BuildError, ConfigError, CorpusError, StorageError, build_index, config
+from indexer import BuildError, ConfigError, CorpusError, StorageError, backends, config
 from indexer.crawl.report import Report, crawl_report, report_csv
 from indexer.crawl.store import Store
 
@@ -57,10 +57,11 @@ def init_app(app: Flask) -> None:
 
 @bp.post("/api/admin/rebuild")
 def rebuild():
-    """Build the server's corpus into a new generation and swap it in; answer the summary."""
+    """Build the server's corpus into a new generation (or OpenSearch index) and swap it in;
+    answer the summary."""
     require_token()
     try:
-        summary = build_index(current_app.config["CORPUS"], current_app.config["INDEX"])
+        summary = backends.build(current_app.config["CORPUS"], current_app.config["INDEX"])
     except StorageError as err:
         LOG.error("rebuild failed: %s", err)
         _refuse(507 if err.full else 503,
@@ -68,7 +69,7 @@ def rebuild():
     except (CorpusError, BuildError, ConfigError) as err:
         abort(422, f"重建中止，当前索引未改动：{err}")
     return jsonify(status="ok", documents=summary.documents, size_bytes=summary.size_bytes,
-                   seconds=round(summary.seconds, 2), generation=summary.generation.name)
+                   seconds=round(summary.seconds, 2), generation=summary.live)
 
 
 @bp.get("/api/admin/popular")

@@ -19,11 +19,12 @@ from indexer import (
     CorpusError,
     IndexDamagedError,
     IndexMissingError,
+    IndexUnavailableError,
+    backends,
     build_index,
     config,
-    open_index,
 )
-from indexer.cli import INDEX_OPTION, main, whoosh_only
+from indexer.cli import INDEX_OPTION, main, on_opensearch
 from indexer.crawl.command import PARENT_VARIABLE
 from indexer.crawl.settings import parse_duration
 from indexer.crawl.store import Store
@@ -53,16 +54,24 @@ def serve(host: str, port: int, index_dir: Path | None, workers: int, threads: i
           crawl_every: str | None) -> None:
     """Serve the search site and JSON API (waitress); build the index first if it is missing.
 
-    A damaged index is not replaced: it may hold a collection the seed cannot rebuild.
+    A damaged index is not replaced: it may hold a collection the seed cannot rebuild. With
+    EGOV_BACKEND=opensearch, the alias must point to a build already; a cluster that does not
+    answer yet is waited for (searches answer 503 until it does).
     """
-    whoosh_only()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(process)d] %(name)s %(message)s")
+    # The OpenSearch client logs each failed try with a traceback; the 503 logs the reason once.
+    logging.getLogger("opensearch").setLevel(logging.ERROR)
     index_dir = config.index_dir(index_dir)
+    clustered = on_opensearch()
     try:
-        open_index(index_dir)
+        backends.open_engine(index_dir)
+    except IndexUnavailableError as err:
+        click.echo(f"{err}\nserving anyway: searches answer 503 until it does", err=True)
     except IndexDamagedError as err:
         raise click.ClickException(str(err)) from None
     except IndexMissingError as err:
+        if clustered:
+            raise click.ClickException(str(err)) from None
         click.echo(f"{err}\nbuilding it now …", err=True)
         try:
             click.echo(str(build_index(index_dir=index_dir)), err=True)

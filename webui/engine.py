@@ -12,7 +12,7 @@ import threading
 
 from flask import Flask, current_app
 
-from indexer import SearchEngine, open_index
+from indexer import Engine, backends
 
 EXTENSION = "egov_search"
 _lock = threading.Lock()
@@ -24,13 +24,15 @@ def init_app(app: Flask) -> None:
     app.teardown_request(_unpin)
 
 
-def get_engine() -> SearchEngine:
-    """The app's engine; :class:`indexer.IndexMissingError` if there is no usable index yet."""
+def get_engine() -> Engine:
+    """The app's engine, of the backend ``EGOV_BACKEND`` chooses; :class:`indexer.IndexMissingError`
+    if there is no usable index yet, :class:`indexer.IndexUnavailableError` if it cannot be
+    reached (both a 503)."""
     extensions = current_app.extensions
     if extensions[EXTENSION] is None:
         with _lock:
             if extensions[EXTENSION] is None:
-                extensions[EXTENSION] = open_index(current_app.config["INDEX"])
+                extensions[EXTENSION] = backends.open_engine(current_app.config["INDEX"])
     engine = extensions[EXTENSION]
     engine.pin()
     return engine

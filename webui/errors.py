@@ -15,7 +15,7 @@ from typing import NoReturn
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
-from indexer import IndexMissingError
+from indexer import IndexMissingError, IndexUnavailableError
 
 LOG = logging.getLogger("egov_search")
 JSON_PATHS = ("/api/", "/healthz/")
@@ -32,11 +32,13 @@ MESSAGES = {
     501: "不支持该传输编码",
     503: "搜索索引暂不可用：请运行 egov-search build 建立索引",
 }
+UNAVAILABLE = "搜索服务暂时不可用，请稍后再试"  # the index (an OpenSearch cluster) does not answer
 
 CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
          413: "body_too_large", 414: "uri_too_long", 422: "build_aborted", 429: "too_many_requests",
          431: "headers_too_large", 500: "internal_error", 501: "not_implemented",
          503: "index_unavailable", 507: "insufficient_storage"}
+UNAVAILABLE_CODE = "search_unavailable"
 
 
 class ParameterError(BadRequest):
@@ -57,6 +59,7 @@ def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(IndexMissingError, _index_missing)
+    app.register_error_handler(IndexUnavailableError, _index_unavailable)
     app.register_error_handler(Exception, _unexpected)
 
 
@@ -110,6 +113,13 @@ def _http_error(err: HTTPException):
 def _index_missing(err: IndexMissingError):
     LOG.error("%s", err)  # the full message, with the path, goes to the server log only
     return error_response(503, MESSAGES[503])
+
+
+def _index_unavailable(err: IndexUnavailableError):
+    LOG.error("%s", err)  # which cluster, and why, goes to the server log only
+    response = error_response(503, UNAVAILABLE, UNAVAILABLE_CODE)
+    response.headers["Retry-After"] = "10"
+    return response
 
 
 def _unexpected(err: Exception):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from flask import url_for
 
-from indexer.analysis.normalize import exact_key
-
 from .engine import get_engine
 
 TYPE_LABELS = {"title": "名称", "section": "段落标题", "word": "词"}
@@ -16,10 +14,10 @@ def suggestion_items(suggestions: list[str]) -> list[dict]:
     and ``type_label`` its Chinese: a document's title (``title``, 名称; ``section``, 段落标题
     for an article section) opens that document; any other completion is a word (``word``,
     词) with ``url`` null."""
-    searcher = get_engine().searcher()
+    titled = get_engine().titled(suggestions)
     items = []
     for text in suggestions:
-        stored = searcher.document(title_exact=exact_key(text))
+        stored = titled.get(text)
         if stored and stored.get("title") == text:
             kind = "section" if stored.get("kind") == "section" else "title"
             items.append({"text": text, "type": kind, "type_label": TYPE_LABELS[kind],

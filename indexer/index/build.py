@@ -51,6 +51,11 @@ class BuildSummary:
     skipped: dict[str, int] = field(default_factory=dict)  # files left out, by reason
     cut: dict[str, int] = field(default_factory=dict)  # files or documents kept in part, by reason
 
+    @property
+    def live(self) -> str:
+        """What went live: the generation's name."""
+        return self.generation.name
+
     def __str__(self) -> str:
         return (f"{counted(self.documents, self.skipped, self.cut)}; {self.terms} terms in "
                 f"{self.segments} segment(s); "

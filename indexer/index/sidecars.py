@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..analysis.normalize import HAN_RANGES, HAN_RUN, exact_key
@@ -66,30 +66,44 @@ def read_word_lines(generation: Path) -> tuple[tuple[str, ...], tuple[str, ...]]
 
 
 def write_pinyin_words(reader, generation: Path, dictionary: Iterable[str] = ()) -> None:
-    """Write the correction's candidates: every Chinese word of a title or of the
-    ``dictionary``, and every one indexed at least ``MIN_WORD_COUNT`` times.
+    """Write the correction's candidates (:func:`pinyin_entries`) of the index of ``reader``."""
+    weights = {fieldname: _word_weights(reader, fieldname) for fieldname in WORD_FIELDS}
+    lines = ["\t".join(map(str, entry)) for entry in pinyin_entries(weights, dictionary)]
+    _replace(generation / PINYIN_WORDS, "\n".join(lines) + "\n")
+
+
+def pinyin_entries(weights: Mapping[str, Mapping[str, int]],
+                   dictionary: Iterable[str] = ()) -> list[tuple[str, str, str, int]]:
+    """The correction's candidates, (pinyin, fuzzy pinyin, word, count) in word order, from
+    ``weights`` (field → Chinese word → times indexed, see :func:`is_candidate`): every word of
+    a title or of the ``dictionary``, and every one indexed at least ``MIN_WORD_COUNT`` times.
 
     Titles come first, so that a body word seen too rarely, and in no title, is never held:
     on a large collection those are most of the words."""
     counts: dict[str, int] = {exact_key(word): MIN_WORD_COUNT for word in dictionary}
     for fieldname in WORD_FIELDS:
-        for word, weight in _word_weights(reader, fieldname).items():
+        for word, weight in weights.get(fieldname, {}).items():
             if fieldname == "title":
                 weight = max(weight, MIN_WORD_COUNT)
             elif weight < MIN_WORD_COUNT and word not in counts:
                 continue
             counts[word] = counts.get(word, 0) + weight
-    lines = []
+    entries = []
     for word, count in sorted(counts.items()):
         if count >= MIN_WORD_COUNT:
             parts = syllables(word)
-            lines.append(f"{''.join(parts)}\t{''.join(map(fuzzy_syllable, parts))}\t{word}\t{count}")
-    _replace(generation / PINYIN_WORDS, "\n".join(lines) + "\n")
+            entries.append(("".join(parts), "".join(map(fuzzy_syllable, parts)), word, count))
+    return entries
+
+
+def is_candidate(word: str) -> bool:
+    """Whether an indexed word may be a correction: Chinese, of 2 to ``MAX_WORD_CHARS`` characters."""
+    return 2 <= len(word) <= MAX_WORD_CHARS and HAN_RUN.fullmatch(word) is not None
 
 
 def _word_weights(reader, fieldname: str) -> dict[str, int]:
-    """Each Chinese word of 2 to ``MAX_WORD_CHARS`` characters indexed in ``fieldname``, and
-    how many times, summed over the segments: each segment's term table is read in order
+    """Each candidate word (:func:`is_candidate`) indexed in ``fieldname``, and how many times,
+    summed over the segments: each segment's term table is read in order
     (:meth:`~..whoosh_ext.codec.TermCachingReader.field_entries`), where a reader of several
     segments looks every term up in each of them, from the first Han character on (the Latin
     words before it are many and never Chinese)."""
@@ -98,7 +112,7 @@ def _word_weights(reader, fieldname: str) -> dict[str, int]:
         terms, infos = access.term_table(leaf).field_entries(fieldname, FIRST_HAN.encode("utf-8"))
         for term, weight in zip(terms, infos["weight"].tolist(), strict=True):
             word = term.decode("utf-8")
-            if 2 <= len(word) <= MAX_WORD_CHARS and HAN_RUN.fullmatch(word):
+            if is_candidate(word):
                 weights[word] = weights.get(word, 0) + int(weight)
     return weights
 

@@ -51,6 +51,10 @@ class IndexMissingError(RuntimeError):
     """No usable index at the path; the message says how to build one."""
 
 
+class IndexUnavailableError(RuntimeError):
+    """The index cannot be reached now (its cluster does not answer): searches fail until it does."""
+
+
 class IndexDamagedError(IndexMissingError):
     """An index is there but cannot be used (damaged, incomplete, or from an older version)."""
 

@@ -14,11 +14,17 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..fields import FIELDS, facets
+from ..index.schema import stored_document
 from ..whoosh_ext import access
-from . import reference
+from . import collect, reference
 from .collect import Part, Results
+from .explain import Explanation
+from .explain import explain as explain_node
 from .logical import NOTHING, AllOf, Node
+from .notices import Notice
 from .segment import Expired, Segment, segments
 from .tree import Filter
 from .validity import FIELD as VALIDITY
@@ -74,6 +80,10 @@ class SearchContext:
         if self._segments is None:
             self._segments = segments(self.searcher, self._still, needs_current=self.sort is not None)
         return self._segments
+
+    def doc_count(self) -> int:
+        """Documents in the index."""
+        return self.searcher.doc_count()
 
     def has_term(self, fieldname: str, text: str) -> bool:
         """Whether a live document has the term; its postings are read as the evaluation reads
@@ -150,40 +160,47 @@ class SearchContext:
         the first ``limit`` values, and any value filtered on after them (to be unticked).
         Validity, where some documents' is not the index's, is counted as it is now."""
         counted = {}
-        chosen = {(r.field, r.value) for r in plan.query.restrictions if isinstance(r, Filter)}
-        overrides = plan.planner.overrides
         for facet in facets():
-            if facet.name == VALIDITY and overrides.values:
-                found = self._overridden_counts(node, plan, overrides)
+            if facet.name == VALIDITY and plan.planner.overrides.values:
+                groups = overridden_counts(self, node, plan)
             else:
                 source = results
                 if facet.name in plan.filters and self.time_left:
                     source = self.search(node, plan.restriction(without=facet.name), limit=1)
-                found = [(str(name), count) for name, count in source.groups(facet.name).items()
-                         if name is not None]
-            groups = sorted(found, key=lambda group: (-group[1], group[0]))
-            counted[facet.name] = dict(groups[:limit] + [(name, count) for name, count in groups[limit:]
-                                                         if (facet.name, name) in chosen])
+                groups = {str(name): count for name, count in source.groups(facet.name).items()
+                          if name is not None}
+            counted[facet.name] = most_first(facet.name, groups, plan, limit)
         return counted
-
-    def _overridden_counts(self, node: Node, plan, overrides) -> list[tuple[str, int]]:
-        """(value, matches of ``node`` that have it now) of each validity, the plan's other
-        filters applied."""
-        restriction = plan.restriction(without=VALIDITY)
-        found = []
-        for value in FIELDS[VALIDITY].values:
-            if not self.time_left:
-                break
-            count = len(self.search(AllOf((node, overrides.having((value,)))), restriction, limit=1))
-            if count:
-                found.append((value, count))
-        return found
 
     def top(self, node: Node, limit: int) -> list:
         """The top ``limit`` hits of ``node`` outside this search's budget (the correction's
         title candidates)."""
         parts = [Part(segment, segment.run(node)) for segment in segments(self.searcher, lambda: True)]
         return Results(self.searcher, parts, limit)[:limit]
+
+
+    def ids(self, hits: list) -> list[str]:
+        """The id of each of ``hits``, from the id terms, not their stored documents."""
+        return collect.document_ids(self.searcher, [hit.docnum for hit in hits])
+
+    def stored(self, hit) -> dict:
+        """A hit's stored document, as the API shows it."""
+        return stored_document(hit.fields())
+
+    def explain(self, node: Node, doc_id: str, restriction: Node | None) -> Explanation | None:
+        """How ``node`` scores ``doc_id`` on the arrays (``None`` if it does not match there)."""
+        docnum = self.searcher.document_number(id=doc_id)
+        if docnum is None:
+            return None
+        segment, = self.segments
+        within = np.array([docnum], dtype=np.int32)
+        if restriction is not None and not len(segment.run(restriction, False, within)):
+            return None
+        return explain_node(segment, node, docnum)
+
+    def notices(self) -> list[Notice]:
+        """``out_of_time`` if the budget ran out."""
+        return [Notice("out_of_time")] if self.expired else []
 
 
 def sort_order(sort: str) -> tuple[str, bool]:
@@ -194,3 +211,26 @@ def sort_order(sort: str) -> tuple[str, bool]:
     if found is None or not found.sortable:
         raise ValueError(f"cannot sort by {name!r}")
     return name, sort.startswith("-")
+
+
+def overridden_counts(context, node: Node, plan) -> dict[str, int]:
+    """Each validity → the matches of ``node`` that have it now (under the overrides of
+    ``plan``'s planner), the plan's other filters applied; on either backend's ``context``."""
+    restriction = plan.restriction(without=VALIDITY)
+    having = plan.planner.overrides.having
+    found = {}
+    for value in FIELDS[VALIDITY].values:
+        if not context.time_left:
+            break
+        count = len(context.search(AllOf((node, having((value,)))), restriction, limit=1))
+        if count:
+            found[value] = count
+    return found
+
+
+def most_first(fieldname: str, groups: dict[str, int], plan, limit: int) -> dict[str, int]:
+    """Facet ``fieldname``'s counts ``groups``, most first: the first ``limit`` values, and any
+    value ``plan`` filters on after them (to be unticked)."""
+    chosen = {r.value for r in plan.query.restrictions if isinstance(r, Filter) and r.field == fieldname}
+    ordered = sorted(groups.items(), key=lambda group: (-group[1], group[0]))
+    return dict(ordered[:limit] + [(name, count) for name, count in ordered[limit:] if name in chosen])

@@ -48,10 +48,10 @@ def explain(segment: Segment, node: Node, doc: int) -> Explanation | None:
     if isinstance(node, Term | Phrase):
         words = [node.text] if isinstance(node, Term) else list(node.words)
         detail = " + ".join(segment.bm25_parts(node.field, word, doc) for word in words)
-    return Explanation(_written(node), float(found.scores[0]), node.signal, detail, children)
+    return Explanation(written(node), float(found.scores[0]), node.signal, detail, children)
 
 
-def _written(node: Node) -> str:
+def written(node: Node) -> str:
     """A node without its children (they have lines of their own)."""
     if node.children:
         return f"{type(node).__name__}{_boost(node)}"

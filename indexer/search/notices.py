@@ -22,6 +22,8 @@ MESSAGES = {  # code: (Chinese, English), formatted with the notice's parameters
                  "no document matches every term; showing documents that match any"),
     "out_of_time": ("搜索用时超过限制，结果可能不完整",
                     "the search ran out of time; the results may be incomplete"),
+    "partial_results": ("部分索引暂时无法访问，结果可能不完整",
+                        "part of the index did not answer; the results may be incomplete"),
 }
 
 

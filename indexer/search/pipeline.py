@@ -17,17 +17,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
 from ..analysis.pinyin import pinyin_key
 from ..config import FACET_VALUES
 from ..fields import FIELDS
-from ..index.schema import stored_document
-from . import collect, policy
+from . import policy
 from .answer import Answer, best_answer, worth
-from .context import SearchContext
+from .backend import Context, IndexView
 from .explain import Explanation
-from .explain import explain as explain_node
 from .notices import Notice
 from .parse import MAX_CONCEPTS, parse, restriction, scrub
 from .plan import Planner
@@ -43,43 +39,41 @@ SORTS = ("relevance", "-published", "published")  # what callers may ask for; re
 __all__ = ["MAX_FILTER_VALUES", "MAX_QUERY_CHARS", "SORTS", "date_range", "explain", "marks", "run", "scorer"]
 
 
-def run(view, q: str, page: int, per_page: int, filters: dict[str, list[str]],
+def run(view: IndexView, q: str, page: int, per_page: int, filters: dict[str, list[str]],
         sort: str | None = None, correct: bool = True, whoosh: bool = False,
         answer: bool = True, facet_values: int = FACET_VALUES) -> SearchResult:
-    """Answer query string ``q`` on ``view`` (a generation, a searcher and a planner);
-    ``correct=False`` never tries a homophone correction; ``whoosh=True`` searches through
-    Whoosh's collectors instead of the arrays (see :mod:`.context`); ``answer=False`` looks
-    for no 最佳答案 (:mod:`.answer`); each facet lists its ``facet_values`` most frequent values
-    (and those filtered on)."""
+    """Answer query string ``q`` on ``view`` (one generation of either backend, see
+    :mod:`.backend`); ``correct=False`` never tries a homophone correction; ``whoosh=True``
+    searches a Whoosh index through Whoosh's collectors instead of the arrays (see
+    :mod:`.context`); ``answer=False`` looks for no 最佳答案 (:mod:`.answer`); each facet lists
+    its ``facet_values`` most frequent values (and those filtered on)."""
     started = time.perf_counter()
     page, per_page = max(1, page), max(1, per_page)
     searched = search(view, q, filters, sort, correct, whoosh, page * per_page)
     context, found, notices = searched.context, searched.found, searched.notices
     counted = context.facet_counts(found.tree, found.plan, found.results, facet_values)
-    if context.expired:
-        notices.append(Notice("out_of_time"))
+    notices += context.notices()
     shown = found.results[(page - 1) * per_page:page * per_page]
     hit_marks = page_marks(view.planner, found.plan.query)
-    ids = collect.document_ids(view.searcher, [hit.docnum for hit in shown])
-    hits = [Hit(doc_id, relevance(hit), functools.partial(annotated, view, hit), hit_marks)
-            for doc_id, hit in zip(ids, shown, strict=True)]
+    hits = [Hit(doc_id, relevance(hit), functools.partial(annotated, view, context, hit), hit_marks)
+            for doc_id, hit in zip(context.ids(shown), shown, strict=True)]
     best = best_answer_of(view, context, found) if answer and page == 1 and not sort else None
     return SearchResult(searched.q, len(found.results), page, per_page, hits, counted,
                         round((time.perf_counter() - started) * 1000, 2), found.mode, notices,
                         found.suggestion, best)
 
 
-def best_answer_of(view, context: SearchContext, found: policy.Answer) -> Answer | None:
+def best_answer_of(view: IndexView, context: Context, found: policy.Answer) -> Answer | None:
     """The 最佳答案 of a question's results: the passage of the top document that answers it,
     when one does confidently (:func:`.answer.best_answer`)."""
     asked = found.plan.asked
     top = found.results[:1]
     if asked is None or not top:
         return None
-    documents = context.searcher.doc_count()
+    documents = context.doc_count()
     pieces = [(view.planner.forms(piece.text), worth(context.frequency(piece.text), documents))
               for piece, _ in asked.pieces]
-    doc = stored(top[0])
+    doc = context.stored(top[0])
     return best_answer(doc["id"], doc["title"], doc["body"], pieces, found.plan.query.text)
 
 
@@ -89,13 +83,13 @@ class Searched:
     found, and the notices so far."""
 
     q: str
-    context: SearchContext
+    context: Context
     found: policy.Answer
     notices: list[Notice]
 
 
-def search(view, q: str, filters: dict[str, list[str]], sort: str | None, correct: bool, whoosh: bool,
-           limit: int) -> Searched:
+def search(view: IndexView, q: str, filters: dict[str, list[str]], sort: str | None, correct: bool,
+           whoosh: bool, limit: int) -> Searched:
     """Parse, plan and answer ``q`` (see :func:`run`), ranking the first ``limit`` hits."""
     q, notices = scrub(q), []
     if len(q) > MAX_QUERY_CHARS:
@@ -108,13 +102,13 @@ def search(view, q: str, filters: dict[str, list[str]], sort: str | None, correc
     if sort is None and any(isinstance(c, Series) for c in query.concepts):
         sort = "-published"  # a series of 文号 alike: the most recent first
     planner = view.planner
-    context = SearchContext(view, limit, sort, whoosh=whoosh)
+    context = view.context(limit, sort, whoosh=whoosh)
     found = policy.answer(context, planner.plan(query))
     if correct and context.time_left:
         def replan(text: str):
             return planner.plan(resolved(parse(text).restricted(extra, replace_fields=True), view))
 
-        found = policy.correct(context, found, q, replan, view.generation.words)
+        found = policy.correct(context, found, q, replan, view.words)
     notices += found.notices
     if found.partial:
         notices.append(Notice("any_term") if found.partial == 1 else
@@ -122,19 +116,11 @@ def search(view, q: str, filters: dict[str, list[str]], sort: str | None, correc
     return Searched(q, context, found, notices)
 
 
-def explain(view, q: str, doc_id: str, filters: dict[str, list[str]] | None = None,
+def explain(view: IndexView, q: str, doc_id: str, filters: dict[str, list[str]] | None = None,
             correct: bool = True) -> Explanation | None:
     """How the document ``doc_id`` scored for ``q`` (``None`` if the search does not find it)."""
     searched = search(view, q, filters or {}, None, correct, False, 1)
-    docnum = view.searcher.document_number(id=doc_id)
-    if docnum is None:
-        return None
-    segment, = searched.context.segments
-    restriction = searched.found.plan.restriction()
-    within = np.array([docnum], dtype=np.int32)
-    if restriction is not None and not len(segment.run(restriction, False, within)):
-        return None
-    return explain_node(segment, searched.found.tree, docnum)
+    return searched.context.explain(searched.found.tree, doc_id, searched.found.plan.restriction())
 
 
 def caller_restrictions(filters: dict[str, list[str]]) -> list[Restriction]:
@@ -181,11 +167,6 @@ def page_marks(planner: Planner, query: Query) -> Callable[[str], list[str]]:
     return of_title
 
 
-def stored(hit) -> dict:
-    """A ranked hit's stored document."""
-    return stored_document(hit.fields())
-
-
-def annotated(view, hit) -> dict:
-    """A ranked hit's stored document with its validity now and links (:meth:`.engine.View.annotated`)."""
-    return view.annotated(stored(hit))
+def annotated(view: IndexView, context: Context, hit) -> dict:
+    """A ranked hit's stored document with its validity now and links (:meth:`.view.Viewed.annotated`)."""
+    return view.annotated(context.stored(hit))

@@ -25,8 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..analysis.pinyin import pinyin_key
-from ..index.sidecars import PinyinWords
-from .context import SearchContext
+from .backend import Context, PinyinWords
 from .correct import HAN_CHAR, correct_query, spelled_in_words
 from .logical import AnyOf, AtLeast, Node
 from .notices import Notice
@@ -41,7 +40,7 @@ CORE_SHARE = 1 / 3  # of a question's informative pieces, at least this many mus
 class Units:
     """The fallback's units of one answer, found once when an attempt first needs them."""
 
-    def __init__(self, context: SearchContext, plan: Plan):
+    def __init__(self, context: Context, plan: Plan):
         self.context, self.plan = context, plan
         self._found: list[tuple[object, Node]] | None = None
 
@@ -65,10 +64,10 @@ class Attempt:
     apply."""
 
     name: str
-    tree: Callable[[SearchContext, Plan, Units], tuple[Node, int] | None]
+    tree: Callable[[Context, Plan, Units], tuple[Node, int] | None]
 
 
-def every_concept(context: SearchContext, plan: Plan, units: Units) -> tuple[Node, int]:
+def every_concept(context: Context, plan: Plan, units: Units) -> tuple[Node, int]:
     """Every concept; with several, also the documents titled as one of them, once some
     document has every concept."""
     tree = plan.everything()
@@ -78,7 +77,7 @@ def every_concept(context: SearchContext, plan: Plan, units: Units) -> tuple[Nod
     return tree, 0
 
 
-def most_units(context: SearchContext, plan: Plan, units: Units) -> tuple[Node, int] | None:
+def most_units(context: Context, plan: Plan, units: Units) -> tuple[Node, int] | None:
     """At least most of the units (:func:`~.signals.minimum_should_match`)."""
     if not units.found:
         return None
@@ -86,20 +85,20 @@ def most_units(context: SearchContext, plan: Plan, units: Units) -> tuple[Node, 
     return plan.at_least([clause for _, clause in units.found], minimum), minimum
 
 
-def any_unit(context: SearchContext, plan: Plan, units: Units) -> tuple[Node, int] | None:
+def any_unit(context: Context, plan: Plan, units: Units) -> tuple[Node, int] | None:
     """Any one of the units."""
     if not units.found:
         return None
     return plan.at_least([clause for _, clause in units.found], 1), 1
 
 
-def informative_core(context: SearchContext, plan: Plan, units: Units) -> tuple[Node, int] | None:
+def informative_core(context: Context, plan: Plan, units: Units) -> tuple[Node, int] | None:
     """A question: its informative pieces as a required core (:data:`CORE_SHARE` of them),
     the common ones scored only."""
     pieces = question_pieces(context, plan)
     if not pieces:
         return None
-    common = context.searcher.doc_count() * COMMON_SHARE
+    common = context.doc_count() * COMMON_SHARE
     core = [clause for frequency, clause in pieces if frequency <= common]
     scored = [clause for frequency, clause in pieces if frequency > common]
     if not core:
@@ -109,7 +108,7 @@ def informative_core(context: SearchContext, plan: Plan, units: Units) -> tuple[
     return plan.ranked(required, scored), 0
 
 
-def any_piece(context: SearchContext, plan: Plan, units: Units) -> tuple[Node, int] | None:
+def any_piece(context: Context, plan: Plan, units: Units) -> tuple[Node, int] | None:
     """A question: any of its pieces, all of them scored."""
     pieces = question_pieces(context, plan)
     if not pieces:
@@ -117,7 +116,7 @@ def any_piece(context: SearchContext, plan: Plan, units: Units) -> tuple[Node, i
     return plan.ranked(AnyOf(tuple(clause for _, clause in pieces)), []), 0
 
 
-def question_pieces(context: SearchContext, plan: Plan) -> list[tuple[int, Node]]:
+def question_pieces(context: Context, plan: Plan) -> list[tuple[int, Node]]:
     """(how many documents have it, its tree) of each piece of the question that some
     document has, the rarest :data:`~.parse.MAX_CONCEPTS`, in the question's order."""
     found = [(context.frequency(piece.text), clause) for piece, clause in plan.asked.pieces
@@ -155,7 +154,7 @@ class Answer:
         return "question" if self.attempt == "question" else "any" if self.minimum else "all"
 
 
-def answer(context: SearchContext, plan: Plan) -> Answer:
+def answer(context: Context, plan: Plan) -> Answer:
     """The first attempt of the plan's list that finds something; else the first one's
     results."""
     restriction, units = plan.restriction(), Units(context, plan)
@@ -177,7 +176,7 @@ def answer(context: SearchContext, plan: Plan) -> Answer:
     return first or Answer(context.search(plan.everything(), restriction), plan.everything(), plan)
 
 
-def fallback_units(context: SearchContext, plan: Plan) -> tuple[list[tuple[object, Node]], bool]:
+def fallback_units(context: Context, plan: Plan) -> tuple[list[tuple[object, Node]], bool]:
     """(unit, its tree) of the fallback (see the module's doc), or ``[]`` when the units
     would be the query's one concept, so that no fallback differs from ``all``; and whether
     a content word was left out, matching nowhere."""
@@ -197,7 +196,7 @@ def fallback_units(context: SearchContext, plan: Plan) -> tuple[list[tuple[objec
     return (kept, unmatched or len(units) > MAX_CONCEPTS) if differs else ([], False)
 
 
-def correct(context: SearchContext, found: Answer, q: str, replan: Callable[[str], Plan],
+def correct(context: Context, found: Answer, q: str, replan: Callable[[str], Plan],
             words: PinyinWords) -> Answer:
     """The correction's attempt: when ``found`` is weak (nothing, or not every concept), each
     Chinese term of query string ``q`` that finds nothing as written replaced by the title
@@ -229,7 +228,7 @@ def correct(context: SearchContext, found: Answer, q: str, replan: Callable[[str
     return better
 
 
-def written(context: SearchContext, plan: Plan, text: str, weak: bool) -> bool:
+def written(context: Context, plan: Plan, text: str, weak: bool) -> bool:
     """Whether ``text`` matched as written (else it may be a homophone typo): a term of a
     strong answer that only a compound could match by its words apart did; otherwise its
     tree without the words apart must find something (past the budget, it counts as found)."""

@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..analysis.normalize import normalize_text
+from .backend import IndexView
 from .parse import scrub
 from .tree import Filter, Query
 
 
-def resolved(query: Query, view) -> Query:
+def resolved(query: Query, view: IndexView) -> Query:
     """``query`` with each keyword filter on the values of ``view``'s index that its value
     stands for (several are ORed, as values of one field are); a value the index does not
     hold in any form stays, and finds nothing."""
@@ -30,22 +31,20 @@ def resolved(query: Query, view) -> Query:
     return replace(query, clauses=tuple(dict.fromkeys(clauses)))
 
 
-def held_values(view, field: str, value: str) -> list[str]:
+def held_values(view: IndexView, field: str, value: str) -> list[str]:
     """The values of ``field`` in the index that ``value`` stands for, or none."""
-    reader = view.searcher.reader()
     value = scrub(value)  # a lone surrogate from a bad URL cannot be normalised or looked up
     normal = normalize_text(value.strip())
     for candidate in dict.fromkeys((value, normal)):
-        if (field, candidate) in reader:
+        if view.holds(field, candidate):
             return [candidate]
-    table = view.generation.memo(("normal values", field), lambda: _normal_values(reader, field))
+    table = view.memo(("normal values", field), lambda: _normal_values(view, field))
     return table.get(normal, [])
 
 
-def _normal_values(reader, field: str) -> dict[str, list[str]]:
+def _normal_values(view: IndexView, field: str) -> dict[str, list[str]]:
     """Each normal form of a value of ``field`` → the values that have it."""
     table: dict[str, list[str]] = {}
-    for term in reader.lexicon(field):
-        text = term.decode("utf-8") if isinstance(term, bytes) else term
+    for text in view.field_values(field):
         table.setdefault(normalize_text(text), []).append(text)
     return table

@@ -47,7 +47,7 @@ def test_crawl_then_search_gives_the_relevance_figures_of_the_folder(tmp_path, g
 @pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_the_next_run_resumes(tmp_path):
     with LoopbackSite([GOV_SITE], overlay=OVERLAY) as site:
-        args = ["crawl", site.origin + "/", "--delay", "0.05", "--concurrency", "1",
+        args = ["crawl", site.origin + "/", "--delay", "0.2", "--concurrency", "1",
                 "--index", str(tmp_path / "index")]
         process = subprocess.Popen([*COMMAND, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    text=True)

@@ -1,5 +1,5 @@
 """The cluster benchmark's smoke run: it starts a cluster of its own, builds the seed into both
-backends and prints its table (never a time asserted)."""
+backends, searches the 300 queries on both and prints its tables (never a time asserted)."""
 
 from __future__ import annotations
 
@@ -35,3 +35,7 @@ def test_the_cluster_benchmark_builds_the_seed_into_both_backends_and_prints_its
         label = next(label for label in cells if label.startswith(row))
         numbers = [cell.strip() for cell in cells[label] if cell.strip()]
         assert numbers and all(re.fullmatch(r"[\d,.]+×?", number) for number in numbers), (row, numbers)
+    for row in ("p50, ms", "p95, ms", "p99, ms"):
+        assert all(re.fullmatch(r"[\d.]+×?", cell.strip()) for cell in cells[row]), (row, cells[row])
+    same = cells["the same ten documents first"][1].strip()
+    assert re.fullmatch(r"\d+ of 300", same), same

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from indexer.backends.opensearch.mapping import MAX_TERM_CHARS, STORED, TOKENS
+from indexer.backends.opensearch.tokens import SEQUENCE
 from indexer.fields import FIELD_LIST
 from indexer.index.schema import make_schema
 
@@ -14,7 +15,8 @@ def test_every_indexed_field_of_the_table_is_mapped_under_its_name_and_type(buil
     mapping = client.indices.get_mapping(index=index)[index]["mappings"]
     properties = mapping["properties"]
     indexed = {name for name, field in make_schema().items() if field.indexed}
-    assert set(properties) == indexed | {STORED}
+    assert set(properties) == indexed | {STORED, SEQUENCE}
+    assert properties[SEQUENCE] == {"type": "long"}
     kinds = {"id": "keyword", "keyword": "keyword", "derived": "keyword", "number": "long", "date": "date"}
     for row in FIELD_LIST:
         if row.type == "stored":
@@ -27,14 +29,15 @@ def test_every_indexed_field_of_the_table_is_mapped_under_its_name_and_type(buil
         else:
             made = properties[row.name]
             assert made["type"] == kinds[row.type], row.name
-            assert made.get("doc_values", True) == (row.facet or row.sortable), row.name
+            assert made.get("doc_values", True) == (row.facet or row.sortable or row.filterable), row.name
             if row.type == "date":
                 assert made["format"] == "strict_date"
             if made["type"] == "keyword":
                 assert made["ignore_above"] == MAX_TERM_CHARS
     for name in ("title_pinyin", "title_initials"):
         assert properties[name]["index_options"] == "freqs" and properties[name]["norms"] is False
-    assert properties["title_exact"]["type"] == "keyword"
+    exact = properties["title_exact"]
+    assert exact["type"] == "keyword" and exact.get("doc_values", True)
     assert properties[STORED] == {"type": "object", "enabled": False}
     assert mapping["dynamic"] == "strict" and mapping["_source"] == {"includes": [STORED]}
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from opensearchpy import OpenSearch
 
 from ...index.build import BuildError
+from .words import words_index
 
 STAMP = "%Y%m%dt%H%M%S%f"
 READY_SECONDS = 600  # for a new index's shards to start, replicas copied
@@ -73,10 +74,11 @@ def swap(client: OpenSearch, alias: str, index: str) -> list[str]:
 
 
 def drop_old(client: OpenSearch, alias: str, keep: set[str]) -> None:
-    """Delete the build indexes behind ``alias`` other than ``keep``."""
+    """Delete the build indexes behind ``alias`` other than ``keep``, with their word tables."""
     old = [name for name in builds(client, alias) if name not in keep]
     if old:
-        client.indices.delete(index=",".join(old), ignore_unavailable=True)
+        tables = [words_index(name) for name in old]
+        client.indices.delete(index=",".join(old + tables), ignore_unavailable=True)
 
 
 def primary_bytes(client: OpenSearch, index: str) -> int:

@@ -38,7 +38,7 @@ from ...index.build import (
     word_lists,
 )
 from ...index.schema import index_fields, make_schema
-from . import aliases
+from . import aliases, words
 from .connection import cluster_errors, connect
 from .mapping import index_body, serving_settings
 from .tokens import sources
@@ -58,6 +58,11 @@ class ClusterBuildSummary:
     alias: str
     skipped: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def live(self) -> str:
+        """What went live: the index's name."""
+        return self.index
+
     def __str__(self) -> str:
         return (f"{counted(self.documents, self.skipped)}; {self.seconds:.2f} s; "
                 f"{self.size_bytes / 1e6:.2f} MB in OpenSearch index {self.index}, live as {self.alias}")
@@ -65,16 +70,17 @@ class ClusterBuildSummary:
 
 def build_index(paths: Sequence[Path | str] = (), settings: config.OpenSearchSettings | None = None,
                 progress: Progress | None = None, procs: int = 1,
-                base_url: str | None = None) -> ClusterBuildSummary:
+                base_url: str | None = None, reading: Progress | None = None) -> ClusterBuildSummary:
     """Index ``paths`` (default: the seed corpus) into a new index of the cluster of
-    ``settings`` (default: ``$EGOV_OPENSEARCH_*``) and make it live behind the alias."""
+    ``settings`` (default: ``$EGOV_OPENSEARCH_*``) and make it live behind the alias;
+    ``reading`` and ``progress`` follow the files parsed and the documents indexed."""
     started = time.perf_counter()
     settings = settings or config.opensearch_settings()
     userdict, synonyms, abbreviations = word_lists()
     client = connect(settings)
     with cluster_errors(settings):  # a cluster that does not answer is told before the corpus is read
         client.info()
-    with Corpus(list(paths) or [config.seed_path()], base_url, procs, read_limits()) as corpus:
+    with Corpus(list(paths) or [config.seed_path()], base_url, procs, read_limits(), reading) as corpus:
         return _build(client, settings, corpus, userdict, synonyms, abbreviations, progress, procs, started)
 
 
@@ -90,20 +96,25 @@ def _build(client: OpenSearch, settings: config.OpenSearchSettings, corpus: Corp
                             "abbreviations": abbreviations.read_text(encoding="utf-8")}}
     with cluster_errors(settings):
         index = aliases.new_index_name(settings.alias)
+        made = [index, words.words_index(index)]
         client.indices.create(index=index, body=index_body(schema, meta, settings.shards))
         try:
-            counts = load(client, index, schema, corpus.documents(), total, progress, procs)
-            client.indices.refresh(index=index)
-            client.indices.flush(index=index)  # a commit: replicas copy its files, not replay the load
-            client.indices.put_settings(index=index, body=serving_settings(settings.replicas))
-            aliases.wait_ready(client, index, settings.replicas)
+            client.indices.create(index=made[1], body=words.index_body())
+            counts, counted = load(client, index, schema, corpus.documents(), total, progress, procs)
+            bulk(client, ({"_index": made[1], "_id": word, "_source": doc}
+                          for word, doc in words.documents(counted, dictionary)))
+            for name in made:
+                client.indices.refresh(index=name)
+                client.indices.flush(index=name)  # a commit: replicas copy its files, not replay the load
+                client.indices.put_settings(index=name, body=serving_settings(settings.replicas))
+                aliases.wait_ready(client, name, settings.replicas)
             indexed = client.count(index=index)["count"]
             if indexed != total:
                 raise BuildError(f"only {indexed} of {total} documents were indexed")
             previous = aliases.swap(client, settings.alias, index)
         except BaseException:
             with suppress(TransportError):  # a cluster that is gone keeps it: the next build drops it
-                client.indices.delete(index=index, ignore_unavailable=True)
+                client.indices.delete(index=",".join(made), ignore_unavailable=True)
             raise
         aliases.drop_old(client, settings.alias, keep={index, *previous})
         size = aliases.primary_bytes(client, index)
@@ -112,16 +123,21 @@ def _build(client: OpenSearch, settings: config.OpenSearchSettings, corpus: Corp
 
 
 def load(client: OpenSearch, index: str, schema, documents, total: int, progress: Progress | None = None,
-         procs: int = 1) -> Counter:
+         procs: int = 1, first: int = 0) -> tuple[Counter, dict[str, words.Counts]]:
     """Send ``documents`` to ``index`` with the bulk API (a document with an id already there
-    is replaced); return their counts by kind. Any document the cluster refuses stops it."""
+    is replaced), numbered from ``first`` on; return their counts by kind and their words'
+    counts (:mod:`.words`). Any document the cluster refuses stops it."""
     counts: Counter = Counter()
+    counted: dict[str, words.Counts] = {}
     done = 0
+    if progress:
+        progress(0, total)  # the rate's clock starts with the load, not with its first batch
 
     def actions() -> Iterator[dict]:
         nonlocal done
-        for batch, made in analysed(schema, documents, procs):
+        for batch, made, found in analysed(schema, documents, procs, first):
             counts.update(doc.kind for doc in batch)
+            words.add_counts(counted, found)
             for doc, source in zip(batch, made, strict=True):
                 yield {"_index": index, "_id": doc.id, "_source": source}
             done += len(batch)
@@ -129,7 +145,7 @@ def load(client: OpenSearch, index: str, schema, documents, total: int, progress
                 progress(done, total)
 
     bulk(client, actions())
-    return counts
+    return counts, counted
 
 
 def bulk(client: OpenSearch, actions: Iterator[dict]) -> None:
@@ -146,19 +162,24 @@ def bulk(client: OpenSearch, actions: Iterator[dict]) -> None:
                          f"{reason.get('type')}: {reason.get('reason')}") from None
 
 
-def analysed(schema, documents, procs: int) -> Iterator[tuple[list, list[str]]]:
+def analysed(schema, documents, procs: int, first: int = 0) -> Iterator[tuple[list, list[str], dict]]:
     """Batches of :data:`BATCH_DOCS` documents, each with the JSON of what OpenSearch indexes
-    of them, analysed in ``procs`` processes (in order)."""
+    of them (numbered from ``first`` on) and their words' counts, analysed in ``procs``
+    processes (in order)."""
     batches = iter(lambda: list(itertools.islice(documents, BATCH_DOCS)), [])
+    numbered = zip(itertools.count(first, BATCH_DOCS), batches)
     analyse = functools.partial(_analyse, schema)
     if procs == 1:
-        yield from map(analyse, batches)
+        yield from map(analyse, numbered)
         return
     with multiprocessing.Pool(procs) as pool:
-        yield from pool.imap(analyse, batches)
+        yield from pool.imap(analyse, numbered)
 
 
-def _analyse(schema, batch: list) -> tuple[list, list[str]]:
-    """One batch, analysed (in a pool process, the JSON made there too)."""
-    made = sources(schema, [index_fields(doc) for doc in batch])
-    return batch, [json.dumps(source, ensure_ascii=False, separators=(",", ":")) for source in made]
+def _analyse(schema, job: tuple[int, list]) -> tuple[list, list[str], dict]:
+    """One batch (its first sequence number, its documents), analysed (in a pool process,
+    the JSON made there too)."""
+    start, batch = job
+    counts: dict[str, words.Counts] = {}
+    made = sources(schema, [index_fields(doc) for doc in batch], start, counts)
+    return batch, [json.dumps(source, ensure_ascii=False, separators=(",", ":")) for source in made], counts

@@ -9,6 +9,7 @@ from opensearchpy import OpenSearch, exceptions
 
 from ... import config
 from ...index.build import BuildError
+from ...index.store import IndexMissingError, IndexUnavailableError
 
 REQUEST_TIMEOUT = 120  # seconds: a bulk request of many documents on a busy cluster
 RETRIES = 3  # a request whose node does not answer goes to the next node, this many times
@@ -50,3 +51,23 @@ def refusal(err: exceptions.TransportError) -> str:
     if isinstance(info, dict):
         return f"{err.status_code} {info.get('type')}: {info.get('reason')}"
     return f"{err.status_code} {err.error}"
+
+
+@contextmanager
+def search_errors(where: str) -> Iterator[None]:
+    """Turn the client's errors while searching into the engine's: no node answers, or the
+    cluster cannot answer now (overloaded, no copy of a shard, credentials refused) →
+    :class:`IndexUnavailableError`;
+    the index is gone (a later build dropped it) → :class:`IndexMissingError`. ``where``
+    names the cluster and index in the message (for the log, not for the visitor)."""
+    try:
+        yield
+    except exceptions.ConnectionError as err:  # refused, timed out: no node answered
+        raise IndexUnavailableError(f"{where}: no node answers ({type(err).__name__})") from None
+    except exceptions.NotFoundError as err:
+        raise IndexMissingError(f"{where}: {refusal(err)}; run `egov-search build`") from None
+    except exceptions.TransportError as err:
+        status = err.status_code
+        if isinstance(status, int) and (status >= 500 or status in (401, 403, 429)):
+            raise IndexUnavailableError(f"{where}: {refusal(err)}") from None
+        raise

@@ -20,11 +20,15 @@ from whoosh import fields as wf
 
 from ...fields import FIELDS
 from ...index.schema import stored_document
+from ...index.sidecars import WORD_FIELDS
 from ...whoosh_ext.writer import mapped
+from .words import Counts, batch_counts
 
 NEXT_POSITION = " "
 SAME_POSITION = "|"
 FILLER = "|"  # a position of no token: alone between spaces, it is a token the analyzer stops
+STORED = "stored"  # the field of _source that holds the stored document
+SEQUENCE = "sequence"  # the order documents were added in
 
 
 def pretokenized(words: list[str], positions: np.ndarray, counts: np.ndarray) -> list[str]:
@@ -47,11 +51,14 @@ def pretokenized(words: list[str], positions: np.ndarray, counts: np.ndarray) ->
     return ["".join(joined[start:end]) for start, end in bounds]
 
 
-def sources(schema: wf.Schema, documents: list[dict]) -> list[dict]:
+def sources(schema: wf.Schema, documents: list[dict], first: int = 0,
+            counts: dict[str, Counts] | None = None) -> list[dict]:
     """What OpenSearch indexes of each document (its Whoosh fields, ``index_fields`` of a
-    :class:`~indexer.readers.Document`): every indexed field, the text fields as tokens, and
-    the stored document."""
-    made = [{"stored": stored_document(values)} for values in documents]
+    :class:`~indexer.readers.Document`): every indexed field, the text fields as tokens, the
+    stored document, and its sequence number (from ``first``). If ``counts`` is given, each
+    word field's words are counted into it (:func:`.words.batch_counts`)."""
+    made = [{STORED: stored_document(values), SEQUENCE: first + number}
+            for number, values in enumerate(documents)]
     for name, field in schema.items():
         if not field.indexed:
             continue
@@ -59,18 +66,15 @@ def sources(schema: wf.Schema, documents: list[dict]) -> list[dict]:
         if not holders:
             continue
         if mapped(field):
-            texts = _token_texts(field, [documents[number][name] for number in holders])
+            batch = field.analyzer.index_batch([documents[number][name] for number in holders])
+            texts = pretokenized(batch.words(), batch.positions, batch.counts)
+            if counts is not None and name in WORD_FIELDS:
+                counts[name] = batch_counts(batch)
         else:
             texts = [_exact(name, documents[number][name]) for number in holders]
         for number, text in zip(holders, texts, strict=True):
             made[number][name] = text
     return made
-
-
-def _token_texts(field: wf.FieldType, values: list[str]) -> list[str]:
-    """The pre-tokenized string of each of ``values`` by ``field``'s analyser, all analysed together."""
-    batch = field.analyzer.index_batch(values)
-    return pretokenized(batch.words(), batch.positions, batch.counts)
 
 
 def _exact(name: str, value):

@@ -2,10 +2,13 @@
 
 As in the Whoosh backend (:mod:`indexer.index.update`): the corpus is checked first (ids,
 then the vendor names it brings, which join the index's dictionary before any document is
-analysed), an added document whose id is indexed replaces it, and a delete of ids some of
-which are unknown deletes nothing. The change is refreshed before the command returns, so
-the next search sees it; a document is acknowledged only once its primary and every copy
-in sync hold it, so a node lost during the change loses nothing acknowledged.
+analysed), an added document whose id is indexed replaces it (numbered after every document
+there, as Whoosh appends it), and a delete of ids some of which are unknown deletes nothing.
+An add counts its words into the build's word table (:mod:`.words`); a delete leaves the
+table as it is, as Whoosh's term statistics keep a deleted document's words until a merge.
+The change is refreshed before the command returns, so the next search sees it; a document
+is acknowledged only once its primary and every copy in sync hold it, so a node lost during
+the change loses nothing acknowledged.
 """
 
 from __future__ import annotations
@@ -17,22 +20,30 @@ from pathlib import Path
 from opensearchpy import OpenSearch
 
 from ... import config
-from ...index.build import BuildError, Corpus, Progress, scan_corpus
+from ...index.build import BuildError, Corpus, Progress, read_limits, scan_corpus
 from ...index.schema import make_schema
 from ...index.update import UpdateSummary
-from . import aliases
+from . import aliases, words
 from .build import bulk, load
 from .connection import cluster_errors, connect
+from .tokens import SEQUENCE
 
 ID_BATCH = 1000  # ids looked up in one request
 
 
 def add_documents(paths: Sequence[Path | str], settings: config.OpenSearchSettings | None = None,
-                  progress: Progress | None = None) -> UpdateSummary:
-    """Add the documents of ``paths`` to the live index; one whose id is indexed is replaced."""
+                  progress: Progress | None = None, procs: int = 1) -> UpdateSummary:
+    """Add the documents of ``paths`` (pages and attachments parsed by ``procs`` processes, once)
+    to the live index; one whose id is indexed is replaced."""
     started = time.perf_counter()
     settings = settings or config.opensearch_settings()
-    corpus = Corpus(list(paths))
+    with Corpus(list(paths), procs=procs, limits=read_limits()) as corpus:
+        return _add(corpus, settings, progress, started)
+
+
+def _add(corpus: Corpus, settings: config.OpenSearchSettings, progress: Progress | None,
+         started: float) -> UpdateSummary:
+    """:func:`add_documents` once the corpus is open."""
     ids, entity_words = scan_corpus(corpus)
     total = len(ids)
     client = connect(settings)
@@ -43,11 +54,15 @@ def add_documents(paths: Sequence[Path | str], settings: config.OpenSearchSettin
         have = set(known)
         dictionary = known + [word for word in dict.fromkeys(entity_words) if word not in have]
         existing = _indexed(client, index, ids)
-        load(client, index, make_schema(dictionary), corpus.documents(), total, progress)
-        if dictionary != known:  # kept with the index, so the next update analyses as this one did
+        _, counted = load(client, index, make_schema(dictionary), corpus.documents(), total, progress,
+                          first=_next_sequence(client, index))
+        added = dictionary[len(known):]
+        bulk(client, ({"_index": words.words_index(index), "_id": word, "_source": doc}
+                      for word, doc in words.merged(client, index, counted, dictionary, added)))
+        if added:  # kept with the index, so the next update analyses as this one did
             meta["egov_search"]["dictionary"] = dictionary
             client.indices.put_mapping(index=index, body={"_meta": meta})
-        client.indices.refresh(index=index)
+        client.indices.refresh(index=f"{index},{words.words_index(index)}")
         count = client.count(index=index)["count"]
     return UpdateSummary(total - len(existing), len(existing), 0, count, time.perf_counter() - started, index)
 
@@ -71,6 +86,13 @@ def delete_documents(ids: Sequence[str], settings: config.OpenSearchSettings | N
         client.indices.refresh(index=index)
         count = client.count(index=index)["count"]
     return UpdateSummary(0, 0, len(unique), count, time.perf_counter() - started, index)
+
+
+def _next_sequence(client: OpenSearch, index: str) -> int:
+    """The sequence number of a document added to ``index`` now: after every one there."""
+    body = {"size": 0, "aggs": {"last": {"max": {"field": SEQUENCE}}}}
+    last = client.search(index=index, body=body)["aggregations"]["last"]["value"]
+    return 0 if last is None else int(last) + 1
 
 
 def _indexed(client: OpenSearch, index: str, ids: list[str]) -> set[str]:

@@ -10,18 +10,19 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.env.Environment;
 import org.opensearch.node.InternalSettingsPreparer;
 import org.opensearch.node.Node;
+import org.opensearch.painless.PainlessPlugin;
 import org.opensearch.transport.Netty4Plugin;
 
 /**
- * One OpenSearch node with the netty4 transport and analysis-common loaded from the class
- * path, the way OpenSearch's own MockNode loads test plugins: no distribution, no plugin
+ * One OpenSearch node with the netty4 transport, analysis-common and Painless loaded from the
+ * class path, the way OpenSearch's own MockNode loads test plugins: no distribution, no plugin
  * folder. Settings come as {@code key=value} arguments; the node runs until the JVM is told
  * to stop (SIGTERM), and then closes cleanly.
  */
 public final class ClusterNode extends Node {
 
     private ClusterNode(Environment environment) {
-        super(environment, List.of(Netty4Plugin.class, CommonAnalysisPlugin.class), true);
+        super(environment, List.of(Netty4Plugin.class, CommonAnalysisPlugin.class, PainlessPlugin.class), true);
     }
 
     public static void main(String[] args) throws Exception {
