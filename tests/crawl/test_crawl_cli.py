@@ -45,12 +45,18 @@ def test_crawl_then_search_gives_the_relevance_figures_of_the_folder(tmp_path, g
 
 
 @pytest.mark.slow
+def interruptible() -> None:
+    """In the child: Ctrl-C as in a terminal, even when the tests run in the background (a
+    shell starts a background job with SIGINT ignored, and Python keeps it ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_cleanly_and_the_next_run_resumes(tmp_path):
     with LoopbackSite([GOV_SITE], overlay=OVERLAY) as site:
         args = ["crawl", site.origin + "/", "--delay", "0.2", "--concurrency", "1",
                 "--index", str(tmp_path / "index")]
         process = subprocess.Popen([*COMMAND, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   text=True)
+                                   text=True, preexec_fn=interruptible)
         deadline = time.monotonic() + 60
         while len([r for r in site.requests() if r.path.endswith((".html", ".htm"))]) < 20:
             assert time.monotonic() < deadline and process.poll() is None

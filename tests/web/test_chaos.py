@@ -57,8 +57,8 @@ class Changes:
         self._thread.join(timeout=self.seconds + 300)
 
     def _run(self) -> None:
-        deadline = time.monotonic() + self.seconds
-        while time.monotonic() < deadline and not self.failures:
+        deadline = time.monotonic() + self.seconds  # and every kind of change once, however slow
+        while (time.monotonic() < deadline or self.steps < len(self.CYCLE)) and not self.failures:
             getattr(self, f"_{self.CYCLE[self.steps % len(self.CYCLE)]}")()
             self.steps += 1
 
@@ -123,7 +123,6 @@ def test_chaos(tmp_path):
         with Hammer(port, PATHS, CLIENTS, PAUSE) as hammer, changes:
             pass  # until the changes are done
         assert not changes.failures, changes.failures
-        assert changes.steps >= len(Changes.CYCLE), changes.steps  # every kind of change ran
         assert not hammer.server_errors, hammer.server_errors
         assert set(hammer.statuses) == {200}, hammer.statuses
         assert_documents(port, changes)
