@@ -51,6 +51,7 @@ def interruptible() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+@pytest.mark.slow  # a crawl at a human pace: `make test`, not `make test-fast`
 def test_ctrl_c_stops_cleanly_and_the_next_run_resumes(tmp_path):
     with LoopbackSite([GOV_SITE], overlay=OVERLAY) as site:
         args = ["crawl", site.origin + "/", "--delay", "0.2", "--concurrency", "1",

@@ -171,11 +171,13 @@ def test_minimum_match_resets_to_every_submatcher(indexes):
         assert first and list(matcher.all_ids()) == first
 
 
+@pytest.mark.slow  # tens of seconds: `make test`, not `make test-fast`
 def test_map_writer_writes_what_whoosh_writes(indexes, codec_only):
     whoosh_ext.uninstall()
     assert _content(indexes[1]) == _content(codec_only)
 
 
+@pytest.mark.slow  # tens of seconds: `make test`, not `make test-fast`
 def test_map_writer_spilling_sorted_runs_writes_the_same(tmp_path, codec_only):
     whoosh_ext.uninstall()
     index = whoosh_index.create_in(str(tmp_path), make_schema())
@@ -204,6 +206,7 @@ def _merged_build(folder: Path, limitmb: int) -> whoosh_index.Index:
     return index
 
 
+@pytest.mark.slow  # tens of seconds: `make test`, not `make test-fast`
 def test_merging_a_segment_sends_the_runs_through_whoosh_pool_in_order(tmp_path):
     whoosh_ext.uninstall()
     (tmp_path / "map").mkdir()
