@@ -75,7 +75,7 @@ lint: $(VENV)/.installed-test
 test: lint $(CHROMIUM) $(NPM_TOOLS)/node_modules/.installed $(CLUSTER_CLASSES)
 	$(CLUSTER) run -- $(BIN)/python -m pytest
 
-# The quick loop while working: no browser, no benchmark smoke, no slow builds or soaks.
+# The quick loop while working: no browser, no cluster, no benchmark smoke, no slow builds or soaks.
 test-fast: $(VENV)/.installed-test
 	$(BIN)/ruff check indexer webui tests bench opensearch
 	$(BIN)/python -m pytest -q -m "not browser and not slow and not opensearch"
