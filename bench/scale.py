@@ -225,6 +225,7 @@ def run_whoosh(work: Path, sizes: Sequence[int], procs: int, searches: int, peer
             click.echo(f"{time.strftime('%H:%M:%S')} peers, {size:,} documents", err=True)
             found["peers"] = measure_peers(docs[:size], queries, work)
         runs[size] = found
+        save(work / "scale.json", runs)  # each size as it is measured: a later one may fail
     return runs
 
 
@@ -293,7 +294,14 @@ def run_cluster(work: Path, sizes: Sequence[int], procs: int, alias: str, cluste
         sized = dataclasses.replace(settings, alias=f"{alias}-{size}")
         runs[size] = measure_cluster(corpus, chars, size, sized, procs, queries, work / f"whoosh-{size}",
                                      cluster_dir, keep)
+        save(work / "scale-opensearch.json", runs)
     return runs
+
+
+def save(path: Path, runs: dict[int, dict]) -> None:
+    """The raw figures of ``runs`` as JSON."""
+    path.write_text(json.dumps({str(size): run for size, run in runs.items()}, indent=1, default=str),
+                    encoding="utf-8")
 
 
 def cluster_table(runs: dict[int, dict]) -> str:
@@ -370,8 +378,6 @@ def main(work: Path, sizes: str | None, procs: int, searches: int | None, peers:
     else:
         runs = run_whoosh(work, chosen, procs, searches or (SMOKE_SEARCHES if smoke else SEARCHES), peers)
         table = whoosh_table(runs)
-    (work / ("scale-opensearch.json" if opensearch else "scale.json")).write_text(json.dumps(
-        {str(size): run for size, run in runs.items()}, indent=1, default=str), encoding="utf-8")
     click.echo(f"Machine: {machine()}; started {started}, `--procs {procs}`.\n\n{table}")
 
 
