@@ -19,12 +19,14 @@ SERVE = [sys.executable, "-m", "webui", "serve"]
 
 @dataclass
 class LoadResult:
-    """Requests per second, 99th percentile latency (ms) and failed requests of one load run."""
+    """Requests per second, latency percentiles (ms) and failed requests of one load run."""
 
     requests: int
     per_second: float
     p99_ms: float
     errors: int
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
 
 
 def free_port() -> int:
@@ -131,5 +133,6 @@ def load(port: int, queries: Sequence[str], requests: int, concurrency: int = 8,
         thread.join()
     seconds = time.perf_counter() - started
     latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] * 1000
-    return LoadResult(requests, requests / seconds, p99, errors[0])
+    p50, p95, p99 = (latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000
+                     for share in (0.50, 0.95, 0.99))
+    return LoadResult(requests, requests / seconds, p99, errors[0], p50, p95)

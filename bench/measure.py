@@ -63,3 +63,31 @@ def run_measured(command: list[str], env: dict | None = None) -> Measured:
         except subprocess.TimeoutExpired:
             peak = max(peak, tree_rss(process.pid))
     return Measured(process.returncode, time.perf_counter() - started, peak, "".join(stderr_chunks))
+
+
+def child_pids(parent: int) -> list[int]:
+    """The processes whose parent is ``parent``, read from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(entry.name))
+    return sorted(found)
+
+
+def process_memory(pid: int) -> dict[str, int]:
+    """Bytes of one process: ``rss``; ``anon`` (its heap, never shared with another process) and
+    ``file`` (mapped files: the index's segments, libraries) out of it; ``uss`` (pages only it
+    maps) and ``pss`` (its share of every page), from /proc/PID/status and smaps_rollup."""
+    kib = {}
+    for line in [*Path(f"/proc/{pid}/status").read_text().splitlines(),
+                 *Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]]:
+        name, _, value = line.partition(":")
+        if value.strip().endswith("kB"):
+            kib[name] = int(value.split()[0]) * 1024
+    return {"rss": kib["VmRSS"], "anon": kib["RssAnon"], "file": kib["RssFile"] + kib.get("RssShmem", 0),
+            "uss": kib["Private_Clean"] + kib["Private_Dirty"], "pss": kib["Pss"]}

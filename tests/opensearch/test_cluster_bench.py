@@ -1,8 +1,10 @@
 """The cluster benchmark's smoke run: it starts a cluster of its own, builds the seed into both
-backends, searches the 300 queries on both and prints its tables (never a time asserted)."""
+backends, searches the 300 queries on both and prints its tables (never a time asserted); and
+the scale benchmark's per-shard smoke run on the test cluster."""
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -39,3 +41,22 @@ def test_the_cluster_benchmark_builds_the_seed_into_both_backends_and_prints_its
         assert all(re.fullmatch(r"[\d.]+×?", cell.strip()) for cell in cells[row]), (row, cells[row])
     same = cells["the same ten documents first"][1].strip()
     assert re.fullmatch(r"\d+ of 300", same), same
+
+
+def test_the_scale_benchmark_measures_a_one_shard_index_of_the_cluster(cluster_settings, client, tmp_path):
+    alias = f"egov-test-scale-{os.getpid()}"
+    command = [sys.executable, "-m", "bench.scale", "--opensearch", "--smoke", "--sizes", "100",
+               "--work", str(tmp_path), "--alias", alias]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    cells = {line.strip("|").split(" | ")[0].strip(): line.strip("|").split(" | ")[1].strip()
+             for line in done.stdout.splitlines() if line.startswith("| ")}
+    assert cells["the shard's documents (primary)"] == "100"
+    assert cells["copies (primary and replicas), nodes"].startswith("p on ")
+    for label in ("primary store as built, MB", "primary store merged to one segment, MB",
+                  "merged: bytes a document", "merged: bytes a character"):
+        assert re.fullmatch(r"[\d,.]+", cells[label]), (label, cells[label])
+    heap = cells["heap used per node after build, merge and searches, MB"]
+    assert re.fullmatch(r"[\d,]+( / [\d,]+)*", heap), heap
+    assert re.fullmatch(r"\d+ of 300", cells["the same ten documents first, in order"])
+    assert not client.indices.get(index=f"{alias}-*", allow_no_indices=True)  # deleted after
