@@ -42,7 +42,6 @@ from pathlib import Path
 import click
 
 from indexer import build_index, config, load_documents, open_index
-from indexer.evaluate.baselines import timed_answers
 from indexer.index.store import current_generation, folder_size
 
 from . import http
@@ -50,7 +49,7 @@ from .corpora import GOV_DEV, MODERN, POEMS, shared
 from .measure import child_pids, process_memory, run_measured
 from .peers import available, run_peer
 from .queries import sample_queries
-from .run import BUILD, machine, percentile
+from .run import BUILD, machine, percentile, run_ours
 
 SIZES = (12_364, 100_000, 300_000, 1_000_000)
 SMOKE_SIZES = (100, 200)
@@ -116,17 +115,13 @@ def serving_memory(index_dir: Path, queries: Sequence[str], searches: int) -> di
 
 
 def measure_whoosh(corpus: Path, folder: Path, procs: int, queries: Sequence[str], searches: int) -> dict:
-    """Build ``corpus`` into ``folder`` and measure the build, the index and its searches."""
-    measured = run_measured([*BUILD, "--corpus", str(corpus), "--index", str(folder), "--procs", str(procs)])
-    if measured.returncode != 0:
-        raise click.ClickException(f"the build of {corpus} failed:\n{measured.stderr}")
-    engine = open_index(folder)
-    ids, took = timed_answers(lambda query: [hit.id for hit in engine.search(query).hits], queries)
-    fresh = open_index(folder)
-    _, shown = timed_answers(lambda query: fresh.search(query).to_dict(), queries)
-    return {"build_seconds": measured.seconds, "build_peak_rss": measured.peak_rss,
-            "index_bytes": folder_size(current_generation(folder)), "ids": latencies(took),
-            "page": latencies(shown), "rankings": ids, "serve": serving_memory(folder, queries, searches)}
+    """Build ``corpus`` into ``folder`` and measure the build, the index and its searches
+    (:func:`bench.run.run_ours`), then the serving workers' memory."""
+    ours = run_ours(corpus, folder, procs, queries)
+    return {"build_seconds": ours.build_seconds, "build_peak_rss": ours.peak_rss,
+            "index_bytes": ours.index_bytes, "ids": latencies(ours.latencies),
+            "page": latencies(ours.shown), "rankings": ours.rankings,
+            "serve": serving_memory(folder, queries, searches)}
 
 
 def measure_peers(docs: Sequence, queries: Sequence[str], work: Path) -> dict:
