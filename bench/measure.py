@@ -66,7 +66,8 @@ def run_measured(command: list[str], env: dict | None = None) -> Measured:
 
 
 def child_pids(parent: int) -> list[int]:
-    """The processes whose parent is ``parent``, read from /proc."""
+    """The live processes whose parent is ``parent`` (not the exited ones not yet reaped),
+    read from /proc."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -74,7 +75,8 @@ def child_pids(parent: int) -> list[int]:
                 stat = (entry / "stat").read_text()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+            state, parent_pid = stat.rsplit(")", 1)[1].split()[:2]
+            if int(parent_pid) == parent and state != "Z":
                 found.append(int(entry.name))
     return sorted(found)
 

@@ -10,20 +10,12 @@ from pathlib import Path
 
 from live_server import get_json, running_server
 
+from bench.measure import child_pids
+
 
 def children(pid: int) -> set[int]:
     """The live processes whose parent is ``pid``."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat.rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.add(int(entry.name))
-    return found
+    return set(child_pids(pid))
 
 
 def wait_for(condition, timeout: float = 30.0) -> bool:
