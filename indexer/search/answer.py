@@ -28,6 +28,8 @@ SCAN_CHARS = 300_000  # of a long document's text, looked through for the passag
 CONFIDENT = 0.5
 TITLE_SHARE = 0.1  # a piece of the title: what the whole document is about
 CUE_BONUS = 0.3
+DATE_SHARE = 0.3  # a date of the question places the event, in the title or a heading, not the answer
+DATE = re.compile(r"[\d年月日号]+")
 SENTENCE_ENDS = "。!?;\n"  # normalised text: ！？； are ASCII
 CLAUSE = re.compile(r"[^。!?;\n,，]+[。!?;,，]*")  # a sentence's clauses, and its end
 LIST_PART = 50  # a clause longer than a passage (a list, a table read as text) is cut in parts
@@ -76,7 +78,8 @@ def best_answer(doc_id: str, title: str, body: str, pieces: list[tuple[list[str]
         return None
     titled = normalize(title)[0]
     worth = {n: pieces[n][1] * math.log(1 + len(clauses) / sum(held[n]))
-             * (TITLE_SHARE if any(form in titled for form in pieces[n][0]) else 1.0) for n in present}
+             * (TITLE_SHARE if any(form in titled for form in pieces[n][0]) else 1.0)
+             * (DATE_SHARE if all(DATE.fullmatch(form) for form in pieces[n][0]) else 1.0) for n in present}
     whole = sum(worth.values())
     cue = cue_of(question)
     best, best_score = None, 0.0

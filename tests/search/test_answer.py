@@ -68,3 +68,16 @@ def test_a_list_read_as_one_clause_is_answered_by_its_item():
     found = best_answer("l", "第五批示范区名单", body, pieces, "东莞评上示范区了没有")
     assert found is not None and "东莞市" in found.text and len(found.text) <= MAX_CHARS
     assert not found.text.startswith("附件")  # the item, not the list's opening
+
+
+def test_a_date_in_the_question_does_not_pull_the_passage_to_the_header_that_dates_the_text():
+    header = ("原标题：2019年9月18日外交部发言人耿爽主持例行记者会\n"
+              "第16届中国—东盟博览会将于9月21日至24日在广西南宁举行。\n")
+    other = ("问：日本首相将出席联合国大会，中方有何评论？\n"
+             "答：我们注意到有关报道，中方的立场是一贯的、明确的。\n")
+    asked = ("问：在菲律宾一次突击行动中，300余名中国公民被抓捕。你能否介绍情况？\n"
+             "答：据中国驻菲律宾大使馆了解，约300余名中国公民在菲律宾一家网络赌博公司因涉嫌非法就业被菲律宾移民局抓扣。")
+    pieces = [(["2019"], 1.65), (["年9月"], 9.1), (["菲律宾"], 2.1), (["移民局"], 6.2), (["抓"], 3.3)]
+    question = "2019年9月菲律宾移民局抓了三百多个中国人"
+    found = best_answer("s", "外交部例行记者会", header + other * 4 + asked, pieces, question)
+    assert found is not None and "移民局抓扣" in found.text and "原标题" not in found.text
