@@ -44,7 +44,7 @@ SCAFFOLDING = re.compile("|".join(sorted(map(re.escape, INTERROGATIVES), key=len
 
 
 EXPECTED = {  # what kind of answer a question wants, by the words it asks with
-    "amount": re.compile(r"多少|几个|几家|几项|几种|几类|几条|几倍|几成|多大|多高|多长|比例"),
+    "amount": re.compile(r"多少|百分之几|几个|几家|几项|几种|几类|几条|几倍|几成|多大|多高|多长|比例"),
     "time": re.compile(r"什么时候|啥时候|何时|哪天|哪年|哪一年|几号|几月|最晚|最迟|截止|多久|多长时间|期限"),
     "ruling": re.compile(r"能不能|可不可以|可以不|是否|能否|可否|要不要|需不需要|用不用|算不算|行不行|吗"),
     "way": re.compile(r"(?:怎么|如何|怎样|咋)(?!回事|样了|看|评价|处理的)|流程|手续|步骤"),
@@ -69,19 +69,22 @@ SAME_UNIT = {"钱": "元", "块钱": "元", "元钱": "元", "人": "人|名", "
              "月": "个?月", "号": "日|号", "千米": "千米|公里", "公里": "千米|公里"}
 
 
+PERCENT_ASKED = re.compile(r"百分之(?:几|多少)|(?:几|多少)个百分点|百分比是多少")
 MONEY_ASKED = re.compile(r"(?:罚|补贴|补助|奖励|奖补|赔|报销|收费|缴|交|花|贷)"
                          r"[了款得到能可以要给还共]*多少(?!次|人|天)")
 
 
 def asked_unit(text: str) -> str | None:
     """The measure a 多少 or 几 question asks in, as a pattern of its forms (多少钱 → 元; a sum
-    of money after 罚, 补贴, 报销 …), or None.
+    of money after 罚, 补贴, 报销 …; a share after 百分之几), or None.
 
     >>> asked_unit("淮安的烂尾楼化解了多少个"), asked_unit("低保一个月给多少钱"), asked_unit("能取多少")
     ('个', '元', None)
-    >>> asked_unit("没验收就投运被罚了多少")
-    '元'
+    >>> asked_unit("没验收就投运被罚了多少"), asked_unit("退休金涨了百分之几")
+    ('元', '%|个百分点')
     """
+    if PERCENT_ASKED.search(text):
+        return "%|个百分点"
     found = UNIT_ASKED.search(text)
     if found is None:
         return "元" if MONEY_ASKED.search(text) else None

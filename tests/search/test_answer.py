@@ -81,3 +81,13 @@ def test_a_date_in_the_question_does_not_pull_the_passage_to_the_header_that_dat
     question = "2019年9月菲律宾移民局抓了三百多个中国人"
     found = best_answer("s", "外交部例行记者会", header + other * 4 + asked, pieces, question)
     assert found is not None and "移民局抓扣" in found.text and "原标题" not in found.text
+
+
+def test_a_question_for_a_share_gets_the_passage_with_the_share():
+    body = ("今年全国继续提高退休人员基本养老金水平，惠及1.3亿名退休人员。" * 3 + "\n"
+            "本次调整总体调整水平为2022年退休人员月人均基本养老金的3.8%。\n"
+            + "各地要将调整增加的基本养老金及时足额发放到退休人员手中，不得发生新的拖欠。" * 3)
+    pieces = [(["退休人员"], 2.0), (["基本养老金"], 2.0), (["调整"], 1.5)]
+    title = "关于2023年调整退休人员基本养老金的通知"
+    found = best_answer("p", title, body, pieces, "退休人员基本养老金调整百分之几")
+    assert found is not None and "3.8%" in found.text
