@@ -44,6 +44,10 @@ CUES = {  # what the question expects, as the passage that answers it holds it
     "ruling": re.compile(r"可以|不得|应当|须|不能|不可|禁止|允许|不予|予以|不需要|需要|免于|免予|不再"),
     "way": re.compile(r"办理|申请|提交|携带|材料|程序|流程|步骤|登录|前往|通过"),
 }
+FEE_ASKED = re.compile(r"(?:要|掏|花|交|付|收)钱[吗么]|免费[^，,。？?]{0,8}[吗么]|免不免费|收费[吗么]"
+                       r"|收不收费|要不要钱")  # whether something costs: answered by what it costs
+FEE = re.compile(r"免费|免收|免除|不收|减免|自付|自费|报销"
+                 r"|(?<![\d.])\d+(?:\.\d+)?\s*万?元|[一二三四五六七八九十百千万两]+元")
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,10 @@ def best_answer(doc_id: str, title: str, body: str, pieces: list[tuple[list[str]
 
 def cue_of(question: str) -> re.Pattern | None:
     """What a passage that answers ``question`` holds: a number in the unit it asks in
-    (多少家 → 85家), else the cue of its kind (:data:`CUES`)."""
+    (多少家 → 85家), whether it costs (要钱吗 → 免费, 20元), else the cue of its kind
+    (:data:`CUES`)."""
+    if FEE_ASKED.search(question):
+        return FEE
     unit = asked_unit(question)
     if unit is not None:
         return re.compile(rf"[\d一二三四五六七八九十百千两.,，]+\s*(?:多|余|万|亿)*\s*(?:{unit})")

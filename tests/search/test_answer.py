@@ -91,3 +91,11 @@ def test_a_question_for_a_share_gets_the_passage_with_the_share():
     title = "关于2023年调整退休人员基本养老金的通知"
     found = best_answer("p", title, body, pieces, "退休人员基本养老金调整百分之几")
     assert found is not None and "3.8%" in found.text
+
+
+def test_a_question_whether_it_costs_gets_the_passage_that_says_what_it_costs():
+    body = ("各区要组织好老年人流感疫苗接种工作，落实接种的各项安全措施。" * 3
+            + "六十岁以上的人打这种针一律免费。" + "请各单位认真贯彻执行。" * 5)
+    pieces = [(["老年人"], 2.0), (["流感"], 2.5), (["接种"], 1.5)]
+    found = best_answer("f", "关于做好疫苗接种工作的通知", body, pieces, "老年人打流感疫苗要钱吗")
+    assert found is not None and "免费" in found.text
