@@ -34,6 +34,7 @@ without ``if __name__ == "__main__"`` does not survive.)
 
 from __future__ import annotations
 
+import faulthandler
 import gc
 import logging
 import multiprocessing
@@ -87,6 +88,7 @@ def _serve(conn: Connection, parent: int, megabytes: int) -> None:
         return
     _close_sockets(conn.fileno())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    faulthandler.disable()  # a child that dies is a reason in the parent's report, not a stack dump
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     limits = (_vm_bytes() + (megabytes << 20), soft, hard)
     resource.setrlimit(resource.RLIMIT_AS, (min(n for n in limits if n != resource.RLIM_INFINITY), hard))
