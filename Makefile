@@ -13,6 +13,9 @@ OPENSEARCH_DIR ?= .opensearch
 CLUSTER := $(PYTHON) opensearch/cluster.py --dir $(OPENSEARCH_DIR)
 CLUSTER_CLASSES := opensearch/target/classpath.txt
 MAVEN := mvn -B -q -f opensearch/pom.xml compile jar:jar dependency:build-classpath
+# Compiled modules are kept between runs: without them every test run, and every process a test
+# starts, compiles the sources (and pytest rewrites the tests' asserts) again.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-fast build lint bench clean opensearch opensearch-stop
 
@@ -75,10 +78,11 @@ lint: $(VENV)/.installed-test
 test: lint $(CHROMIUM) $(NPM_TOOLS)/node_modules/.installed $(CLUSTER_CLASSES)
 	$(CLUSTER) run -- $(BIN)/python -m pytest
 
-# The quick loop while working: no browser, no cluster, no benchmark smoke, no slow builds or soaks.
+# The quick loop while working: no browser, no cluster, no benchmark smoke, nothing of over 2 s
+# alone; one pytest-xdist worker a core, each test file kept whole on one worker for its fixtures.
 test-fast: $(VENV)/.installed-test
 	$(BIN)/ruff check indexer webui tests bench opensearch
-	$(BIN)/python -m pytest -q -m "not browser and not slow and not opensearch"
+	$(BIN)/python -m pytest -q -m "not browser and not slow and not opensearch" -n auto --dist loadfile
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench

@@ -33,6 +33,7 @@ def _chinese(tokens) -> list:
     return [token for token in tokens if HAN_RUN.fullmatch(token[0])]
 
 
+@pytest.mark.slow  # over 2 s on its own: `make test`, not `make test-fast`
 @pytest.mark.parametrize("search", [False, True])
 def test_both_engines_cut_chinese_the_same_way(search):
     fast, pure = Segmenter(engine="rjieba"), Segmenter(engine="jieba")
@@ -81,6 +82,7 @@ def _all_texts() -> list[str]:
     return [normalize_text(text) for text in texts]
 
 
+@pytest.mark.slow  # over 2 s on its own: `make test`, not `make test-fast`
 @pytest.mark.parametrize("engine", ["rjieba", "jieba"])
 def test_one_search_mode_cut_gives_both_cuts(engine):
     """``tokens(search=True)`` cuts once, in search mode, and finds the words of the default

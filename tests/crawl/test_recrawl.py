@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from urllib.parse import urlsplit
 
+import pytest
 from crawling import GOV_SITE, OVERLAY, crawl, documents, without_url
 
 from bench.loopback_site import LoopbackSite
@@ -48,6 +49,7 @@ def _change(site: LoopbackSite, root, overlay) -> None:
         site.mtimes[f"/{path}"] = time.time()
 
 
+@pytest.mark.slow  # over 2 s on its own: `make test`, not `make test-fast`
 def test_recrawl_fetches_only_what_changed_and_the_index_then_matches_the_site(tmp_path):
     root, overlay = tmp_path / "site", tmp_path / "overlay"
     shutil.copytree(GOV_SITE, root)

@@ -54,6 +54,7 @@ def assert_untouched(index: Path, before: tuple[str, dict[str, bytes]]) -> None:
     assert [p.name for p in index.glob("gen-*")] == [before[0]]  # no half-written generation
 
 
+@pytest.mark.slow  # over 2 s on its own: `make test`, not `make test-fast`
 @pytest.mark.parametrize("case", BAD_LINES)
 def test_bad_record_stops_a_two_process_build_with_file_and_line(live, tmp_path, case):
     line, reason = BAD_LINES[case]
@@ -100,6 +101,7 @@ def test_failed_write_is_one_line_naming_the_folder(live, tmp_path, monkeypatch,
     assert_untouched(live, before)
 
 
+@pytest.mark.slow  # over 2 s on its own: `make test`, not `make test-fast`
 def test_full_disk_in_an_indexing_subprocess_is_one_line(live, tmp_path):
     corpus = tmp_path / "new.jsonl"
     corpus.write_text("".join(json.dumps({"id": f"d{n}", "title": "医保通知", "body": "医保报销" * 50},

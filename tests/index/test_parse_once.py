@@ -13,6 +13,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hostile_files import TEXT, page
 
 FIXTURES = Path(__file__).resolve().parents[1] / "readers" / "fixtures"
@@ -46,6 +47,7 @@ def opens(command: str, site: Path, index: Path, folder: Path) -> Counter:
     return Counter(Path(line).name for line in log.read_text(encoding="utf-8").splitlines())
 
 
+@pytest.mark.slow  # over 2 s on its own: `make test`, not `make test-fast`
 def test_each_file_is_parsed_once_per_build_and_per_add(tmp_path):
     site = tmp_path / "site"
     site.mkdir()

@@ -283,6 +283,7 @@ def _live_postings(index) -> tuple[list, list]:
     return postings, stored
 
 
+@pytest.mark.slow  # over 2 s on its own: `make test`, not `make test-fast`
 def test_dozens_of_updates_in_a_row_leave_what_a_fresh_build_writes(tmp_path):
     live = tmp_path / "live"
     build_index(index_dir=live)

@@ -125,6 +125,7 @@ def _open_deleted(pid: int) -> list[str]:
     return [target for fd in folder.iterdir() if (target := os.readlink(fd)).endswith("(deleted)")]
 
 
+@pytest.mark.slow  # over 2 s on its own: `make test`, not `make test-fast`
 def test_a_log_deleted_or_replaced_under_a_running_server_is_reopened(index_dir, tmp_path):
     log = tmp_path / "queries.sqlite3"
     with running_server(index_dir, tmp_path / "serve.log", workers=1,
@@ -143,6 +144,7 @@ def test_a_log_deleted_or_replaced_under_a_running_server_is_reopened(index_dir,
     assert server["log"].read_text().count("was deleted or replaced: reopened") == 2
 
 
+@pytest.mark.slow  # over 2 s on its own: `make test`, not `make test-fast`
 def test_behind_a_trusted_proxy_each_forwarded_address_is_a_client(index_dir, tmp_path):
     env = {"EGOV_QUERY_LOG": str(tmp_path / "queries.sqlite3"), "EGOV_POPULAR_REFRESH": "1",
            "EGOV_TRUSTED_PROXIES": "127.0.0.1"}

@@ -5,8 +5,11 @@ from __future__ import annotations
 import select
 import time
 
+import pytest
 from live_server import running_server
 from raw_http import BOUND, closed_within, connect, exchange, log_shows, read_response
+
+pytestmark = pytest.mark.slow  # real deadlines of seconds: `make test`, not `make test-fast`
 
 HALF_REQUEST = b"GET /?q=%E4%BA%91 HTTP/1.1\r\nHost: egov\r\n"  # the headers never end
 

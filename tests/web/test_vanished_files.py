@@ -15,6 +15,8 @@ from live_server import COMMAND, request, running_server
 from indexer import build_index
 from indexer.index.store import current_generation
 
+pytestmark = pytest.mark.slow  # servers and builds of seconds each: `make test`, not `make test-fast`
+
 SECONDS = 3  # of hammering after each deletion
 SERVER_THREADS = 8  # most of them open their searcher only after the file is gone
 PATHS = [f"/api/search?q={quote('华宇')}", f"/api/suggest?q={quote('华')}", "/api/documents/vendor-10",

@@ -8,6 +8,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from live_server import get_json, running_server
 
 from bench.measure import child_pids
@@ -37,6 +38,7 @@ def searches(port: int, count: int) -> list[tuple[int, str]]:
         return list(pool.map(one, range(count)))
 
 
+@pytest.mark.slow  # over 2 s on its own: `make test`, not `make test-fast`
 def test_workers_share_the_port_and_a_killed_worker_is_replaced(index_dir, tmp_path):
     with running_server(index_dir, tmp_path / "serve.log", workers=2) as server:
         parent = server["process"].pid
