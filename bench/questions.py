@@ -1,7 +1,7 @@
 """``python -m bench.questions``: egov-search and jieba + BM25 on the judged citizens'
 questions (``tests/relevance/questions/``), each collection built in one run: the real
-government documents of ``../shared/bench/gov-dev.jsonl.gz`` and the government site
-``tests/relevance/gov/site``.
+government documents of ``../shared/bench/gov-dev.jsonl.gz``, the government site
+``tests/relevance/gov/site`` and the articles of gov-dev's regulations (:mod:`bench.articles`).
 
 The ``test`` split is for measuring only: tune on ``dev`` (``--split dev``), where
 ``--details`` lists the questions egov-search ranks worse than jieba + BM25.
@@ -18,12 +18,22 @@ from indexer import build_index, open_index
 from indexer.evaluate import evaluate_questions, format_questions, read_questions
 from indexer.evaluate.questions import Question, QuestionScores
 
+from .articles import write_articles
 from .corpora import GOV_DEV, shared
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "relevance" / "questions"
-COLLECTIONS = {"gov-dev": lambda: shared(GOV_DEV),
-               "gov-site": lambda: ROOT / "tests" / "relevance" / "gov" / "site"}
+
+
+def _articles(folder: Path) -> Path:
+    write_articles(folder / "articles.jsonl")
+    return folder / "articles.jsonl"
+
+
+# each collection's source, given the folder the indexes go to
+COLLECTIONS = {"gov-dev": lambda folder: shared(GOV_DEV),
+               "gov-site": lambda folder: ROOT / "tests" / "relevance" / "gov" / "site",
+               "gov-articles": _articles}
 
 
 def merged(parts: list[QuestionScores], counts: list[int]) -> QuestionScores:
@@ -48,7 +58,7 @@ def run(questions: list[Question], folder: Path, procs: int) -> list[QuestionSco
             continue
         index = folder / name
         if not (index / "current").exists():
-            build_index([source()], index, procs=procs)
+            build_index([source(folder)], index, procs=procs)
         for system, scores in zip(per_system, evaluate_questions(open_index(index), asked), strict=True):
             system.append(scores)
         counts.append(len(asked))

@@ -259,7 +259,8 @@ class Planner:
     def question_pieces(self, text: str) -> list[TypedTerm]:
         """A question's content words: its dictionary words without function words, and the
         characters of a word the dictionary lacks (大班额 → 大 班 额) joined again."""
-        words = content_words(self.words.segmenter.dictionary_words(join_cjk(text)))
+        words = self.with_members(self.words.segmenter.dictionary_words(join_cjk(text)), characters=True)
+        words = content_words(words)
         return list(dict.fromkeys(TypedTerm(word) for word in singles_joined(words, text)))
 
     def spelled(self, text: str) -> list[str]:
@@ -272,16 +273,22 @@ class Planner:
         words = self.with_members(words)
         return list(dict.fromkeys(TypedTerm(word) for word in content_words(words)))[:MAX_CONCEPTS]
 
-    def with_members(self, words: list[str]) -> list[str]:
-        """``words`` with those that spell a synonym group's member side by side joined into
-        it (生 孩子 → 生孩子), so that the piece finds its group (生育)."""
+    def with_members(self, words: list[str], characters: bool = False) -> list[str]:
+        """``words`` with those that spell a member of a synonym group or of an abbreviation
+        side by side joined into it (生 孩子 → 生孩子, 危 废 → 危废), so that the piece finds its
+        group (生育) or its full form (危险废物); with ``characters``, only single characters
+        (a question's words stay apart: 碳 市场 is not joined into 碳市场)."""
         text = "".join(words)
-        ends = set(itertools.accumulate(len(word) for word in words))
-        spans = {start: end for start, end in self.synonyms.members_in(exact_key(text))
-                 if (start == 0 or start in ends) and end in ends}
+        starts = list(itertools.accumulate((len(word) for word in words), initial=0))
+        spans: dict[int, int] = {}
+        for table in (self.synonyms, self.abbreviations):
+            for start, end in table.members_in(exact_key(text)):
+                inside = starts.index(end) - starts.index(start) if {start, end} <= set(starts) else 0
+                if inside and (not characters or inside == end - start) and end > spans.get(start, 0):
+                    spans[start] = end
         joined, at, covered = [], 0, 0
         for word in words:
-            if at in spans:
+            if at in spans and at >= covered:
                 joined.append(text[at:spans[at]])
                 covered = spans[at]
             elif at >= covered:
