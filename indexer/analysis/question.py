@@ -63,8 +63,8 @@ def expected(text: str) -> str | None:
     return None
 
 
-UNIT_ASKED = re.compile(r"(?:多少|几)(?:钱|块钱|元|个|家|项|名|人|部|座|套|台|辆|所|条|类|种|次|倍|年|天|个月"
-                        r"|月|周|公里|千米|米|平方米|吨|亩|万|亿|岁|级|批|轮|期|号|处|户|张|间|位|只|头|元钱)")
+UNIT_ASKED = re.compile(r"(?<![这近前头])(?:多少|几)"  # not 这几年, 前几天: those say when, not ask
+                        r"(?:钱|块钱|元|个|家|项|名|人|部|座|套|台|辆|所|条|类|种|次|倍|年|天|个月|月|周|公里|千米|米|平方米|吨|亩|万|亿|岁|级|批|轮|期|号|处|户|张|间|位|只|头|元钱)")
 SAME_UNIT = {"钱": "元", "块钱": "元", "元钱": "元", "人": "人|名", "名": "人|名", "个月": "个月",
              "月": "个?月", "号": "日|号", "千米": "千米|公里", "公里": "千米|公里"}
 
@@ -72,6 +72,32 @@ SAME_UNIT = {"钱": "元", "块钱": "元", "元钱": "元", "人": "人|名", "
 PERCENT_ASKED = re.compile(r"百分之(?:几|多少)|(?:几|多少)个百分点|百分比是多少")
 MONEY_ASKED = re.compile(r"(?:罚|补贴|补助|奖励|奖补|赔|报销|收费|缴|交|花|贷)"
                          r"[了款得到能可以要给还共]*多少(?!次|人|天)")
+
+
+FEE_ASKED = re.compile(r"(?:要|掏|花|交|付|收)钱[吗么]|免费[^，,。？?]{0,8}[吗么]|免不免费|收费[吗么]"
+                       r"|收不收费|要不要钱")  # whether something costs: answered by what it costs
+DURATION_ASKED = re.compile(r"多久|多长时间|(?<![这近前头])几(?:天|个月|年|个工作日|小时)|多少(?:天|个工作日)"
+                            r"|期限|时限")  # how long: answered by a time limit
+DURATION_WORDS = ("日内", "工作日", "个月", "小时", "天内", "年内")  # how a rule states a time limit
+FEE_WORDS = ("免费", "费用", "收费", "收取")  # how a text says what something costs
+HAN = re.compile("[\u4e00-\u9fff]+")
+
+
+def answer_words(text: str) -> tuple[str, ...]:
+    """Words in which a text answers what question ``text`` asks for: a time limit's for 多久 or
+    几天, a cost's for 要钱吗, the unit of a 多少 or 几 (but not 个); none for other questions.
+
+    >>> answer_words("企业几天内得回话")[:2], answer_words("要交钱吗")[0], answer_words("出多少吨危废")
+    (('日内', '工作日'), '免费', ('吨',))
+    >>> answer_words("这几年拿到多少钱"), answer_words("化解了多少个"), answer_words("怎么申请")
+    (('元',), (), ())
+    """
+    if FEE_ASKED.search(text):
+        return FEE_WORDS
+    if DURATION_ASKED.search(text):
+        return DURATION_WORDS
+    unit = asked_unit(text)
+    return (unit,) if unit is not None and unit != "个" and HAN.fullmatch(unit) else ()
 
 
 def asked_unit(text: str) -> str | None:

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from ..analysis.normalize import normalize, original_span
-from ..analysis.question import asked_unit, expected
+from ..analysis.question import FEE_ASKED, asked_unit, expected
 
 MAX_CHARS = 200
 ONWARD = 2  # sentences after the one that echoes the question: three in all
@@ -44,8 +44,6 @@ CUES = {  # what the question expects, as the passage that answers it holds it
     "ruling": re.compile(r"可以|不得|应当|须|不能|不可|禁止|允许|不予|予以|不需要|需要|免于|免予|不再"),
     "way": re.compile(r"办理|申请|提交|携带|材料|程序|流程|步骤|登录|前往|通过"),
 }
-FEE_ASKED = re.compile(r"(?:要|掏|花|交|付|收)钱[吗么]|免费[^，,。？?]{0,8}[吗么]|免不免费|收费[吗么]"
-                       r"|收不收费|要不要钱")  # whether something costs: answered by what it costs
 FEE = re.compile(r"免费|免收|免除|不收|减免|自付|自费|报销"
                  r"|(?<![\d.])\d+(?:\.\d+)?\s*万?元|[一二三四五六七八九十百千万两]+元")
 

@@ -23,7 +23,7 @@ from typing import TypeVar
 from ..analysis.docnumber import split_issuer
 from ..analysis.normalize import HAN, exact_key, normalize_text
 from ..analysis.pinyin import START, WHOLE, pinyin_key
-from ..analysis.question import asks, content_words, fragments, is_function_word
+from ..analysis.question import answer_words, asks, content_words, fragments, is_function_word
 from ..analysis.synonyms import Synonyms
 from ..analysis.tokenizers import JiebaTokenizer, char_analyzer
 from .logical import (
@@ -75,11 +75,13 @@ class Unit:
 @dataclass(frozen=True)
 class Asked:
     """A query that reads as a question: its content ``pieces`` in order, each with its tree
-    (planned with a question's field weights), and ``pairs``, what pieces side by side in the
-    question add when they stand side by side in a document too (proximity)."""
+    (planned with a question's field weights), ``pairs``, what pieces side by side in the
+    question add when they stand side by side in a document too (proximity), and
+    ``asked_for``, what the words an answer states what it asks for in add (多久: 日内)."""
 
     pieces: tuple[tuple[Concept, Node], ...]
     pairs: tuple[Node, ...]
+    asked_for: tuple[Node, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ class Plan:
     def ranked(self, required: Node, scored: list[Node]) -> Node:
         """The documents of ``required``, the ``scored`` nodes, the bonus and (for a question)
         its pieces side by side adding score where they match."""
-        extra = [self.bonus, *(self.asked.pairs if self.asked else ())]
+        extra = [self.bonus, *((*self.asked.pairs, *self.asked.asked_for) if self.asked else ())]
         bonus = AnyOf(tuple([*scored, *extra]))
         return self._excluding(WithBonus(required, bonus))
 
@@ -243,8 +245,11 @@ class Planner:
                                            "proximity")
                  for run in runs for first, second in itertools.pairwise(run)
                  if isinstance(first, TypedTerm) and isinstance(second, TypedTerm)]
+        asked_for = [questioning.char_sequence("body_chars", word, weight("asked_for"), "asked_for")
+                     for word in answer_words(normalize_text(join_cjk(query.text)))]
         return Asked(tuple((piece, questioning.clause(piece)) for piece in pieces),
-                     tuple(dict.fromkeys(pair for pair in pairs if pair is not None)))
+                     tuple(dict.fromkeys(pair for pair in pairs if pair is not None)),
+                     tuple(node for node in asked_for if node is not None))
 
     def parts(self, text: str) -> list[str] | None:
         """The dictionary words that spell a compound (智慧医疗 → 智慧 医疗), or None."""

@@ -39,6 +39,7 @@ SIGNALS = {signal.name: signal for signal in [
     Signal("question_title_words", 1.0, "a word of a question in the title"),
     Signal("question_title_chars", 0.5, "a question's characters in the title"),
     Signal("proximity", 1.0, "two words side by side in a question, side by side in the body"),
+    Signal("asked_for", 2.0, "the words an answer states what a question asks for in (多久: 日内, 工作日)"),
     # the query as a whole
     Signal("exact_title", 40.0, "the title is exactly the query: beats everything"),
     Signal("whole_phrase", 3.0, "several terms side by side, as typed"),

@@ -90,6 +90,24 @@ def test_an_abbreviation_the_dictionary_cuts_into_characters_stays_one_piece(tin
     assert {"碳", "市场"} <= {piece.text for piece in planner.question_pieces("纳入碳市场的企业怎么交易")}
 
 
+def test_what_a_question_asks_for_ranks_the_text_that_states_it(tmp_path):
+    # both articles hold the question's words; the longer one states the time limit 多久 asks for
+    records = [{"id": "rule", "title": "信息公开办法 第十条",
+                "body": "申请人提出政府信息公开申请的，行政机关应当予以答复。"},
+               {"id": "limit", "title": "信息公开办法 第十一条",
+                "body": "行政机关收到政府信息公开申请，能够当场答复的，应当当场予以答复；"
+                        "不能当场答复的，应当自收到申请之日起二十个工作日内予以答复。"}]
+    records += [{"id": f"other-{n}", "title": f"信息公开办法 第{n}条",
+                 "body": f"本办法第{n}项规定的其他事项。"} for n in range(4)]
+    corpus = tmp_path / "rules.jsonl"
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    build_index([corpus], tmp_path / "index", procs=1)
+    engine = open_index(tmp_path / "index")
+    assert [hit.id for hit in engine.search("申请信息公开多久能答复").hits][:2] == ["limit", "rule"]
+    assert "[asked_for]" in "\n".join(engine.explain("申请信息公开多久能答复", "limit").lines())
+    assert [hit.id for hit in engine.search("申请信息公开怎么答复").hits][:2] == ["rule", "limit"]
+
+
 def test_the_question_set_is_judged_and_split():
     questions = read_questions(sorted(QUESTIONS.glob("*.jsonl")))
     assert len(questions) >= 300 and len({q.id for q in questions}) == len(questions)
