@@ -9,8 +9,9 @@ city's report is in every clause and tells no passage from another), as a share 
 pieces the document holds, plus :data:`CUE_BONUS` when it holds what the question asks for (a
 number for 多少, a date for 什么时候, a ruling for 能不能, a way for 怎么办). A passage that only
 restates the title is passed over; one inside a question of a question-and-answer text (问：…
-答：…) gives way to the reply. Nothing is shown when no passage holds :data:`CONFIDENT` of the
-worth.
+答：…) gives way to the reply. A question of 去年 or 今年 is answered from the part headed by
+that year where a document has one (a work report's review, then its plan). Nothing is shown
+when no passage holds :data:`CONFIDENT` of the worth.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ FEE_ASKED = re.compile(r"(?:要|掏|花|交|付|收)钱[吗么]|免费[^，,。�
                        r"|收不收费|要不要钱")  # whether something costs: answered by what it costs
 FEE = re.compile(r"免费|免收|免除|不收|减免|自付|自费|报销"
                  r"|(?<![\d.])\d+(?:\.\d+)?\s*万?元|[一二三四五六七八九十百千万两]+元")
+RELATIVE_YEARS = {"去年": -1, "上年": -1, "今年": 0, "本年": 0, "明年": 1}
+RELATIVE_YEAR = re.compile("|".join(RELATIVE_YEARS))
+YEAR = re.compile(r"((?:19|20)\d{2})年")
+YEAR_HEADING = re.compile(r"(?m)^[^\n。]{0,12}?((?:19|20)\d{2})年[^\n。,，;]{0,20}$")  # 二、2024年工作安排
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,9 @@ def best_answer(doc_id: str, title: str, body: str, pieces: list[tuple[list[str]
                for part in parts(text, match.start(), match.end())]
     skip = echoed_title(text, normalize(title)[0])
     clauses = [clause for clause in clauses if clause[0] >= skip] or clauses
+    period = asked_period(text, normalize(title)[0], question)
+    if period is not None:
+        clauses = [clause for clause in clauses if period[0] <= clause[0] < period[1]] or clauses
     held = [[any(form in text[start:end] for form in forms) for start, end in clauses] for forms, _ in pieces]
     present = [n for n, found in enumerate(held) if any(found)]
     if not present:
@@ -106,6 +114,22 @@ def best_answer(doc_id: str, title: str, body: str, pieces: list[tuple[list[str]
     lead = len(passage) - len(passage.lstrip())
     passage = passage.strip()
     return Answer(doc_id, passage, start + lead, start + lead + len(passage), best[2])
+
+
+def asked_period(text: str, title: str, question: str) -> tuple[int, int] | None:
+    """Where ``text`` tells of the year ``question`` asks about (去年, 今年, 明年, counted from
+    the year of ``title``): from the heading that names that year to the next that names
+    another (a work report's review of last year, then its plan for this one), or None."""
+    asked, dated = RELATIVE_YEAR.search(question), YEAR.search(title)
+    if asked is None or dated is None:
+        return None
+    year = int(dated.group(1)) + RELATIVE_YEARS[asked.group()]
+    headings = [(match.start(), int(match.group(1))) for match in YEAR_HEADING.finditer(text)]
+    starts = [start for start, named in headings if named == year]
+    if not starts:
+        return None
+    ends = [start for start, named in headings if named != year and start > starts[0]]
+    return starts[0], min(ends, default=len(text))
 
 
 def cue_of(question: str) -> re.Pattern | None:

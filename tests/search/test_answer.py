@@ -99,3 +99,14 @@ def test_a_question_whether_it_costs_gets_the_passage_that_says_what_it_costs():
     pieces = [(["老年人"], 2.0), (["流感"], 2.5), (["接种"], 1.5)]
     found = best_answer("f", "关于做好疫苗接种工作的通知", body, pieces, "老年人打流感疫苗要钱吗")
     assert found is not None and "免费" in found.text
+
+
+def test_a_question_of_last_year_is_answered_from_the_part_headed_by_that_year():
+    body = ("一、2023年工作回顾\n民生实事加力增效。新增养老床位5510张、长者食堂41个。\n"
+            "二、2024年工作安排\n优化养老服务。新增4000张养老床位、30个社区长者食堂。\n")
+    pieces = [(["社区"], 3.0), (["长者"], 6.5), (["食堂"], 4.7)]
+    title = "某市2024年政府工作报告"
+    found = best_answer("r", title, body, pieces, "去年又开了几个社区长者食堂")
+    assert found is not None and "41个" in found.text and "30个" not in found.text
+    planned = best_answer("r", title, body, pieces, "今年要开几个社区长者食堂")
+    assert planned is not None and "30个" in planned.text
