@@ -110,3 +110,11 @@ def test_a_question_of_last_year_is_answered_from_the_part_headed_by_that_year()
     assert found is not None and "41个" in found.text and "30个" not in found.text
     planned = best_answer("r", title, body, pieces, "今年要开几个社区长者食堂")
     assert planned is not None and "30个" in planned.text
+
+
+def test_a_count_asked_in_a_measure_word_is_also_answered_in_个():
+    body = ("民生实事加力增效。新增养老床位5510张、社区长者食堂41个。"
+            + "完善养老服务设施布局，强化养老护理员培训和激励机制。" * 8 + "新建25家示范性智慧菜场。")
+    pieces = [(["社区"], 3.0), (["长者"], 6.5), (["食堂"], 4.7)]
+    found = best_answer("c", "政府工作报告", body, pieces, "又开了几家社区长者食堂")
+    assert found is not None and "41个" in found.text
