@@ -10,8 +10,10 @@ pieces the document holds, plus :data:`CUE_BONUS` when it holds what the questio
 number for 多少, a date for 什么时候, a ruling for 能不能, a way for 怎么办). A passage that only
 restates the title is passed over; one inside a question of a question-and-answer text (问：…
 答：…) gives way to the reply. A question of 去年 or 今年 is answered from the part headed by
-that year where a document has one (a work report's review, then its plan). Nothing is shown
-when no passage holds :data:`CONFIDENT` of the worth.
+that year where a document has one (a work report's review, then its plan). A passage without
+what the question asks for is taken on to the sentence after it that has it and names what is
+asked of (the fine of 被罚了多少, after the facts it punishes). Nothing is shown when no passage
+holds :data:`CONFIDENT` of the worth.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from ..analysis.normalize import normalize, original_span
-from ..analysis.question import asked_unit, expected
+from ..analysis.question import ENDINGS, SCAFFOLDING, asked_unit, expected
 
 MAX_CHARS = 200
 ONWARD = 2  # sentences after the one that echoes the question: three in all
@@ -29,6 +31,9 @@ SCAN_CHARS = 300_000  # of a long document's text, looked through for the passag
 CONFIDENT = 0.5
 TITLE_SHARE = 0.1  # a piece of the title: what the whole document is about
 CUE_BONUS = 0.3
+SEEK_CHARS = 2000  # after the passage, looked through for what the question asks of its focus
+FOCUS_GAP = re.compile(r"[^\s,，。!?;]{0,2}")  # between a piece and the words that ask (罚了多少)
+ENDING = {*ENDINGS, "?"}  # what closes a question, not what it asks
 DATE_SHARE = 0.3  # a date of the question places the event, in the title or a heading, not the answer
 DATE = re.compile(r"[\d年月日号]+")
 SENTENCE_ENDS = "。!?;\n"  # normalised text: ！？； are ASCII
@@ -108,7 +113,7 @@ def best_answer(doc_id: str, title: str, body: str, pieces: list[tuple[list[str]
     if best is None or best[2] < CONFIDENT:
         return None
     start, end = replied(text, *sentences_around(text, best[0], best[1]))
-    start, end = with_cue(text, start, end, cue)
+    start, end = with_cue(text, start, end, cue, focus(question, pieces))
     start, end = original_span(offsets, start, end, len(body))
     passage = body[start:end]
     lead = len(passage) - len(passage.lstrip())
@@ -181,16 +186,40 @@ def replied(text: str, start: int, end: int) -> tuple[int, int]:
     return reply.end(), sentences_around(text, reply.end(), reply.end() + 1)[1]
 
 
-def with_cue(text: str, start: int, end: int, cue: re.Pattern | None) -> tuple[int, int]:
+def with_cue(text: str, start: int, end: int, cue: re.Pattern | None,
+             focused: list[str]) -> tuple[int, int]:
     """A passage that lacks what the question asks for (the number of a 多少) taken on to the
-    sentence after it that has it: with it if both fit, else that sentence alone."""
+    sentence after it that has it: the first within :data:`SEEK_CHARS` that also names the
+    question's :func:`focus` (a fine after the facts it punishes), else the first within
+    :data:`MAX_CHARS`; with the passage if both fit, else that sentence alone."""
     if cue is None or cue.search(text, start, end):
         return start, end
-    found = cue.search(text, end, end + MAX_CHARS)
+    found = next((match for match in cue.finditer(text, end, end + SEEK_CHARS)
+                  if names(text, match.start(), focused)), None) or cue.search(text, end, end + MAX_CHARS)
     if found is None:
         return start, end
     first, last = sentences_around(text, found.start(), found.end(), onward=0)
     return (start, last) if last - start <= MAX_CHARS else (first, last)
+
+
+def focus(question: str, pieces: list[tuple[list[str], float]]) -> list[str]:
+    """The forms of the piece just before the words that ask (罚 of 被罚了多少, 供 of 能供多少水):
+    what the sentence that answers speaks of; none when no piece stands there."""
+    text = normalize(question)[0]
+    asking = next((match for match in SCAFFOLDING.finditer(text) if match.group() not in ENDING), None)
+    if asking is None:
+        return []
+    ends = {text.find(forms[0]) + len(forms[0]): forms for forms, _ in pieces}
+    near = [end for end in ends if FOCUS_GAP.fullmatch(text, end, asking.start())]
+    return ends[max(near)] if near else []
+
+
+def names(text: str, at: int, focused: list[str]) -> bool:
+    """Whether the sentence around ``at`` names one of ``focused`` in its own words: ``at`` not
+    inside quotation marks opened in its paragraph (a law cited before the ruling)."""
+    line = text[text.rfind("\n", 0, at) + 1:at]
+    first, last = sentences_around(text, at, at, onward=0)
+    return line.count("“") <= line.count("”") and any(form in text[first:last] for form in focused)
 
 
 def sentences_around(text: str, start: int, end: int, onward: int = ONWARD) -> tuple[int, int]:

@@ -118,3 +118,19 @@ def test_a_count_asked_in_a_measure_word_is_also_answered_in_个():
     pieces = [(["社区"], 3.0), (["长者"], 6.5), (["食堂"], 4.7)]
     found = best_answer("c", "政府工作报告", body, pieces, "又开了几家社区长者食堂")
     assert found is not None and "41个" in found.text
+
+
+def test_a_fine_asked_for_is_found_after_the_facts_it_punishes_not_in_the_law_cited():
+    facts = ("一、环境违法事实和证据\n"
+             "经调查核实，你单位北京监测站卫星监测二期工程未经竣工环境保护验收即投入运行。"
+             + "以上事实，有现场检查笔录、调查询问笔录、卫星监测二期工程环境影响报告表及其批复文件、"
+             "你单位提交的情况说明和现场照片等证据为证。" * 2 + "\n")
+    law = ("二、行政处罚的依据、种类\n《建设项目环境保护管理条例》第二十三条规定："
+           "“违反本条例规定，需要配套建设的环境保护设施未建成、未经验收或者验收不合格，"
+           "建设项目即投入生产或者使用的，由县级以上环境保护行政主管部门责令限期改正，"
+           "处20万元以上100万元以下的罚款；逾期不改正的，处100万元以上200万元以下的罚款。”")
+    ruling = "根据上述规定，我部决定责令你单位于2019年12月31日前改正违法行为，并处二十万元罚款。\n"
+    pieces = [(["北京"], 1.0), (["监测站"], 4.4), (["验收"], 2.8), (["投运"], 3.9), (["罚"], 7.5)]
+    question = "北京监测站没验收就投运被罚了多少"
+    found = best_answer("m", "行政处罚决定书", facts + law + ruling, pieces, question)
+    assert found is not None and "二十万元罚款" in found.text and "以上" not in found.text
