@@ -8,7 +8,7 @@ the index says it is worth and by how few of the document's clauses hold it (the
 city's report is in every clause and tells no passage from another), as a share of all the
 pieces the document holds, plus :data:`CUE_BONUS` when it holds what the question asks for (a
 number for 多少, a date for 什么时候, a ruling for 能不能, a way for 怎么办). A passage that only
-restates the title is passed over; one inside a question of a question-and-answer text (问：…
+restates the title is passed over; one that reaches into a question of a question-and-answer text (问：…
 答：…) gives way to the reply. A question of 去年 or 今年 is answered from the part headed by
 that year where a document has one (a work report's review, then its plan). A passage without
 what the question asks for is taken on to the sentence after it that has it and names what is
@@ -175,13 +175,14 @@ def echoed_title(text: str, title: str) -> int:
 
 
 def replied(text: str, start: int, end: int) -> tuple[int, int]:
-    """A passage in a question of a question-and-answer text (问：… 答：…, a press conference,
-    a 答记者问) moved on to the reply that follows it."""
-    line = text.rfind("\n", 0, start) + 1
-    if not QUESTION_LINE.match(text, line):
+    """A passage that reaches into a question of a question-and-answer text (问：… 答：…, a press
+    conference, a 答记者问) moved on to the reply that follows that question."""
+    lines = [line for line in range(text.rfind("\n", 0, start) + 1, end)
+             if (line == 0 or text[line - 1] == "\n") and QUESTION_LINE.match(text, line)]
+    if not lines:
         return start, end
-    reply = REPLY.search(text, start)
-    if reply is None or reply.start() - start > 2 * MAX_CHARS:
+    reply = REPLY.search(text, lines[-1])
+    if reply is None or reply.start() - lines[-1] > 2 * MAX_CHARS:
         return start, end
     return reply.end(), sentences_around(text, reply.end(), reply.end() + 1)[1]
 

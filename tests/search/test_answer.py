@@ -134,3 +134,13 @@ def test_a_fine_asked_for_is_found_after_the_facts_it_punishes_not_in_the_law_ci
     question = "北京监测站没验收就投运被罚了多少"
     found = best_answer("m", "行政处罚决定书", facts + law + ruling, pieces, question)
     assert found is not None and "二十万元罚款" in found.text and "以上" not in found.text
+
+
+def test_a_passage_that_runs_from_a_header_into_a_question_gives_way_to_the_reply():
+    body = ("原标题：2017年12月28日外交部发言人华春莹主持例行记者会\n"
+            "问：据报道，27日，一辆载有44名中国游客的大巴在冰岛南部发生事故，造成1人死亡，多人受伤。你能否证实？\n"
+            "答：当地时间27日，一辆大巴在冰岛南部维克镇附近发生倾翻事故，造成中国公民1人死亡，11人受伤。\n")
+    pieces = [(["2017"], 1.6), (["冰岛"], 3.0), (["游客"], 2.0), (["大巴"], 3.5), (["人"], 1.0)]
+    question = "2017年底冰岛那起中国游客大巴翻车，死伤多少人？"
+    found = best_answer("s", "外交部就冰岛大巴事故答问", body, pieces, question)
+    assert found is not None and "11人受伤" in found.text and "原标题" not in found.text
