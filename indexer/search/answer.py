@@ -2,18 +2,18 @@
 the document as written (extractive, never generated).
 
 A passage is a run of clauses of at most :data:`MAX_CHARS` characters, widened to whole
-sentences and on to the sentences after it where they fit (an answer often follows the words
-that echo the question). It scores by the question's pieces it holds, each weighted by what
-the index says it is worth and by how few of the document's clauses hold it (the city of a
-city's report is in every clause and tells no passage from another), as a share of all the
-pieces the document holds, plus :data:`CUE_BONUS` when it holds what the question asks for (a
-number for 多少, a date for 什么时候, a ruling for 能不能, a way for 怎么办). A passage that only
-restates the title is passed over; one that reaches into a question of a question-and-answer text (问：…
-答：…) gives way to the reply. A question of 去年 or 今年 is answered from the part headed by
-that year where a document has one (a work report's review, then its plan). A passage without
-what the question asks for is taken on to the sentence after it that has it and names what is
-asked of (the fine of 被罚了多少, after the facts it punishes). Nothing is shown when no passage
-holds :data:`CONFIDENT` of the worth.
+sentences (the end of its last before the start of its first) and on to the sentences after it
+where they fit (an answer often follows the words that echo the question). It scores by the
+question's pieces it holds, each weighted by what the index says it is worth and by how few of
+the document's clauses hold it (the city of a city's report is in every clause and tells no
+passage from another), as a share of all the pieces the document holds, plus :data:`CUE_BONUS`
+when it holds what the question asks for (a number for 多少, a date for 什么时候, a ruling for 能不能, a
+way for 怎么办). A passage that only restates the title is passed over; one that reaches into a
+question of a question-and-answer text (问：… 答：…) gives way to the reply. A question of 去年 or 今年
+is answered from the part headed by that year where a document has one (a work report's review,
+then its plan). A passage without what the question asks for is taken on to the sentence after
+it that has it and names what is asked of (the fine of 被罚了多少, after the facts it punishes).
+Nothing is shown when no passage holds :data:`CONFIDENT` of the worth.
 """
 
 from __future__ import annotations
@@ -224,19 +224,23 @@ def names(text: str, at: int, focused: list[str]) -> bool:
 
 
 def sentences_around(text: str, start: int, end: int, onward: int = ONWARD) -> tuple[int, int]:
-    """[start, end) widened to the sentences it stands in, and on to at most ``onward``
-    sentences after them, while that stays within :data:`MAX_CHARS` (the start back to its
-    sentence's first)."""
+    """[start, end) taken on to the end of the sentence it ends in, back to the start of the
+    one it starts in, and on to at most ``onward`` sentences after, each while that stays within
+    :data:`MAX_CHARS` (the end first: an answer follows the words that echo the question)."""
+    end = sentence_end(text, start, end)
     opening = max(text.rfind(mark, 0, start) for mark in SENTENCE_ENDS) + 1
     if end - opening <= MAX_CHARS:
         start = opening
-    for _ in range(onward + 1):
-        closing = min((found for mark in SENTENCE_ENDS if (found := text.find(mark, end)) >= 0),
-                      default=len(text))
-        if closing + 1 - start > MAX_CHARS or closing >= len(text):
-            break
-        end = closing + 1
+    for _ in range(onward):
+        end = sentence_end(text, start, end)
     return start, min(end, start + MAX_CHARS)
+
+
+def sentence_end(text: str, start: int, end: int) -> int:
+    """``end`` taken on to the end of its sentence if [start, that end) fits :data:`MAX_CHARS`."""
+    closing = min((found for mark in SENTENCE_ENDS if (found := text.find(mark, end)) >= 0),
+                  default=len(text))
+    return end if closing + 1 - start > MAX_CHARS or closing >= len(text) else closing + 1
 
 
 def worth(frequency: int, documents: int) -> float:

@@ -144,3 +144,15 @@ def test_a_passage_that_runs_from_a_header_into_a_question_gives_way_to_the_repl
     question = "2017年底冰岛那起中国游客大巴翻车，死伤多少人？"
     found = best_answer("s", "外交部就冰岛大巴事故答问", body, pieces, question)
     assert found is not None and "11人受伤" in found.text and "原标题" not in found.text
+
+
+def test_a_passage_in_a_long_sentence_runs_on_to_its_end_before_back_to_its_start():
+    lead = ("2019年下半年以来，帮扶工作组对你市开展了专项排查，重点检查了黑色金属铸造、粘土砖瓦、"
+            "建筑砌块制造、金属表面处理及热处理加工、其他非金属矿物制品制造、有色金属冶炼、化学原料制造等"
+            "九个涉及窑炉的行业，"
+            "还抽查了部分园区和企业集中区，核对了排污许可、在线监测、台账记录等材料，")
+    body = (lead + "共计1064家企业、2556座工业炉窑，经排查，发现有98家企业存在问题，"
+            "其中属于淘汰类炉窑的企业89家、存在其他环境问题的企业9家。请你市抓紧整改。")
+    pieces = [(["工业"], 1.0), (["炉窑"], 3.0), (["排查"], 3.0), (["企业"], 1.0), (["问题"], 0.5)]
+    found = best_answer("z", "督办的函", body, pieces, "工业炉窑排查了多少家企业，有问题的多少家")
+    assert found is not None and "企业9家" in found.text
