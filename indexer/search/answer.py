@@ -6,14 +6,15 @@ sentences (the end of its last before the start of its first) and on to the sent
 where they fit (an answer often follows the words that echo the question). It scores by the
 question's pieces it holds, each weighted by what the index says it is worth and by how few of
 the document's clauses hold it (the city of a city's report is in every clause and tells no
-passage from another), as a share of all the pieces the document holds, plus :data:`CUE_BONUS`
-when it holds what the question asks for (a number for 多少, a date for 什么时候, a ruling for 能不能, a
-way for 怎么办). A passage that only restates the title is passed over; one that reaches into a
-question of a question-and-answer text (问：… 答：…) gives way to the reply. A question of 去年 or 今年
-is answered from the part headed by that year where a document has one (a work report's review,
-then its plan). A passage without what the question asks for is taken on to the sentence after
-it that has it and names what is asked of (the fine of 被罚了多少, after the facts it punishes).
-Nothing is shown when no passage holds :data:`CONFIDENT` of the worth.
+passage from another; a piece of one character, found inside other words too, counts for less),
+as a share of all the pieces the document holds, plus :data:`CUE_BONUS` when it holds what the
+question asks for (a number for 多少, a date for 什么时候, a ruling for 能不能, a way for 怎么办). A
+passage that only restates the title is passed over; one that reaches into a question of a
+question-and-answer text (问：… 答：…) gives way to the reply. A question of 去年 or 今年 is answered
+from the part headed by that year where a document has one (a work report's review, then its
+plan). A passage without what the question asks for is taken on to the sentence after it that
+has it and names what is asked of (the fine of 被罚了多少, after the facts it punishes). Nothing is
+shown when no passage holds :data:`CONFIDENT` of the worth.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ FOCUS_GAP = re.compile(r"[^\s,，。!?;]{0,2}")  # between a piece and the words
 ENDING = {*ENDINGS, "?"}  # what closes a question, not what it asks
 DATE_SHARE = 0.3  # a date of the question places the event, in the title or a heading, not the answer
 DATE = re.compile(r"[\d年月日号]+")
+CHARACTER_SHARE = 0.5  # a piece of one character also stands inside other words (修 of 修订, 维修)
 SENTENCE_ENDS = "。!?;\n"  # normalised text: ！？； are ASCII
 CLAUSE = re.compile(r"[^。!?;\n,，]+[。!?;,，]*")  # a sentence's clauses, and its end
 LIST_PART = 50  # a clause longer than a passage (a list, a table read as text) is cut in parts
@@ -96,7 +98,8 @@ def best_answer(doc_id: str, title: str, body: str, pieces: list[tuple[list[str]
     titled = normalize(title)[0]
     worth = {n: pieces[n][1] * math.log(1 + len(clauses) / sum(held[n]))
              * (TITLE_SHARE if any(form in titled for form in pieces[n][0]) else 1.0)
-             * (DATE_SHARE if all(DATE.fullmatch(form) for form in pieces[n][0]) else 1.0) for n in present}
+             * (DATE_SHARE if all(DATE.fullmatch(form) for form in pieces[n][0]) else 1.0)
+             * (CHARACTER_SHARE if all(len(form) == 1 for form in pieces[n][0]) else 1.0) for n in present}
     whole = sum(worth.values())
     cue = cue_of(question)
     best, best_score = None, 0.0

@@ -156,3 +156,11 @@ def test_a_passage_in_a_long_sentence_runs_on_to_its_end_before_back_to_its_star
     pieces = [(["工业"], 1.0), (["炉窑"], 3.0), (["排查"], 3.0), (["企业"], 1.0), (["问题"], 0.5)]
     found = best_answer("z", "督办的函", body, pieces, "工业炉窑排查了多少家企业，有问题的多少家")
     assert found is not None and "企业9家" in found.text
+
+
+def test_a_piece_of_one_character_counts_for_less_as_it_stands_inside_other_words():
+    filler = "全年完成各项目标任务，经济运行总体平稳、稳中有进。" * 8
+    body = filler.join(["增设学生过街天桥6座。", "全市修订完善规划。", "学校安全管理加强。"]) + filler
+    pieces = [(["学校"], 2.9), (["门口"], 3.9), (["修"], 6.6), (["过街天桥"], 7.2)]
+    found = best_answer("z", "政府工作报告", body, pieces, "学校门口修了几座过街天桥")
+    assert found is not None and "过街天桥6座" in found.text
