@@ -8,13 +8,14 @@ question's pieces it holds, each weighted by what the index says it is worth and
 the document's clauses hold it (the city of a city's report is in every clause and tells no
 passage from another; a piece of one character, found inside other words too, counts for less),
 as a share of all the pieces the document holds, plus :data:`CUE_BONUS` when it holds what the
-question asks for (a number for 多少, a date for 什么时候, a ruling for 能不能, a way for 怎么办). A
-passage that only restates the title is passed over; one that reaches into a question of a
-question-and-answer text (问：… 答：…) gives way to the reply. A question of 去年 or 今年 is answered
-from the part headed by that year where a document has one (a work report's review, then its
-plan). A passage without what the question asks for is taken on to the sentence after it that
-has it and names what is asked of (the fine of 被罚了多少, after the facts it punishes). Nothing is
-shown when no passage holds :data:`CONFIDENT` of the worth.
+question asks for (a number for 多少, a date for 什么时候, a ruling for 能不能, a way for 怎么办, for a
+name asked without a question word what it is: 排放因子为). A passage that only restates the title
+is passed over; one that reaches into a question of a question-and-answer text (问：… 答：…) gives
+way to the reply. A question of 去年 or 今年 is answered from the part headed by that year where a
+document has one (a work report's review, then its plan). A passage without what the question
+asks for is taken on to the sentence after it that has it and names what is asked of (the fine
+of 被罚了多少, after the facts it punishes). Nothing is shown when no passage holds
+:data:`CONFIDENT` of the worth.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from ..analysis.normalize import normalize, original_span
-from ..analysis.question import ENDINGS, SCAFFOLDING, asked_unit, expected
+from ..analysis.normalize import HAN, normalize, original_span
+from ..analysis.question import ENDINGS, SCAFFOLDING, asked_unit, asks, expected
 
 MAX_CHARS = 200
 ONWARD = 2  # sentences after the one that echoes the question: three in all
@@ -56,6 +57,7 @@ FEE_ASKED = re.compile(r"(?:要|掏|花|交|付|收)钱[吗么]|免费[^，,。�
                        r"|收不收费|要不要钱")  # whether something costs: answered by what it costs
 FEE = re.compile(r"免费|免收|免除|不收|减免|自付|自费|报销"
                  r"|(?<![\d.])\d+(?:\.\d+)?\s*万?元|[一二三四五六七八九十百千万两]+元")
+HEAD = re.compile(f"[{HAN}]{{2}}$")  # a name's last word: what it names (…排放因子)
 RELATIVE_YEARS = {"去年": -1, "上年": -1, "今年": 0, "本年": 0, "明年": 1}
 RELATIVE_YEAR = re.compile("|".join(RELATIVE_YEARS))
 YEAR = re.compile(r"((?:19|20)\d{2})年")
@@ -143,13 +145,21 @@ def asked_period(text: str, title: str, question: str) -> tuple[int, int] | None
 def cue_of(question: str) -> re.Pattern | None:
     """What a passage that answers ``question`` holds: a number in the unit it asks in
     (多少家 → 85家), whether it costs (要钱吗 → 免费, 20元), else the cue of its kind
-    (:data:`CUES`)."""
+    (:data:`CUES`), or, asked without a question word, what it is (:func:`stated`)."""
     if FEE_ASKED.search(question):
         return FEE
     unit = asked_unit(question)
     if unit is not None:
         return re.compile(rf"[\d一二三四五六七八九十百千两.,，]+\s*(?:多|余|万|亿)*\s*(?:{unit})")
-    return CUES.get(expected(question) or "")
+    kind = expected(question)
+    return CUES[kind] if kind is not None else stated(normalize(question)[0])
+
+
+def stated(name: str) -> re.Pattern | None:
+    """What says what a name asked without a question word is (全国电网平均排放因子,
+    2022六五环境日主题): its last word followed by 为 or 是 (排放因子为0.5703), or None."""
+    head = HEAD.search(name.strip())
+    return None if head is None or asks(name) else re.compile(re.escape(head.group()) + r"\s*(?:为|是)")
 
 
 def parts(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -164,3 +164,12 @@ def test_a_piece_of_one_character_counts_for_less_as_it_stands_inside_other_word
     pieces = [(["学校"], 2.9), (["门口"], 3.9), (["修"], 6.6), (["过街天桥"], 7.2)]
     found = best_answer("z", "政府工作报告", body, pieces, "学校门口修了几座过街天桥")
     assert found is not None and "过街天桥6座" in found.text
+
+
+def test_a_name_asked_without_a_question_word_gets_the_sentence_that_says_what_it_is():
+    filler = "各地区各单位要紧密围绕重点，结合本地实际，组织开展宣传工作。" * 8
+    body = ("我部将推出2022年六五环境日主题海报。" + filler
+            + "一、统一宣传主题：2022年六五环境日宣传主题为“共建清洁美丽世界”。" + filler)
+    pieces = [(["2022"], 2.2), (["六五"], 5.6), (["环境"], 0.7), (["日"], 0.1), (["主题"], 2.3)]
+    found = best_answer("e", "关于做好六五环境日宣传工作的通知", body, pieces, "2022六五环境日主题")
+    assert found is not None and "共建清洁美丽世界" in found.text
