@@ -44,18 +44,22 @@ SCAFFOLDING = re.compile("|".join(sorted(map(re.escape, INTERROGATIVES), key=len
 
 
 EXPECTED = {  # what kind of answer a question wants, by the words it asks with
+    "duration": re.compile(r"多久|多长时间|期限|时限"),
     "amount": re.compile(r"多少|百分之几|几个|几家|几项|几种|几类|几条|几倍|几成|多大|多高|多长|比例"),
-    "time": re.compile(r"什么时候|啥时候|何时|哪天|哪年|哪一年|几号|几月|最晚|最迟|截止|多久|多长时间|期限"),
+    "time": re.compile(r"什么时候|啥时候|何时|哪天|哪年|哪一年|几号|几月|最晚|最迟|截止"),
     "ruling": re.compile(r"能不能|可不可以|可以不|是否|能否|可否|要不要|需不需要|用不用|算不算|行不行|吗"),
     "way": re.compile(r"(?:怎么|如何|怎样|咋)(?!回事|样了|看|评价|处理的)|流程|手续|步骤"),
 }
 
 
 def expected(text: str) -> str | None:
-    """The kind of answer ``text`` asks for (``amount``, ``time``, ``ruling``, ``way``) or None.
+    """The kind of answer ``text`` asks for (``duration``, ``amount``, ``time``, ``ruling``,
+    ``way``) or None.
 
     >>> expected("公积金一年能取多少"), expected("最晚什么时候交"), expected("个体户有补贴吗")
     ('amount', 'time', 'ruling')
+    >>> expected("核准要等多久")
+    'duration'
     """
     for kind, pattern in EXPECTED.items():
         if pattern.search(text):

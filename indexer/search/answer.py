@@ -8,14 +8,14 @@ question's pieces it holds, each weighted by what the index says it is worth and
 the document's clauses hold it (the city of a city's report is in every clause and tells no
 passage from another; a piece of one character, found inside other words too, counts for less),
 as a share of all the pieces the document holds, plus :data:`CUE_BONUS` when it holds what the
-question asks for (a number for 多少, a date for 什么时候, a ruling for 能不能, a way for 怎么办, for a
-name asked without a question word what it is: 排放因子为). A passage that only restates the title
-is passed over; one that reaches into a question of a question-and-answer text (问：… 答：…) gives
-way to the reply. A question of 去年 or 今年 is answered from the part headed by that year where a
-document has one (a work report's review, then its plan). A passage without what the question
-asks for is taken on to the sentence after it that has it and names what is asked of (the fine
-of 被罚了多少, after the facts it punishes). Nothing is shown when no passage holds
-:data:`CONFIDENT` of the worth.
+question asks for (a number for 多少, a date for 什么时候, a span of time for 多久, a ruling for 能不能, a
+way for 怎么办, for a name asked without a question word what it is: 排放因子为). A passage that only
+restates the title is passed over; one that reaches into a question of a question-and-answer
+text (问：… 答：…) gives way to the reply. A question of 去年 or 今年 is answered from the part headed
+by that year where a document has one (a work report's review, then its plan). A passage
+without what the question asks for is taken on to the sentence after it that has it and names
+what is asked of (the fine of 被罚了多少, after the facts it punishes). Nothing is shown when no
+passage holds :data:`CONFIDENT` of the worth.
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ CUES = {  # what the question expects, as the passage that answers it holds it
                          r"|%|比例|[一二三四五六七八九十百千万亿两]+(?:个|家|项|名|人|元|万|亿|倍|类|次|条|所)"),
     "time": re.compile(r"\d{1,4}\s*(?:年|月|日|天|个月|周|小时|个工作日)"
                        r"|[一二三四五六七八九十]+个?(?:月|日|天|年|周|工作日)|之前|以前|前完成|截止"),
+    "duration": re.compile(r"(?<![\d.月])\d{1,3}(?:\.\d+)?\s*个?(?:工作日|日|天|月|周|小时|年)"
+                           r"|[一二三四五六七八九十两半]+个?(?:工作日|日|天|月|周|小时|年)"),
     "ruling": re.compile(r"可以|不得|应当|须|不能|不可|禁止|允许|不予|予以|不需要|需要|免于|免予|不再"),
     "way": re.compile(r"办理|申请|提交|携带|材料|程序|流程|步骤|登录|前往|通过"),
 }

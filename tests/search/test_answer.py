@@ -173,3 +173,12 @@ def test_a_name_asked_without_a_question_word_gets_the_sentence_that_says_what_i
     pieces = [(["2022"], 2.2), (["六五"], 5.6), (["环境"], 0.7), (["日"], 0.1), (["主题"], 2.3)]
     found = best_answer("e", "关于做好六五环境日宣传工作的通知", body, pieces, "2022六五环境日主题")
     assert found is not None and "共建清洁美丽世界" in found.text
+
+
+def test_how_long_is_answered_by_a_span_of_time_not_by_the_year_of_a_law():
+    body = ("一、办理依据：《企业投资项目核准和备案管理办法》（国家发展改革委令2017年第2号）。\n"
+            + "二、申请材料：项目申请报告；城乡规划、用地预审、环境影响评价审批等文件。\n" * 3
+            + "三、办理时限：自受理申请之日起20个工作日内作出是否予以核准的决定。\n")
+    pieces = [(["企业"], 1.0), (["投资项目"], 1.0), (["发改委"], 2.0), (["核准"], 6.0)]
+    found = best_answer("n", "办事指南", body, pieces, "企业投资项目报发改委核准要等多久")
+    assert found is not None and "20个工作日" in found.text
