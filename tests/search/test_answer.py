@@ -182,3 +182,12 @@ def test_how_long_is_answered_by_a_span_of_time_not_by_the_year_of_a_law():
     pieces = [(["企业"], 1.0), (["投资项目"], 1.0), (["发改委"], 2.0), (["核准"], 6.0)]
     found = best_answer("n", "办事指南", body, pieces, "企业投资项目报发改委核准要等多久")
     assert found is not None and "20个工作日" in found.text
+
+
+def test_a_count_of_days_is_also_answered_in_日_and_工作日():
+    filler = "审批部门应当组织技术评估，技术评估单位应当按照有关规定开展评估工作。" * 6
+    body = ("报告书材料不齐的，审批部门不予受理。" + filler
+            + "报告书申请材料不齐全的，审批部门应当在五个工作日内一次性告知。" + filler)
+    pieces = [(["审批"], 2.0), (["报告书"], 3.0), (["材料"], 1.0), (["不齐"], 3.0)]
+    found = best_answer("d", "审批程序规定", body, pieces, "报审批的报告书材料不齐，几天内会告诉我")
+    assert found is not None and "五个工作日" in found.text
