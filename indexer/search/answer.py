@@ -14,8 +14,9 @@ restates the title is passed over; one that reaches into a question of a questio
 text (问：… 答：…) gives way to the reply. A question of 去年 or 今年 is answered from the part headed
 by that year where a document has one (a work report's review, then its plan). A passage
 without what the question asks for is taken on to the sentence after it that has it and names
-what is asked of (the fine of 被罚了多少, after the facts it punishes). Nothing is shown when no
-passage holds :data:`CONFIDENT` of the worth.
+what is asked of (the fine of 被罚了多少, after the facts it punishes). One cut short inside the
+sentence that holds what is asked moves on by whole sentences until that sentence ends in it.
+Nothing is shown when no passage holds :data:`CONFIDENT` of the worth.
 """
 
 from __future__ import annotations
@@ -121,6 +122,7 @@ def best_answer(doc_id: str, title: str, body: str, pieces: list[tuple[list[str]
         return None
     start, end = replied(text, *sentences_around(text, best[0], best[1]))
     start, end = with_cue(text, start, end, cue, focus(question, pieces))
+    start, end = ended(text, start, end, cue)
     start, end = original_span(offsets, start, end, len(body))
     passage = body[start:end]
     lead = len(passage) - len(passage.lstrip())
@@ -216,6 +218,20 @@ def with_cue(text: str, start: int, end: int, cue: re.Pattern | None,
         return start, end
     first, last = sentences_around(text, found.start(), found.end(), onward=0)
     return (start, last) if last - start <= MAX_CHARS else (first, last)
+
+
+def ended(text: str, start: int, end: int, cue: re.Pattern | None) -> tuple[int, int]:
+    """A passage cut short inside a sentence that holds what the question asks for (五个工作日
+    of 几天) moved on by whole sentences until that sentence ends in it, where it fits."""
+    closing = min((found + 1 for mark in SENTENCE_ENDS if (found := text.find(mark, end - 1)) >= 0),
+                  default=len(text))
+    opening = max(text.rfind(mark, 0, end) for mark in SENTENCE_ENDS) + 1
+    if cue is None or closing <= end or closing - opening > MAX_CHARS \
+            or not cue.search(text, opening, closing):
+        return start, end
+    while closing - start > MAX_CHARS:
+        start = min(found for mark in SENTENCE_ENDS if (found := text.find(mark, start)) >= 0) + 1
+    return start, closing
 
 
 def focus(question: str, pieces: list[tuple[list[str], float]]) -> list[str]:

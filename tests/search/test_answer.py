@@ -191,3 +191,16 @@ def test_a_count_of_days_is_also_answered_in_日_and_工作日():
     pieces = [(["审批"], 2.0), (["报告书"], 3.0), (["材料"], 1.0), (["不齐"], 3.0)]
     found = best_answer("d", "审批程序规定", body, pieces, "报审批的报告书材料不齐，几天内会告诉我")
     assert found is not None and "五个工作日" in found.text
+
+
+def test_a_passage_cut_short_in_the_sentence_with_the_asked_number_moves_on_to_end_it():
+    body = ("第七条 对申请材料分别作出处理：（一）不需要编制报告书的，即时告知不予受理；"
+            "（二）对不属于本部审批的报告书，不予受理，并告知建设单位向有关机关申请；"
+            "（三）报告书由列入限期整改名单的编制单位、编制人员编制的，"
+            + "或者编制单位、编制人员被禁止从事报告书编制工作的，" * 2 + "应当告知建设单位不予受理；"
+            "（四）申请材料不齐全或者不符合法定形式的，应当当场或者在五个工作日内一次性告知建设单位"
+            "需要补正的内容，逾期不告知的，自收到申请材料之日起即视为受理。（五）申请材料齐全的，予以受理。")
+    pieces = [(["审批"], 2.6), (["报告书"], 3.0), (["材料"], 2.2), (["不齐"], 6.7)]
+    found = best_answer("d", "审批程序规定", body, pieces, "报审批的报告书材料不齐，几天内会告诉我")
+    assert found is not None and "五个工作日" in found.text and found.text.endswith("即视为受理。")
+    assert len(found.text) <= MAX_CHARS
