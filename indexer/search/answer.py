@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from ..analysis.normalize import HAN, normalize, original_span
-from ..analysis.question import ENDINGS, SCAFFOLDING, asked_unit, asks, expected
+from ..analysis.question import ENDINGS, SCAFFOLDING, UNIT_ASKED, asked_unit, asks, expected
 
 MAX_CHARS = 200
 ONWARD = 2  # sentences after the one that echoes the question: three in all
@@ -60,6 +60,8 @@ FEE_ASKED = re.compile(r"(?:要|掏|花|交|付|收)钱[吗么]|免费[^，,。�
                        r"|收不收费|要不要钱")  # whether something costs: answered by what it costs
 FEE = re.compile(r"免费|免收|免除|不收|减免|自付|自费|报销"
                  r"|(?<![\d.])\d+(?:\.\d+)?\s*万?元|[一二三四五六七八九十百千万两]+元")
+NUMERAL = "\\d一二三四五六七八九十百千两"
+COUNT = rf"(?<![\d.])(?!(?:19|20)\d\d年)[{NUMERAL}][{NUMERAL}.,，]*"  # a count, not a year: 2017年
 HEAD = re.compile(f"[{HAN}]{{2}}$")  # a name's last word: what it names (…排放因子)
 RELATIVE_YEARS = {"去年": -1, "上年": -1, "今年": 0, "本年": 0, "明年": 1}
 RELATIVE_YEAR = re.compile("|".join(RELATIVE_YEARS))
@@ -148,13 +150,13 @@ def asked_period(text: str, title: str, question: str) -> tuple[int, int] | None
 
 def cue_of(question: str) -> re.Pattern | None:
     """What a passage that answers ``question`` holds: a number in the unit it asks in
-    (多少家 → 85家), whether it costs (要钱吗 → 免费, 20元), else the cue of its kind
-    (:data:`CUES`), or, asked without a question word, what it is (:func:`stated`)."""
+    (多少家 → 85家, 几年 → 两年 but not 2017年), whether it costs (要钱吗 → 免费, 20元), else
+    the cue of its kind (:data:`CUES`), or, asked without a question word, what it is (:func:`stated`)."""
     if FEE_ASKED.search(question):
         return FEE
     unit = asked_unit(question)
     if unit is not None:
-        return re.compile(rf"[\d一二三四五六七八九十百千两.,，]+\s*(?:多|余|万|亿)*\s*(?:{unit})")
+        return re.compile(rf"{COUNT}\s*(?:多|余|万|亿)*\s*(?:{unit})")
     kind = expected(question)
     return CUES[kind] if kind is not None else stated(normalize(question)[0])
 
@@ -235,14 +237,15 @@ def ended(text: str, start: int, end: int, cue: re.Pattern | None) -> tuple[int,
 
 
 def focus(question: str, pieces: list[tuple[list[str], float]]) -> list[str]:
-    """The forms of the piece just before the words that ask (罚 of 被罚了多少, 供 of 能供多少水):
-    what the sentence that answers speaks of; none when no piece stands there."""
+    """The forms of the piece just before the words that ask (罚 of 被罚了多少, 供 of 能供多少水, 判
+    of 判了几年): what the sentence that answers speaks of; none when no piece stands there."""
     text = normalize(question)[0]
-    asking = next((match for match in SCAFFOLDING.finditer(text) if match.group() not in ENDING), None)
+    asking = min([match.start() for match in SCAFFOLDING.finditer(text) if match.group() not in ENDING]
+                 + [match.start() for match in UNIT_ASKED.finditer(text)], default=None)
     if asking is None:
         return []
     ends = {text.find(forms[0]) + len(forms[0]): forms for forms, _ in pieces}
-    near = [end for end in ends if FOCUS_GAP.fullmatch(text, end, asking.start())]
+    near = [end for end in ends if FOCUS_GAP.fullmatch(text, end, asking)]
     return ends[max(near)] if near else []
 
 

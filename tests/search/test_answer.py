@@ -204,3 +204,14 @@ def test_a_passage_cut_short_in_the_sentence_with_the_asked_number_moves_on_to_e
     found = best_answer("d", "审批程序规定", body, pieces, "报审批的报告书材料不齐，几天内会告诉我")
     assert found is not None and "五个工作日" in found.text and found.text.endswith("即视为受理。")
     assert len(found.text) <= MAX_CHARS
+
+
+def test_how_many_years_is_answered_by_a_count_of_years_after_the_facts_not_by_their_date():
+    facts = ("一、基本案情：2017年3月，临汾市环保局原局长张某为降低该市环境污染指标数据，"
+             "授意他人对国控空气监测站进行人为干扰，致使监测数据严重失真。")
+    middle = "公安机关依法立案侦查，检察机关依法提起公诉，案件社会影响恶劣。" * 8
+    ruling = "二、处理结果：法院以破坏计算机信息系统罪判处张某有期徒刑两年。"
+    pieces = [(["临汾"], 4.0), (["环保局"], 2.0), (["干扰"], 3.0), (["监测站"], 3.0), (["判"], 2.0)]
+    found = best_answer("j", "关于监测数据造假案的通报", facts + middle + ruling, pieces,
+                        "临汾环保局长干扰监测站数据最后判了几年")
+    assert found is not None and "有期徒刑两年" in found.text
