@@ -93,16 +93,16 @@ def best_answer(doc_id: str, title: str, body: str, pieces: list[tuple[list[str]
     text, offsets = normalize(body[:SCAN_CHARS])
     clauses = [part for match in CLAUSE.finditer(text) if match.group().strip()
                for part in parts(text, match.start(), match.end())]
-    skip = echoed_title(text, normalize(title)[0])
+    titled = normalize(title)[0]
+    skip = echoed_title(text, titled)
     clauses = [clause for clause in clauses if clause[0] >= skip] or clauses
-    period = asked_period(text, normalize(title)[0], question)
+    period = asked_period(text, titled, question)
     if period is not None:
         clauses = [clause for clause in clauses if period[0] <= clause[0] < period[1]] or clauses
     held = [[any(form in text[start:end] for form in forms) for start, end in clauses] for forms, _ in pieces]
     present = [n for n, found in enumerate(held) if any(found)]
     if not present:
         return None
-    titled = normalize(title)[0]
     worth = {n: pieces[n][1] * math.log(1 + len(clauses) / sum(held[n]))
              * (TITLE_SHARE if any(form in titled for form in pieces[n][0]) else 1.0)
              * (DATE_SHARE if all(DATE.fullmatch(form) for form in pieces[n][0]) else 1.0)
@@ -225,14 +225,12 @@ def with_cue(text: str, start: int, end: int, cue: re.Pattern | None,
 def ended(text: str, start: int, end: int, cue: re.Pattern | None) -> tuple[int, int]:
     """A passage cut short inside a sentence that holds what the question asks for (五个工作日
     of 几天) moved on by whole sentences until that sentence ends in it, where it fits."""
-    closing = min((found + 1 for mark in SENTENCE_ENDS if (found := text.find(mark, end - 1)) >= 0),
-                  default=len(text))
-    opening = max(text.rfind(mark, 0, end) for mark in SENTENCE_ENDS) + 1
+    closing, opening = min(closed(text, end - 1), len(text)), opened(text, end)
     if cue is None or closing <= end or closing - opening > MAX_CHARS \
             or not cue.search(text, opening, closing):
         return start, end
     while closing - start > MAX_CHARS:
-        start = min(found for mark in SENTENCE_ENDS if (found := text.find(mark, start)) >= 0) + 1
+        start = closed(text, start)
     return start, closing
 
 
@@ -262,7 +260,7 @@ def sentences_around(text: str, start: int, end: int, onward: int = ONWARD) -> t
     one it starts in, and on to at most ``onward`` sentences after, each while that stays within
     :data:`MAX_CHARS` (the end first: an answer follows the words that echo the question)."""
     end = sentence_end(text, start, end)
-    opening = max(text.rfind(mark, 0, start) for mark in SENTENCE_ENDS) + 1
+    opening = opened(text, start)
     if end - opening <= MAX_CHARS:
         start = opening
     for _ in range(onward):
@@ -272,9 +270,19 @@ def sentences_around(text: str, start: int, end: int, onward: int = ONWARD) -> t
 
 def sentence_end(text: str, start: int, end: int) -> int:
     """``end`` taken on to the end of its sentence if [start, that end) fits :data:`MAX_CHARS`."""
-    closing = min((found for mark in SENTENCE_ENDS if (found := text.find(mark, end)) >= 0),
-                  default=len(text))
-    return end if closing + 1 - start > MAX_CHARS or closing >= len(text) else closing + 1
+    closing = closed(text, end)
+    return end if closing - start > MAX_CHARS or closing > len(text) else closing
+
+
+def opened(text: str, at: int) -> int:
+    """Where the sentence that ``at`` stands in starts."""
+    return max(text.rfind(mark, 0, at) for mark in SENTENCE_ENDS) + 1
+
+
+def closed(text: str, at: int) -> int:
+    """Just after the first sentence end from ``at`` on; past the text's end when there is none."""
+    return min((found + 1 for mark in SENTENCE_ENDS if (found := text.find(mark, at)) >= 0),
+               default=len(text) + 1)
 
 
 def worth(frequency: int, documents: int) -> float:
