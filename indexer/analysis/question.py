@@ -70,8 +70,7 @@ def expected(text: str) -> str | None:
 UNIT_ASKED = re.compile(r"(?:多少|几)(?:钱|块钱|元|个|家|项|名|人|部|座|套|台|辆|所|条|类|种|次|倍|年|天|个月"
                         r"|月|周|公里|千米|米|平方米|吨|亩|万|亿|岁|级|批|轮|期|号|处|户|张|间|位|只|头|元钱)")
 SAME_UNIT = {"钱": "元", "块钱": "元", "元钱": "元", "人": "人|名", "名": "人|名", "个月": "个月",
-             "月": "个?月", "天": "天|日|个?工作日", "号": "日|号", "千米": "千米|公里", "公里": "千米|公里"}
-COUNTERS = frozenset("家 项 部 座 所 台 辆 套 处 间 张 条 只 头".split())  # 个 counts these too
+             "月": "个?月", "号": "日|号", "千米": "千米|公里", "公里": "千米|公里"}
 
 
 PERCENT_ASKED = re.compile(r"百分之(?:几|多少)|(?:几|多少)个百分点|百分比是多少")
@@ -80,14 +79,13 @@ MONEY_ASKED = re.compile(r"(?:罚|补贴|补助|奖励|奖补|赔|报销|收费|
 
 
 def asked_unit(text: str) -> str | None:
-    """The measure a 多少 or 几 question asks in, as a pattern of its forms (多少钱 → 元; 几天 →
-    天, 日 or 工作日; a sum of money after 罚, 补贴, 报销 …; a share after 百分之几; a measure
-    word of things, or 个, which counts them all), or None.
+    """The measure a 多少 or 几 question asks in, as a pattern of its forms (多少钱 → 元; a sum
+    of money after 罚, 补贴, 报销 …; a share after 百分之几), or None.
 
     >>> asked_unit("淮安的烂尾楼化解了多少个"), asked_unit("低保一个月给多少钱"), asked_unit("能取多少")
     ('个', '元', None)
-    >>> asked_unit("没验收就投运被罚了多少"), asked_unit("退休金涨了百分之几"), asked_unit("开了几家食堂")
-    ('元', '%|个百分点', '家|个')
+    >>> asked_unit("没验收就投运被罚了多少"), asked_unit("退休金涨了百分之几")
+    ('元', '%|个百分点')
     """
     if PERCENT_ASKED.search(text):
         return "%|个百分点"
@@ -95,7 +93,7 @@ def asked_unit(text: str) -> str | None:
     if found is None:
         return "元" if MONEY_ASKED.search(text) else None
     unit = found.group()[2:] if found.group().startswith("多少") else found.group()[1:]
-    return f"{unit}|个" if unit in COUNTERS else SAME_UNIT.get(unit, unit)
+    return SAME_UNIT.get(unit, unit)
 
 
 def is_function_word(word: str) -> bool:

@@ -60,6 +60,8 @@ FEE_ASKED = re.compile(r"(?:要|掏|花|交|付|收)钱[吗么]|免费[^，,。�
                        r"|收不收费|要不要钱")  # whether something costs: answered by what it costs
 FEE = re.compile(r"免费|免收|免除|不收|减免|自付|自费|报销"
                  r"|(?<![\d.])\d+(?:\.\d+)?\s*万?元|[一二三四五六七八九十百千万两]+元")
+COUNTED_IN = {"天": "天|日|个?工作日",  # what a count in a unit is also stated in: 几天 → 五个工作日,
+              **{thing: f"{thing}|个" for thing in "家项部座所台辆套处间张条只头"}}  # 几家 → 41个
 NUMERAL = "\\d一二三四五六七八九十百千两"
 COUNT = rf"(?<![\d.])(?!(?:19|20)\d\d年)[{NUMERAL}][{NUMERAL}.,，]*"  # a count, not a year: 2017年
 HEAD = re.compile(f"[{HAN}]{{2}}$")  # a name's last word: what it names (…排放因子)
@@ -149,14 +151,15 @@ def asked_period(text: str, title: str, question: str) -> tuple[int, int] | None
 
 
 def cue_of(question: str) -> re.Pattern | None:
-    """What a passage that answers ``question`` holds: a number in the unit it asks in
-    (多少家 → 85家, 几年 → 两年 but not 2017年), whether it costs (要钱吗 → 免费, 20元), else
-    the cue of its kind (:data:`CUES`), or, asked without a question word, what it is (:func:`stated`)."""
+    """What a passage that answers ``question`` holds: a number in the unit it asks in or in
+    one it is also stated in (多少家 → 85家 or 41个, 几天 → 五个工作日, 几年 → 两年 but not
+    2017年), whether it costs (要钱吗 → 免费, 20元), else the cue of its kind (:data:`CUES`),
+    or, asked without a question word, what it is (:func:`stated`)."""
     if FEE_ASKED.search(question):
         return FEE
     unit = asked_unit(question)
     if unit is not None:
-        return re.compile(rf"{COUNT}\s*(?:多|余|万|亿)*\s*(?:{unit})")
+        return re.compile(rf"{COUNT}\s*(?:多|余|万|亿)*\s*(?:{COUNTED_IN.get(unit, unit)})")
     kind = expected(question)
     return CUES[kind] if kind is not None else stated(normalize(question)[0])
 
