@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .normalize import exact_key
+from .normalize import HAN_RUN, exact_key
 
 FUNCTION_WORDS = frozenset("""
 如何 怎么 怎样 怎么样 咋 咋样 为何 为什么 什么 啥 哪些 哪个 哪里 哪儿 哪 谁 几 多少 多久 是否 能否 可否
@@ -43,19 +43,24 @@ SCAFFOLDING = re.compile("|".join(sorted(map(re.escape, INTERROGATIVES), key=len
                          + "|(?:" + "|".join(ENDINGS) + r")(?=[\s，,。.？?！!；;]|$)|[？?]")
 
 
+HOW_LONG = r"多久|多长时间|期限|时限"
 EXPECTED = {  # what kind of answer a question wants, by the words it asks with
+    "duration": re.compile(HOW_LONG),
     "amount": re.compile(r"多少|百分之几|几个|几家|几项|几种|几类|几条|几倍|几成|多大|多高|多长|比例"),
-    "time": re.compile(r"什么时候|啥时候|何时|哪天|哪年|哪一年|几号|几月|最晚|最迟|截止|多久|多长时间|期限"),
+    "time": re.compile(r"什么时候|啥时候|何时|哪天|哪年|哪一年|几号|几月|最晚|最迟|截止"),
     "ruling": re.compile(r"能不能|可不可以|可以不|是否|能否|可否|要不要|需不需要|用不用|算不算|行不行|吗"),
     "way": re.compile(r"(?:怎么|如何|怎样|咋)(?!回事|样了|看|评价|处理的)|流程|手续|步骤"),
 }
 
 
 def expected(text: str) -> str | None:
-    """The kind of answer ``text`` asks for (``amount``, ``time``, ``ruling``, ``way``) or None.
+    """The kind of answer ``text`` asks for (``duration``, ``amount``, ``time``, ``ruling``,
+    ``way``) or None.
 
     >>> expected("公积金一年能取多少"), expected("最晚什么时候交"), expected("个体户有补贴吗")
     ('amount', 'time', 'ruling')
+    >>> expected("核准要等多久")
+    'duration'
     """
     for kind, pattern in EXPECTED.items():
         if pattern.search(text):
@@ -76,11 +81,10 @@ MONEY_ASKED = re.compile(r"(?:罚|补贴|补助|奖励|奖补|赔|报销|收费|
 
 FEE_ASKED = re.compile(r"(?:要|掏|花|交|付|收)钱[吗么]|免费[^，,。？?]{0,8}[吗么]|免不免费|收费[吗么]"
                        r"|收不收费|要不要钱")  # whether something costs: answered by what it costs
-DURATION_ASKED = re.compile(r"多久|多长时间|(?<![这近前头])几(?:天|个月|年|个工作日|小时)|多少(?:天|个工作日)"
-                            r"|期限|时限")  # how long: answered by a time limit
+DURATION_ASKED = re.compile(HOW_LONG + r"|(?<![这近前头])几(?:天|个月|年|个工作日|小时)"
+                            r"|多少(?:天|个工作日)")  # how long, or how many days: answered by a time limit
 DURATION_WORDS = ("日内", "工作日", "个月", "小时", "天内", "年内")  # how a rule states a time limit
 FEE_WORDS = ("免费", "费用", "收费", "收取")  # how a text says what something costs
-HAN = re.compile("[\u4e00-\u9fff]+")
 
 
 def answer_words(text: str) -> tuple[str, ...]:
@@ -97,7 +101,7 @@ def answer_words(text: str) -> tuple[str, ...]:
     if DURATION_ASKED.search(text):
         return DURATION_WORDS
     unit = asked_unit(text)
-    return (unit,) if unit is not None and unit != "个" and HAN.fullmatch(unit) else ()
+    return (unit,) if unit is not None and unit != "个" and HAN_RUN.fullmatch(unit) else ()
 
 
 def asked_unit(text: str) -> str | None:
