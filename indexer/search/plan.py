@@ -17,7 +17,7 @@ import itertools
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ..analysis.docnumber import split_issuer
@@ -82,6 +82,7 @@ class Asked:
     pieces: tuple[tuple[Concept, Node], ...]
     pairs: tuple[Node, ...]
     asked_for: tuple[Node, ...] = ()
+    characters: dict[Concept, tuple[tuple[Concept, Node], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -247,9 +248,13 @@ class Planner:
                  if isinstance(first, TypedTerm) and isinstance(second, TypedTerm)]
         asked_for = [questioning.char_sequence("body_chars", word, weight("asked_for"), "asked_for")
                      for word in answer_words(normalize_text(join_cjk(query.text)))]
+        characters = {piece: tuple((TypedTerm(char), questioning.clause(TypedTerm(char)))
+                                   for char in piece.text if not is_function_word(char))
+                      for piece in pieces if isinstance(piece, TypedTerm) and len(piece.text) > 1
+                      and all(len(word) == 1 for word in self.words.segmenter.dictionary_words(piece.text))}
         return Asked(tuple((piece, questioning.clause(piece)) for piece in pieces),
                      tuple(dict.fromkeys(pair for pair in pairs if pair is not None)),
-                     tuple(node for node in asked_for if node is not None))
+                     tuple(node for node in asked_for if node is not None), characters)
 
     def parts(self, text: str) -> list[str] | None:
         """The dictionary words that spell a compound (智慧医疗 → 智慧 医疗), or None."""

@@ -119,8 +119,13 @@ def any_piece(context: Context, plan: Plan, units: Units) -> tuple[Node, int] | 
 def question_pieces(context: Context, plan: Plan) -> list[tuple[int, Node]]:
     """(how many documents have it, its tree) of each piece of the question that some
     document has, the rarest :data:`~.parse.MAX_CONCEPTS`, in the question's order."""
-    found = [(context.frequency(piece.text), clause) for piece, clause in plan.asked.pieces
-             if context.may_match(clause)]
+    found: dict[Node, int] = {}
+    for piece, clause in plan.asked.pieces:
+        options = [(piece, clause)] if context.may_match(clause) else plan.asked.characters.get(piece, ())
+        for option, tree in options:
+            if tree not in found and context.may_match(tree):
+                found[tree] = context.frequency(option.text)
+    found = [(frequency, tree) for tree, frequency in found.items()]
     kept = sorted(range(len(found)), key=lambda n: found[n][0])[:MAX_CONCEPTS]
     return [found[n] for n in sorted(kept)]
 

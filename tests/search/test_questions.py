@@ -90,6 +90,25 @@ def test_an_abbreviation_the_dictionary_cuts_into_characters_stays_one_piece(tin
     assert {"碳", "市场"} <= {piece.text for piece in planner.question_pieces("纳入碳市场的企业怎么交易")}
 
 
+def _engine(folder: Path, records: list[dict]):
+    """An engine over ``records``, built in ``folder``."""
+    corpus = folder / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    build_index([corpus], folder / "index", procs=1)
+    return open_index(folder / "index")
+
+
+def test_characters_joined_into_a_word_no_text_holds_count_one_by_one(tmp_path):
+    # 想搞碳中和: 搞 and 碳 stand alone in the dictionary's cut and are joined into 搞碳, which no
+    # text holds; its characters still count, and 碳 is what sets the answer apart
+    records = [{"id": "carbon", "title": "大型活动实施指南",
+                "body": "大型活动组织者应通过购买碳配额、碳信用的方式抵消活动产生的温室气体排放量。"}]
+    records += [{"id": f"other-{n}", "title": f"大型活动安全管理规定 第{n}条",
+                 "body": f"举办大型活动，应当制定第{n}项安全工作方案，做好人员疏导。"} for n in range(4)]
+    engine = _engine(tmp_path, records)
+    assert engine.search("办活动想搞碳中和要做什么").hits[0].id == "carbon"
+
+
 def test_what_a_question_asks_for_ranks_the_text_that_states_it(tmp_path):
     # both articles hold the question's words; the longer one states the time limit 多久 asks for
     records = [{"id": "rule", "title": "信息公开办法 第十条",
@@ -99,10 +118,7 @@ def test_what_a_question_asks_for_ranks_the_text_that_states_it(tmp_path):
                         "不能当场答复的，应当自收到申请之日起二十个工作日内予以答复。"}]
     records += [{"id": f"other-{n}", "title": f"信息公开办法 第{n}条",
                  "body": f"本办法第{n}项规定的其他事项。"} for n in range(4)]
-    corpus = tmp_path / "rules.jsonl"
-    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    build_index([corpus], tmp_path / "index", procs=1)
-    engine = open_index(tmp_path / "index")
+    engine = _engine(tmp_path, records)
     assert [hit.id for hit in engine.search("申请信息公开多久能答复").hits][:2] == ["limit", "rule"]
     assert "[asked_for]" in "\n".join(engine.explain("申请信息公开多久能答复", "limit").lines())
     assert [hit.id for hit in engine.search("申请信息公开怎么答复").hits][:2] == ["rule", "limit"]
