@@ -102,8 +102,9 @@ def search(view: IndexView, q: str, filters: dict[str, list[str]], sort: str | N
     if sort is None and any(isinstance(c, Series) for c in query.concepts):
         sort = "-published"  # a series of 文号 alike: the most recent first
     planner = view.planner
+    plan = planner.plan(query)  # before the budget starts: a cold start loads the dictionary here
     context = view.context(limit, sort, whoosh=whoosh)
-    found = policy.answer(context, planner.plan(query))
+    found = policy.answer(context, plan)
     if correct and context.time_left:
         def replan(text: str):
             return planner.plan(resolved(parse(text).restricted(extra, replace_fields=True), view))
