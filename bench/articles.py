@@ -25,7 +25,6 @@ articles in order.
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -33,7 +32,7 @@ from pathlib import Path
 
 import click
 
-from .corpora import GOV_DEV, shared
+from .corpora import GOV_DEV, read_records, shared
 
 MIN_ARTICLES = 3
 COPIED = ("kind", "published", "date_precision", "publisher", "url", "site")
@@ -161,20 +160,11 @@ def article_records(documents: Iterable[dict]) -> Iterator[tuple[dict, list[dict
         yield document, records
 
 
-def read_documents(path: Path) -> Iterator[dict]:
-    """The records of a gzipped (or plain) JSON Lines file."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)
-
-
 def write_articles(out: Path, source: Path | None = None) -> tuple[int, int]:
     """Write the article corpus of ``source`` (gov-dev) to ``out``: (documents, articles)."""
     documents = articles = 0
     with out.open("w", encoding="utf-8") as stream:
-        for _document, records in article_records(read_documents(source or shared(GOV_DEV))):
+        for _document, records in article_records(read_records(source or shared(GOV_DEV))):
             documents += 1
             articles += len(records)
             for record in records:

@@ -4,7 +4,10 @@ test that quietly checks less."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 SHARED_BENCH = Path(os.environ.get("EGOV_SHARED_BENCH")
@@ -25,3 +28,10 @@ def shared(name: str) -> Path:
         raise MissingCorpus(f"the shared corpus {name} is missing from {SHARED_BENCH} (the folder "
                             "../shared/bench beside this checkout, or $EGOV_SHARED_BENCH)")
     return path
+
+
+def read_records(path: Path) -> Iterator[dict]:
+    """The records of a JSON Lines file, gzipped (a shared corpus) or not."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as lines:
+        yield from (json.loads(line) for line in lines if line.strip())

@@ -7,16 +7,13 @@ as on a real site.
 
 from __future__ import annotations
 
-import gzip
-import json
+import itertools
 from collections.abc import Iterator
 from html import escape
-from pathlib import Path
 
+from .corpora import GOV_DEV, read_records, shared
 from .loopback_site import LoopbackSite
-from .run import ROOT
 
-SHARED_GOV = ROOT.parent / "shared" / "bench" / "gov-dev.jsonl.gz"
 PER_LISTING = 10
 COLUMNS = {"policy": "政策文件", "transcript": "新闻发布", "report": "政府工作报告"}
 HEADER = """<div class="header"><img class="logo" src="/images/logo.png" alt="政务服务网">
@@ -44,15 +41,9 @@ LISTING = """<!DOCTYPE html>
 <div class="pager">{pager}</div>{footer}</body></html>"""
 
 
-def gov_records(limit: int | None = None, corpus: Path = SHARED_GOV) -> list[dict]:
-    """The first ``limit`` records of the corpus (all by default)."""
-    records = []
-    with gzip.open(corpus, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            records.append(json.loads(line))
-            if limit is not None and len(records) >= limit:
-                break
-    return records
+def gov_records(limit: int | None = None) -> list[dict]:
+    """The first ``limit`` records of gov-dev (all by default)."""
+    return list(itertools.islice(read_records(shared(GOV_DEV)), limit))
 
 
 def page_path(record: dict) -> str:

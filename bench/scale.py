@@ -30,7 +30,6 @@ Tables are printed (Markdown); the raw figures are written to ``WORK/scale.json`
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import itertools
 import json
 import os
@@ -45,7 +44,7 @@ from indexer import build_index, config, load_documents, open_index
 from indexer.index.store import current_generation, folder_size
 
 from . import http
-from .corpora import GOV_DEV, MODERN, POEMS, shared
+from .corpora import GOV_DEV, MODERN, POEMS, read_records, shared
 from .measure import child_pids, process_memory, run_measured
 from .peers import available, run_peer
 from .queries import sample_queries
@@ -62,16 +61,13 @@ ALIAS = "egov-sizing"
 def records(limit: int) -> Iterator[dict]:
     """The first ``limit`` records of the collection: gov-dev, modern, then the poems again
     and again, each pass after the first under ids ``copyK/<id>``."""
-    def lines(name: str) -> Iterator[dict]:
-        with gzip.open(shared(name), "rt", encoding="utf-8") as source:
-            yield from (json.loads(line) for line in source if line.strip())
-
     def poems() -> Iterator[dict]:
         for copy in itertools.count(1):
-            for record in lines(POEMS):
+            for record in read_records(shared(POEMS)):
                 yield record if copy == 1 else {**record, "id": f"copy{copy}/{record['id']}"}
 
-    return itertools.islice(itertools.chain(lines(GOV_DEV), lines(MODERN), poems()), limit)
+    firsts = (record for name in (GOV_DEV, MODERN) for record in read_records(shared(name)))
+    return itertools.islice(itertools.chain(firsts, poems()), limit)
 
 
 def write_corpus(path: Path, size: int) -> int:
