@@ -68,7 +68,8 @@ def expected(text: str) -> str | None:
     return None
 
 
-UNIT_ASKED = re.compile(r"(?<![这近前头])(?:多少|几)"  # not 这几年, 前几天: those say when, not ask
+NOT_WHEN = r"(?<![这近前头])"  # 这几年, 前几天, 头几个月 say when, they do not ask
+UNIT_ASKED = re.compile(NOT_WHEN + r"(?:多少|几)"
                         r"(?:钱|块钱|元|个|家|项|名|人|部|座|套|台|辆|所|条|类|种|次|倍|年|天|个月|月|周|公里|千米|米|平方米|吨|亩|万|亿|岁|级|批|轮|期|号|处|户|张|间|位|只|头|元钱)")
 SAME_UNIT = {"钱": "元", "块钱": "元", "元钱": "元", "人": "人|名", "名": "人|名", "个月": "个月",
              "月": "个?月", "号": "日|号", "千米": "千米|公里", "公里": "千米|公里"}
@@ -81,7 +82,7 @@ MONEY_ASKED = re.compile(r"(?:罚|补贴|补助|奖励|奖补|赔|报销|收费|
 
 FEE_ASKED = re.compile(r"(?:要|掏|花|交|付|收)钱[吗么]|免费[^，,。？?]{0,8}[吗么]|免不免费|收费[吗么]"
                        r"|收不收费|要不要钱")  # whether something costs: answered by what it costs
-DURATION_ASKED = re.compile(HOW_LONG + r"|(?<![这近前头])几(?:天|个月|年|个工作日|小时)"
+DURATION_ASKED = re.compile(HOW_LONG + "|" + NOT_WHEN + r"几(?:天|个月|年|个工作日|小时)"
                             r"|多少(?:天|个工作日)")  # how long, or how many days: answered by a time limit
 DURATION_WORDS = ("日内", "工作日", "个月", "小时", "天内", "年内")  # how a rule states a time limit
 FEE_WORDS = ("免费", "费用", "收费", "收取")  # how a text says what something costs

@@ -76,8 +76,10 @@ class Unit:
 class Asked:
     """A query that reads as a question: its content ``pieces`` in order, each with its tree
     (planned with a question's field weights), ``pairs``, what pieces side by side in the
-    question add when they stand side by side in a document too (proximity), and
-    ``asked_for``, what the words an answer states what it asks for in add (多久: 日内)."""
+    question add when they stand side by side in a document too (proximity),
+    ``asked_for``, what the words an answer states what it asks for in add (多久: 日内), and
+    ``characters``, for a piece joined from single characters (搞碳), those characters with
+    their trees, for when no document holds the piece."""
 
     pieces: tuple[tuple[Concept, Node], ...]
     pairs: tuple[Node, ...]
@@ -289,12 +291,15 @@ class Planner:
         group (生育) or its full form (危险废物); with ``characters``, only single characters
         (a question's words stay apart: 碳 市场 is not joined into 碳市场)."""
         text = "".join(words)
-        starts = list(itertools.accumulate((len(word) for word in words), initial=0))
+        starts = itertools.accumulate((len(word) for word in words), initial=0)
+        word_at = {at: n for n, at in enumerate(starts)}  # the word that starts at each place
         spans: dict[int, int] = {}
         for table in (self.synonyms, self.abbreviations):
             for start, end in table.members_in(exact_key(text)):
-                inside = starts.index(end) - starts.index(start) if {start, end} <= set(starts) else 0
-                if inside and (not characters or inside == end - start) and end > spans.get(start, 0):
+                if start not in word_at or end not in word_at:
+                    continue  # the member starts or ends inside a word
+                spelled_by = word_at[end] - word_at[start]  # how many words spell it
+                if (not characters or spelled_by == end - start) and end > spans.get(start, 0):
                     spans[start] = end
         joined, at, covered = [], 0, 0
         for word in words:

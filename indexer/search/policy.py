@@ -118,14 +118,15 @@ def any_piece(context: Context, plan: Plan, units: Units) -> tuple[Node, int] | 
 
 def question_pieces(context: Context, plan: Plan) -> list[tuple[int, Node]]:
     """(how many documents have it, its tree) of each piece of the question that some
-    document has, the rarest :data:`~.parse.MAX_CONCEPTS`, in the question's order."""
-    found: dict[Node, int] = {}
+    document has (else of its characters, for a piece joined from them), the rarest
+    :data:`~.parse.MAX_CONCEPTS`, in the question's order."""
+    frequencies: dict[Node, int] = {}
     for piece, clause in plan.asked.pieces:
         options = [(piece, clause)] if context.may_match(clause) else plan.asked.characters.get(piece, ())
         for option, tree in options:
-            if tree not in found and context.may_match(tree):
-                found[tree] = context.frequency(option.text)
-    found = [(frequency, tree) for tree, frequency in found.items()]
+            if tree not in frequencies and context.may_match(tree):
+                frequencies[tree] = context.frequency(option.text)
+    found = [(frequency, tree) for tree, frequency in frequencies.items()]
     kept = sorted(range(len(found)), key=lambda n: found[n][0])[:MAX_CONCEPTS]
     return [found[n] for n in sorted(kept)]
 
